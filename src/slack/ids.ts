@@ -1,0 +1,43 @@
+/**
+ * Every Slack callback_id, action_id and block_id the app uses: renderers and listeners import them from here,
+ * so a renamed id cannot leave a button without a listener.
+ */
+
+export const CALLBACK = {
+  /** Global shortcut "Look up a ModelArts job". */
+  lookupShortcut: 'modelarts_lookup',
+  /** Message shortcut "Watch this ModelArts job". */
+  watchMessageShortcut: 'modelarts_watch_message',
+  /** The modal the lookup shortcut opens. */
+  lookupModal: 'modelarts_lookup_modal',
+} as const;
+
+export const ACTION = {
+  jobsPage: 'jobs_page',
+  configsPage: 'configs_page',
+  tasksPage: 'tasks_page',
+  jobRefresh: 'job_refresh',
+  jobWatch: 'job_watch',
+  share: 'share',
+  unwatch: 'unwatch',
+  homeRefresh: 'home_refresh',
+  /** URL buttons (TensorBoard, console, logs) still send block_actions; the app acks them and does nothing. */
+  openLink: 'open_link',
+  /** Overflow menu on cards (e.g. copy ids, open console). */
+  cardOverflow: 'card_overflow',
+} as const;
+
+export const BLOCK = {
+  lookupJobId: 'lookup_job_id',
+  lookupVersionId: 'lookup_version_id',
+  lookupConversation: 'lookup_conversation',
+} as const;
+
+/** action_ids inside the lookup modal's input blocks. */
+export const INPUT = {
+  jobId: 'job_id_input',
+  versionId: 'version_id_input',
+  conversation: 'conversation_input',
+} as const;
+
+export type ActionId = (typeof ACTION)[keyof typeof ACTION];

@@ -1,0 +1,193 @@
+/**
+ * The store's contract: domain methods, no SQL. One implementation (Kysely) serves SQLite and PostgreSQL.
+ * Nothing here knows about Slack's SDK or the ModelArts client; ids are plain strings.
+ */
+
+/** Which terminal outcomes a watch alerts on. `default` means: every terminal state for job and version
+ * watches, failures only for project-wide watches. */
+export type WatchFilter = 'default' | 'failed' | 'completed' | 'cancelled' | 'all';
+
+export type WatchTarget =
+  | { kind: 'version'; jobId: string; versionId: string }
+  | { kind: 'job'; jobId: string }
+  | { kind: 'project' };
+
+export interface Watch {
+  id: number;
+  teamId: string;
+  channelId: string;
+  projectId: string;
+  creatorUserId: string;
+  target: WatchTarget;
+  filter: WatchFilter;
+  createdAt: Date;
+  /** Set when a version watch has delivered its terminal alert; an ended watch is no longer active. */
+  endedAt: Date | null;
+  /** Set when Slack refused delivery for good (channel_not_found, is_archived, ...). Kept, not deleted. */
+  disabledAt: Date | null;
+  disabledReason: string | null;
+  /** Last status code seen for the watched target (for job/project watches: of the latest alerted version). */
+  lastStatus: number | null;
+}
+
+export interface NewWatch {
+  teamId: string;
+  channelId: string;
+  projectId: string;
+  creatorUserId: string;
+  target: WatchTarget;
+  filter: WatchFilter;
+  now: Date;
+}
+
+/** Last-seen state of one job version, persisted so a change that happened while we were down is still seen. */
+export interface VersionState {
+  projectId: string;
+  jobId: string;
+  versionId: string;
+  status: number;
+  jobName: string | null;
+  versionName: string | null;
+  updatedAt: Date;
+}
+
+/** What an outbox row asks the sender to do. */
+export type OutboxKind =
+  /** Post the alert card, or edit it in place (chat.update) when the card already exists. */
+  | 'card'
+  /** Reply in the card's thread with the terminal outcome (failure replies are broadcast). */
+  | 'terminal_reply'
+  /** A project-wide failure watch: one standalone message per failed version. */
+  | 'project_failure'
+  /** Operator notices (polling failing / recovered) to OPS_CHANNEL_ID. */
+  | 'ops_notice'
+  /** Tell a watch's creator that the watch was disabled and why (ephemeral or DM). */
+  | 'creator_notice';
+
+export interface NewOutboxRow {
+  teamId: string;
+  channelId: string;
+  /** Unique per (team, channel, job, version, event): inserting the same key twice is a no-op. */
+  dedupeKey: string;
+  kind: OutboxKind;
+  watchId: number | null;
+  jobId: string | null;
+  versionId: string | null;
+  /** Everything the sender needs to render the message; JSON-serialisable. */
+  payload: unknown;
+  runAt: Date;
+}
+
+export interface OutboxRow extends NewOutboxRow {
+  id: number;
+  attempts: number;
+  state: 'pending' | 'sent' | 'dead';
+  lastError: string | null;
+  slackTs: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/** The durable card a channel has for one job version: edits and thread replies target this ts. */
+export interface AlertCard {
+  teamId: string;
+  channelId: string;
+  jobId: string;
+  versionId: string;
+  ts: string;
+  updatedAt: Date;
+}
+
+export interface PollHealth {
+  projectId: string;
+  lastSuccessAt: Date | null;
+  lastAttemptAt: Date | null;
+  /** First failure of the current failing streak; null while polling succeeds. */
+  failingSince: Date | null;
+  lastError: string | null;
+  /** When the "polling is failing" ops notice was queued for the current streak. */
+  warnedAt: Date | null;
+}
+
+/** Lease used as a fencing token: a write guarded by it commits only while `holder` still holds `name`. */
+export interface LeaseFence {
+  name: string;
+  holder: string;
+}
+
+export interface PollCommit {
+  projectId: string;
+  now: Date;
+  /** Last-seen states to upsert (only the versions that changed or are new). */
+  states: VersionState[];
+  /** Alerts caused by those changes; duplicates by dedupeKey are ignored. */
+  alerts: NewOutboxRow[];
+  /** Watches to update with the status they last saw. */
+  watchStatuses: Array<{ watchId: number; status: number }>;
+  /** When set, nothing is written unless this lease is still held: a process that lost its lease cannot commit. */
+  fence?: LeaseFence;
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  now: Date;
+  limit: number;
+  /** How long a claim is exclusive; a claim older than this is taken over (crash recovery). */
+  lockMs: number;
+  /** Minimum spacing between two sends to the same channel, across all processes. */
+  channelSpacingMs: number;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  // Watches
+  /** Creates the watch, or returns the existing active one for the same channel, target and filter. */
+  createWatch(watch: NewWatch): Promise<{ watch: Watch; created: boolean }>;
+  /** Deletes the channel's watches on that target; returns how many were removed. */
+  deleteWatches(teamId: string, channelId: string, target: WatchTarget): Promise<number>;
+  getWatch(id: number): Promise<Watch | null>;
+  listChannelWatches(teamId: string, channelId: string): Promise<Watch[]>;
+  listUserWatches(teamId: string, userId: string): Promise<Watch[]>;
+  /** Watches that neither ended nor are disabled, across all channels, for one project. */
+  listActiveWatches(projectId: string): Promise<Watch[]>;
+  /** Ends a version watch after its terminal alert went out. */
+  endWatch(id: number, now: Date): Promise<void>;
+  disableWatch(id: number, reason: string, now: Date): Promise<void>;
+  /** Disables every active watch of a channel (Slack said the channel is gone); returns the watches disabled. */
+  disableChannelWatches(teamId: string, channelId: string, reason: string, now: Date): Promise<Watch[]>;
+
+  // Version states
+  getVersionStates(projectId: string): Promise<VersionState[]>;
+
+  /** Writes new states, alerts and watch statuses in one transaction. Returns how many outbox rows were inserted
+   * (0 for duplicates), or `null` when the fence lease is no longer held and nothing was written. */
+  commitPollCycle(commit: PollCommit): Promise<{ inserted: number } | null>;
+
+  // Outbox
+  /** Queues rows outside a poll cycle (e.g. the first card when a watch starts); duplicates are ignored. */
+  enqueue(rows: NewOutboxRow[]): Promise<number>;
+  /** Claims due pending rows: per (team, channel) only the oldest pending row, only if no other row of that
+   * channel is currently claimed and the channel's spacing has passed. Postgres uses FOR UPDATE SKIP LOCKED. */
+  claimOutbox(options: ClaimOptions): Promise<OutboxRow[]>;
+  /** Marks a claimed row sent, stores Slack's ts and, for a card post, the card. Only the claim holder may. */
+  markSent(id: number, workerId: string, result: { ts: string | null; card?: AlertCard; now: Date }): Promise<boolean>;
+  /** Releases a claimed row for a later attempt. */
+  markRetry(id: number, workerId: string, result: { error: string; runAt: Date }): Promise<boolean>;
+  /** Gives up on a row for good. */
+  markDead(id: number, workerId: string, error: string, now: Date): Promise<boolean>;
+  getCard(teamId: string, channelId: string, jobId: string, versionId: string): Promise<AlertCard | null>;
+  outboxDepth(): Promise<{ pending: number; dead: number }>;
+  listOutbox(filter?: { state?: OutboxRow['state']; channelId?: string }): Promise<OutboxRow[]>;
+
+  // Leases (one poller per project across replicas)
+  /** Takes the lease if free or expired, or renews it if `holder` already has it. */
+  tryAcquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+
+  // Poll health
+  getPollHealth(projectId: string): Promise<PollHealth | null>;
+  savePollHealth(health: PollHealth): Promise<void>;
+
+  close(): Promise<void>;
+}
