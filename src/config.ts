@@ -72,135 +72,178 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
 }
 
-/** Reads the configuration; throws ConfigError listing every problem. */
-export function loadConfig(env: Env): Config {
-  const problems: string[] = [];
-  const get = (name: string): string | undefined => {
-    const v = env[name]?.trim();
+/** Accumulates problems while reading variables, so one error can name all of them. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  get(name: string): string | undefined {
+    const v = this.env[name]?.trim();
     return v ? v : undefined;
-  };
-  const required = (name: string, why?: string): string => {
-    const v = get(name);
-    if (!v) problems.push(`${name} is required${why ? ` (${why})` : ''}`);
+  }
+
+  required(name: string, why?: string): string {
+    const v = this.get(name);
+    if (!v) this.problems.push(`${name} is required${why ? ` (${why})` : ''}`);
     return v ?? '';
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = get(name);
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.get(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max}`);
+      this.problems.push(`${name} must be a whole number from ${min} to ${max}`);
       return fallback;
     }
     return n;
-  };
-  const url = (name: string, value: string): string => {
+  }
+
+  url(name: string, value: string): string {
     if (!value) return value;
     try {
       const u = new URL(value);
       if (u.protocol === 'https:') return value.replace(/\/+$/, '');
       if (u.protocol === 'http:' && isLoopback(u.hostname)) return value.replace(/\/+$/, '');
-      problems.push(`${name} must be an https:// URL (plain http is allowed only for loopback addresses)`);
+      this.problems.push(`${name} must be an https:// URL (plain http is allowed only for loopback addresses)`);
     } catch {
-      problems.push(`${name} must be a URL`);
+      this.problems.push(`${name} must be a URL`);
     }
     return value;
-  };
-  const slackId = (name: string): string[] => {
-    const ids = list(get(name));
-    if (ids.some((id) => !/^[A-Z0-9]{2,40}$/.test(id))) problems.push(`${name} must be Slack ids separated by commas`);
+  }
+
+  slackIds(name: string): string[] {
+    const ids = list(this.get(name));
+    if (ids.some((id) => !/^[A-Z0-9]{2,40}$/.test(id)))
+      this.problems.push(`${name} must be Slack ids separated by commas`);
     return ids;
-  };
+  }
+}
 
-  // Slack
-  const appToken = get('SLACK_APP_TOKEN');
-  const botToken = required('SLACK_BOT_TOKEN');
-  if (botToken && !botToken.startsWith('xoxb-')) problems.push('SLACK_BOT_TOKEN must be a bot token (xoxb-…)');
-  if (appToken && !appToken.startsWith('xapp-')) problems.push('SLACK_APP_TOKEN must be an app-level token (xapp-…)');
-  const signingSecret = appToken ? get('SLACK_SIGNING_SECRET') : required('SLACK_SIGNING_SECRET', 'HTTP mode');
-  const apiUrlRaw = get('SLACK_API_URL');
-  const apiUrl = apiUrlRaw ? url('SLACK_API_URL', apiUrlRaw) : undefined;
-  const port = int('PORT', 3000, 0, 65535);
-
-  // ModelArts
-  const endpoint = url('MODELARTS_ENDPOINT', required('MODELARTS_ENDPOINT'));
-  const ak = get('HUAWEICLOUD_SDK_AK');
-  const sk = get('HUAWEICLOUD_SDK_SK');
-  const osAuthUrl = get('OS_AUTH_URL');
-  const staticToken = get('MODELARTS_AUTH_TOKEN');
+function readModelArts(r: EnvReader): Config['modelarts'] {
+  const endpoint = r.url('MODELARTS_ENDPOINT', r.required('MODELARTS_ENDPOINT'));
+  const ak = r.get('HUAWEICLOUD_SDK_AK');
+  const sk = r.get('HUAWEICLOUD_SDK_SK');
+  const osAuthUrl = r.get('OS_AUTH_URL');
+  const staticToken = r.get('MODELARTS_AUTH_TOKEN');
   let auth: ModelArtsAuthConfig = { mode: 'token', token: '' };
   if (ak || sk) {
-    if (!ak) problems.push('HUAWEICLOUD_SDK_AK is required when HUAWEICLOUD_SDK_SK is set');
-    if (!sk) problems.push('HUAWEICLOUD_SDK_SK is required when HUAWEICLOUD_SDK_AK is set');
+    if (!ak) r.problems.push('HUAWEICLOUD_SDK_AK is required when HUAWEICLOUD_SDK_SK is set');
+    if (!sk) r.problems.push('HUAWEICLOUD_SDK_SK is required when HUAWEICLOUD_SDK_AK is set');
     auth = {
       mode: 'aksk',
       accessKey: ak ?? '',
       secretKey: sk ?? '',
-      securityToken: get('HUAWEICLOUD_SDK_SECURITY_TOKEN'),
+      securityToken: r.get('HUAWEICLOUD_SDK_SECURITY_TOKEN'),
     };
   } else if (osAuthUrl) {
-    const authUrl = url('OS_AUTH_URL', osAuthUrl);
-    if (!/\/v3$/.test(authUrl)) problems.push('OS_AUTH_URL must be the IAM URL ending in /v3');
-    const projectName = get('OS_PROJECT_NAME');
-    const projectId = get('OS_PROJECT_ID');
-    if (!projectName && !projectId) problems.push('OS_PROJECT_NAME or OS_PROJECT_ID is required with OS_AUTH_URL');
+    const authUrl = r.url('OS_AUTH_URL', osAuthUrl);
+    if (!/\/v3$/.test(authUrl)) r.problems.push('OS_AUTH_URL must be the IAM URL ending in /v3');
+    const projectName = r.get('OS_PROJECT_NAME');
+    const projectId = r.get('OS_PROJECT_ID');
+    if (!projectName && !projectId) r.problems.push('OS_PROJECT_NAME or OS_PROJECT_ID is required with OS_AUTH_URL');
     auth = {
       mode: 'password',
       authUrl,
-      username: required('OS_USERNAME', 'with OS_AUTH_URL'),
-      password: required('OS_PASSWORD', 'with OS_AUTH_URL'),
-      userDomainName: required('OS_USER_DOMAIN_NAME', 'with OS_AUTH_URL'),
+      username: r.required('OS_USERNAME', 'with OS_AUTH_URL'),
+      password: r.required('OS_PASSWORD', 'with OS_AUTH_URL'),
+      userDomainName: r.required('OS_USER_DOMAIN_NAME', 'with OS_AUTH_URL'),
       projectName,
       projectId,
     };
   } else if (staticToken) {
     auth = { mode: 'token', token: staticToken };
   } else {
-    problems.push(
+    r.problems.push(
       'ModelArts credentials are required: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or OS_AUTH_URL with OS_USERNAME/OS_PASSWORD, or MODELARTS_AUTH_TOKEN',
     );
   }
-  const projectId = get('MODELARTS_PROJECT_ID') ?? get('HUAWEICLOUD_SDK_PROJECT_ID') ?? get('OS_PROJECT_ID');
-  if (!projectId) problems.push('MODELARTS_PROJECT_ID (or HUAWEICLOUD_SDK_PROJECT_ID) is required');
-  else if (!/^[A-Za-z0-9_-]{1,64}$/.test(projectId))
-    problems.push('MODELARTS_PROJECT_ID must be a project id (letters, digits, - and _)');
+  const projectId = r.get('MODELARTS_PROJECT_ID') ?? r.get('HUAWEICLOUD_SDK_PROJECT_ID') ?? r.get('OS_PROJECT_ID');
+  if (!projectId) r.problems.push('MODELARTS_PROJECT_ID (or HUAWEICLOUD_SDK_PROJECT_ID) is required');
+  else if (!/^[A-Za-z0-9_-]{1,64}$/.test(projectId)) {
+    r.problems.push('MODELARTS_PROJECT_ID must be a project id (letters, digits, - and _)');
+  }
+  return {
+    endpoint,
+    projectId: projectId ?? '',
+    auth,
+    timeoutMs: r.int('MODELARTS_TIMEOUT_MS', 10_000, 100, 120_000),
+    consoleJobUrlTemplate: r.get('MODELARTS_CONSOLE_JOB_URL') ?? DEFAULT_CONSOLE_JOB_URL,
+  };
+}
+
+/** Only the ModelArts part, for the operator CLI: Slack and storage variables are neither needed nor checked. */
+export function loadModelArtsConfig(env: Env): Config['modelarts'] {
+  const r = new EnvReader(env);
+  const modelarts = readModelArts(r);
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return Object.freeze(modelarts);
+}
+
+/** Reads the configuration; throws ConfigError listing every problem. */
+export function loadConfig(env: Env): Config {
+  const r = new EnvReader(env);
+
+  // Slack
+  const appToken = r.get('SLACK_APP_TOKEN');
+  const botToken = r.required('SLACK_BOT_TOKEN');
+  if (botToken && !botToken.startsWith('xoxb-')) r.problems.push('SLACK_BOT_TOKEN must be a bot token (xoxb-…)');
+  if (appToken && !appToken.startsWith('xapp-')) r.problems.push('SLACK_APP_TOKEN must be an app-level token (xapp-…)');
+  const signingSecret = appToken ? r.get('SLACK_SIGNING_SECRET') : r.required('SLACK_SIGNING_SECRET', 'HTTP mode');
+  const apiUrlRaw = r.get('SLACK_API_URL');
+  const apiUrl = apiUrlRaw ? r.url('SLACK_API_URL', apiUrlRaw) : undefined;
+  const port = r.int('PORT', 3000, 0, 65535);
+
+  const modelarts = readModelArts(r);
 
   // Store and poller
-  const databaseUrl = get('DATABASE_URL') ?? DEFAULT_DATABASE_URL;
+  const databaseUrl = r.get('DATABASE_URL') ?? DEFAULT_DATABASE_URL;
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
-    problems.push('DATABASE_URL must start with sqlite: or postgres://');
+    r.problems.push('DATABASE_URL must start with sqlite: or postgres://');
   }
-  const intervalSeconds = int('POLL_INTERVAL_SECONDS', 60, 1, 86_400);
-  const alertAfterMinutes = int('POLL_ALERT_AFTER_MINUTES', 10, 1, 10_080);
-  const opsChannelId = get('OPS_CHANNEL_ID');
+  const intervalSeconds = r.int('POLL_INTERVAL_SECONDS', 60, 1, 86_400);
+  const alertAfterMinutes = r.int('POLL_ALERT_AFTER_MINUTES', 10, 1, 10_080);
+  const opsChannelId = r.get('OPS_CHANNEL_ID');
   if (opsChannelId && !/^[A-Z0-9]{2,40}$/.test(opsChannelId))
-    problems.push('OPS_CHANNEL_ID must be a Slack channel id');
+    r.problems.push('OPS_CHANNEL_ID must be a Slack channel id');
 
-  const logLevel = (get('LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  const logLevel = (r.get('LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+    r.problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
   }
 
   const access = {
-    allowedChannelIds: slackId('ALLOWED_CHANNEL_IDS'),
-    allowedUserIds: slackId('ALLOWED_USER_IDS'),
-    adminUserIds: slackId('ADMIN_USER_IDS'),
+    allowedChannelIds: r.slackIds('ALLOWED_CHANNEL_IDS'),
+    allowedUserIds: r.slackIds('ALLOWED_USER_IDS'),
+    adminUserIds: r.slackIds('ADMIN_USER_IDS'),
   };
-  const timeoutMs = int('MODELARTS_TIMEOUT_MS', 10_000, 100, 120_000);
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze({
     slack: { botToken, signingSecret, appToken, apiUrl, port },
-    modelarts: {
-      endpoint,
-      projectId: projectId!,
-      auth,
-      timeoutMs,
-      consoleJobUrlTemplate: get('MODELARTS_CONSOLE_JOB_URL') ?? DEFAULT_CONSOLE_JOB_URL,
-    },
+    modelarts,
     databaseUrl,
     poll: { intervalSeconds, alertAfterMinutes, opsChannelId },
     access,
     logLevel,
   });
+}
+
+/** Secret values of the ModelArts credentials, for scrubbing output that may echo upstream text. */
+export function modelArtsSecrets(modelarts: Config['modelarts']): string[] {
+  const auth = modelarts.auth;
+  const values: Array<string | undefined> = [];
+  if (auth.mode === 'aksk') values.push(auth.secretKey, auth.securityToken);
+  if (auth.mode === 'password') values.push(auth.password);
+  if (auth.mode === 'token') values.push(auth.token);
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+/** Every secret value of a configuration: logs and messages are scrubbed of these. */
+export function configSecrets(config: Config): string[] {
+  const slack = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken];
+  return [
+    ...slack.filter((v): v is string => typeof v === 'string' && v.length > 0),
+    ...modelArtsSecrets(config.modelarts),
+  ];
 }

@@ -1,0 +1,127 @@
+/**
+ * `modelarts-chatops preview "/modelarts job 10 10"`: what the bot would answer, as Block Kit JSON and as a Block Kit
+ * Builder link. The command goes the real way: signed by the bundled Slack stand-in, through the Bolt app's HTTP
+ * receiver and command listener, against the bundled ModelArts simulator, all in this process on loopback.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { botEnvironment } from '../demo/demo.js';
+import { startFakeSlack } from '../fake-slack/index.js';
+import { createModelArtsApi } from '../modelarts/index.js';
+import { startSimulator } from '../simulator/index.js';
+import { createSlackApp } from '../slack/app.js';
+import { openStore } from '../store/index.js';
+import { type CliCommand, type CliIo, UsageError } from './types.js';
+
+export const BLOCK_KIT_BUILDER_URL = 'https://app.slack.com/block-kit-builder/#';
+
+const USAGE = [
+  'modelarts-chatops preview "/modelarts SUBCOMMAND ..." [--json | --link]',
+  '  Renders the bot\'s answer against the bundled ModelArts simulator (no accounts, nothing leaves this machine)',
+  '  and prints the blocks as JSON and as a Block Kit Builder link. Example: preview "/modelarts job 10 10"',
+].join('\n');
+
+export interface PreviewAnswer {
+  /** How the answer reached Slack: the ack itself, or a later response_url post ("Looking up…" first). */
+  via: 'ack' | 'response_url';
+  message: { text?: string; blocks: unknown[]; response_type?: string };
+}
+
+/** The Block Kit Builder link for a message's blocks. */
+export function blockKitBuilderUrl(blocks: readonly unknown[]): string {
+  return BLOCK_KIT_BUILDER_URL + encodeURIComponent(JSON.stringify({ blocks }));
+}
+
+/** The text after `/modelarts` (the command word is optional). */
+export function commandText(args: readonly string[]): string {
+  return args
+    .join(' ')
+    .trim()
+    .replace(/^\/modelarts\b\s*/, '');
+}
+
+function hasBlocks(body: unknown): body is PreviewAnswer['message'] {
+  return !!body && typeof body === 'object' && Array.isArray((body as { blocks?: unknown }).blocks);
+}
+
+/** Sends `/modelarts TEXT` through the real app against a fresh simulator and returns the final answer. */
+export async function previewCommand(text: string): Promise<PreviewAnswer> {
+  const signingSecret = randomBytes(16).toString('hex');
+  const botToken = `xoxb-preview-${randomBytes(8).toString('hex')}`;
+  const simulator = await startSimulator({ port: 0, control: false });
+  const slack = await startFakeSlack({ signingSecret, botToken, chatWritePublic: true });
+  const store = await openStore('sqlite::memory:');
+  const config = loadConfig(
+    botEnvironment({ simulator, slack, signingSecret, botToken, databaseUrl: 'sqlite::memory:' }),
+  );
+  const logger = createLogger({ level: 'silent' });
+  const modelarts = createModelArtsApi({
+    endpoint: config.modelarts.endpoint,
+    projectId: config.modelarts.projectId,
+    auth: config.modelarts.auth,
+    timeoutMs: config.modelarts.timeoutMs,
+  });
+  const app = createSlackApp(
+    {
+      config,
+      modelarts,
+      store,
+      logger,
+      now: () => new Date(),
+      botToken,
+      slackApiUrl: slack.apiUrl,
+      health: () => ({ ok: true }),
+    },
+    { mode: 'http', signingSecret, port: 0 },
+  );
+  try {
+    const { port } = await app.start(0);
+    slack.setBotUrl(`http://127.0.0.1:${port}/slack/events`);
+    const ack = await slack.sendSlashCommand({ text });
+    if (ack.status !== 200) throw new Error(`the bot answered HTTP ${ack.status}`);
+    // An answer ready within the ack budget comes back in the ack; a slow one follows through response_url.
+    const responses = () => slack.responseUrlPosts.filter((p) => hasBlocks(p.body));
+    if (hasBlocks(ack.body) && !isPlaceholder(ack.body)) return { via: 'ack', message: ack.body };
+    const post = await slack.waitUntil(() => responses()[0], 30_000);
+    return { via: 'response_url', message: post.body as PreviewAnswer['message'] };
+  } finally {
+    await app.stop().catch(() => undefined);
+    await Promise.allSettled([modelarts.close(), store.close(), slack.close(), simulator.close()]);
+  }
+}
+
+/** The short "Looking up…" ack that precedes a response_url answer has no actions and a single context-ish block. */
+function isPlaceholder(body: PreviewAnswer['message']): boolean {
+  return body.blocks.length <= 1 && /looking up/i.test(body.text ?? '');
+}
+
+/** Entry for the CLI table; returns the exit code. */
+export async function runPreview(argv: readonly string[], io: CliIo): Promise<number> {
+  const flags = new Set(argv.filter((a) => a === '--json' || a === '--link'));
+  const rest = argv.filter((a) => a !== '--json' && a !== '--link');
+  if (rest.length === 0 || rest[0] === 'help' || rest[0] === '--help' || rest[0] === '-h') {
+    (rest.length === 0 ? io.stderr : io.stdout)(USAGE);
+    return rest.length === 0 ? 1 : 0;
+  }
+  const unknownFlag = rest.find((a) => a.startsWith('--'));
+  if (unknownFlag) throw new UsageError(`unknown option ${unknownFlag} (options: --json, --link)`);
+  const answer = await previewCommand(commandText(rest));
+  const json = JSON.stringify({ blocks: answer.message.blocks }, null, 2);
+  const link = blockKitBuilderUrl(answer.message.blocks);
+  if (flags.has('--json') && !flags.has('--link')) io.stdout(json);
+  else if (flags.has('--link') && !flags.has('--json')) io.stdout(link);
+  else {
+    io.stdout(json);
+    io.stdout('');
+    io.stdout(`Block Kit Builder (${answer.message.blocks.length} blocks, answered via ${answer.via}):`);
+    io.stdout(link);
+  }
+  return 0;
+}
+
+export const previewCliCommand: CliCommand = {
+  summary: 'Show the Block Kit answer to a /modelarts command, rendered against the bundled simulator',
+  usage: USAGE,
+  run: (args, ctx) => runPreview(args, ctx.io),
+};

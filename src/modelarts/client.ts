@@ -1,0 +1,372 @@
+/**
+ * The ModelArts HTTP client: builds URLs from validated ids, authenticates every attempt, parses bodies losslessly,
+ * validates them with the endpoint's zod schema and maps every failure to the typed errors of errors.ts.
+ *
+ * Retries are our own loop rather than undici's RetryAgent/RetryHandler, deliberately:
+ * - every attempt must be authenticated afresh (a new X-Sdk-Date signature; a refreshed IAM token after
+ *   ModelArts.0202/APIG.0307), while RetryHandler replays the first attempt's headers unchanged;
+ * - we need full jitter, an overall deadline spanning attempts *and* body reads, a cap on Retry-After, and an
+ *   injectable sleep/random so tests run instantly; RetryHandler has a fixed exponential schedule, no deadline and
+ *   real timers only;
+ * - the decision depends on the parsed body (`is_success:false` with a 429-class code inside a 200, ModelArts.4205),
+ *   which RetryHandler cannot see.
+ * undici still provides the keep-alive pool per origin, the connect/headers/body timeouts and abort handling.
+ */
+import { Agent, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { encodeRfc3986 } from './auth/signer.js';
+import type { AuthProvider } from './auth/types.js';
+import {
+  type ApiError,
+  AuthenticationError,
+  ConnectionError,
+  errorFromResponse,
+  RateLimitError,
+  ResponseParseError,
+  ServerError,
+  TimeoutError,
+} from './errors.js';
+import { abortReason, type RawResponse, sendOnce } from './http.js';
+import { validateId } from './ids.js';
+import { parseJson } from './json.js';
+import { isRecord } from './lenient.js';
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Overall limit for this call, retries included (default: the client's retry deadline). */
+  timeoutMs?: number;
+}
+
+export type QueryScalar = string | number | boolean;
+export type QueryValue = QueryScalar | readonly QueryScalar[] | null | undefined;
+
+export interface RequestSpec<T> {
+  /** Path template, e.g. `/v1/{project_id}/training-jobs/{job_id}`; `{project_id}` is filled in by the client. */
+  template: string;
+  /** Values for the other placeholders, already validated. */
+  params?: Readonly<Record<string, string>>;
+  /** Undefined and null values are left out; arrays repeat the name. */
+  query?: Readonly<Record<string, QueryValue>>;
+  schema: z.ZodType<T>;
+  /** Value for an empty 2xx body (e.g. aom-log's 204 while a job has not logged yet); otherwise it is an error. */
+  onEmpty?: () => T;
+}
+
+export interface ModelArtsClient {
+  readonly endpoint: string;
+  readonly projectId: string;
+  get<T>(spec: RequestSpec<T>, options?: CallOptions): Promise<T>;
+  /** Closes the connection pool the client created (an injected dispatcher is left open). */
+  close(): Promise<void>;
+}
+
+/** A minimal structural logger; pino's Logger satisfies it. */
+export interface LoggerLike {
+  debug(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface RetryOptions {
+  /** Attempts per call including the first (default 4). */
+  maxAttempts?: number;
+  /** Backoff base: attempt n waits random(0, min(maxDelayMs, baseDelayMs · 2^(n-1))) (default 250). */
+  baseDelayMs?: number;
+  /** Backoff cap (default 8000). */
+  maxDelayMs?: number;
+  /** Overall limit for one call across all attempts (default 30 000, never below timeoutMs). */
+  deadlineMs?: number;
+  /** A Retry-After longer than this is not waited for; the RateLimitError goes to the caller (default 30 000). */
+  maxRetryAfterMs?: number;
+  /** Injectable for tests. Must reject with the signal's reason when it aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Injectable for tests; [0, 1). */
+  random?: () => number;
+}
+
+/** One finished call, for metrics (requests, latency and errors by endpoint and code). */
+export interface RequestEvent {
+  endpoint: string;
+  status: number | null;
+  /** `ok`, or the error class name (`RateLimitError`, `TimeoutError` …). */
+  outcome: string;
+  errorCode: string | null;
+  attempts: number;
+  durationMs: number;
+}
+
+export interface ClientOptions {
+  /** Base URL, e.g. https://modelarts.eu-de.otc.t-systems.com (no trailing path). */
+  endpoint: string;
+  projectId: string;
+  auth: AuthProvider;
+  /** Per attempt: connect + headers + body (default 10 000). */
+  timeoutMs?: number;
+  /** Injected dispatcher (MockAgent in tests); default a keep-alive Agent (one pool per origin) owned by the client. */
+  dispatcher?: Dispatcher;
+  logger?: LoggerLike;
+  retry?: RetryOptions;
+  /** Clock for deadlines (ms). */
+  now?: () => number;
+  onRequest?: (event: RequestEvent) => void;
+  userAgent?: string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(handle);
+      reject(signal ? abortReason(signal) : new Error('aborted'));
+    };
+    const handle = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A keep-alive Agent: undici keeps one connection pool per origin (ModelArts, IAM). */
+export function createDefaultDispatcher(timeoutMs: number): Agent {
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 120_000,
+    connections: 32,
+    connect: { timeout: Math.min(timeoutMs, 10_000) },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+}
+
+/** Encodes the query in insertion order with the signer's RFC 3986 rules (space → %20, `,` → %2C). */
+export function encodeQuery(query: Readonly<Record<string, QueryValue>> | undefined): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    const values = Array.isArray(value) ? (value as readonly QueryScalar[]) : [value as QueryScalar];
+    for (const v of values) parts.push(`${encodeRfc3986(name)}=${encodeRfc3986(String(v))}`);
+  }
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}
+
+/** Fills `{name}` placeholders with percent-encoded values; a missing value is a programming error. */
+export function buildPath(template: string, params: Readonly<Record<string, string>>): string {
+  return template.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`Missing path parameter ${name} for ${template}`);
+    return encodeRfc3986(value);
+  });
+}
+
+/** Replaces every configured secret value with [REDACTED]; upstream text passes through here before errors/logs. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
+  }
+  return out;
+}
+
+function summariseIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function isRetryable(err: unknown): boolean {
+  if (err instanceof RateLimitError || err instanceof ServerError) return true;
+  if (err instanceof TimeoutError) return true;
+  if (err instanceof ConnectionError) {
+    // Invalid arguments and unmatched mocks are bugs, not a flaky network.
+    return !(err.code?.startsWith('UND_ERR_INVALID') || err.code?.startsWith('UND_MOCK'));
+  }
+  return false;
+}
+
+export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
+  const base = new URL(options.endpoint);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const projectId = validateId('project_id', options.projectId);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const ownedDispatcher = options.dispatcher ? null : createDefaultDispatcher(timeoutMs);
+  const dispatcher: Dispatcher = options.dispatcher ?? (ownedDispatcher as Agent);
+  const now = options.now ?? Date.now;
+  const retry = {
+    maxAttempts: Math.max(1, options.retry?.maxAttempts ?? 4),
+    baseDelayMs: options.retry?.baseDelayMs ?? 250,
+    maxDelayMs: options.retry?.maxDelayMs ?? 8_000,
+    deadlineMs: Math.max(options.retry?.deadlineMs ?? 30_000, 1),
+    maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 30_000,
+    sleep: options.retry?.sleep ?? defaultSleep,
+    random: options.retry?.random ?? Math.random,
+  };
+  const auth = options.auth;
+  const userAgent = options.userAgent ?? 'modelarts-chatops';
+  const logger = options.logger;
+
+  const scrub = (text: string): string => scrubSecrets(text, auth.secrets());
+
+  function parseBody(text: string): unknown {
+    return parseJson(text);
+  }
+
+  /** Turns one raw response into a value or a typed error (thrown). */
+  function interpret<T>(spec: RequestSpec<T>, endpoint: string, raw: RawResponse): T {
+    const ok = raw.status >= 200 && raw.status < 300;
+    const text = raw.text.trim();
+    if (!ok) {
+      let body: unknown = scrub(raw.text);
+      try {
+        body = parseBody(scrub(raw.text));
+      } catch {
+        // Gateways answer HTML or plain text; errorFromResponse reads the text.
+      }
+      throw errorFromResponse(raw.status, body, raw.headers, endpoint, now());
+    }
+    if (text === '') {
+      if (spec.onEmpty) return spec.onEmpty();
+      throw new ResponseParseError(endpoint, raw.status, 'empty body');
+    }
+    let body: unknown;
+    try {
+      body = parseBody(raw.text);
+    } catch (err) {
+      // No `cause`: a SyntaxError quotes the body, and serialisers (pino's err) print causes unscrubbed.
+      throw new ResponseParseError(endpoint, raw.status, scrub(`not JSON: ${(err as Error).message}`));
+    }
+    // v1 endpoints report failures inside a 200 as well; both the HTTP status and is_success count.
+    if (isRecord(body) && (body.is_success === false || body.is_success === 'false')) {
+      const scrubbed = parseBody(scrub(raw.text));
+      throw errorFromResponse(raw.status, scrubbed, raw.headers, endpoint, now());
+    }
+    if (isRecord(body)) {
+      // A transport flag, not data: callers never need it once it said "success".
+      const { is_success: _transport, ...data } = body;
+      body = data;
+    }
+    const parsed = spec.schema.safeParse(body);
+    if (!parsed.success) {
+      throw new ResponseParseError(endpoint, raw.status, scrub(summariseIssues(parsed.error)));
+    }
+    return parsed.data;
+  }
+
+  async function get<T>(spec: RequestSpec<T>, callOptions: CallOptions = {}): Promise<T> {
+    const endpoint = `GET ${spec.template}`;
+    const path = buildPath(spec.template, { ...spec.params, project_id: projectId });
+    const url = new URL(`${base.origin}${basePath}${path}${encodeQuery(spec.query)}`);
+    const started = now();
+    const budgetMs = callOptions.timeoutMs ?? Math.max(retry.deadlineMs, timeoutMs);
+    const deadline = started + budgetMs;
+    const signal = callOptions.signal;
+    let attempts = 0;
+    let refreshed = false;
+    let lastStatus: number | null = null;
+
+    const report = (outcome: string, errorCode: string | null) => {
+      options.onRequest?.({
+        endpoint,
+        status: lastStatus,
+        outcome,
+        errorCode,
+        attempts,
+        durationMs: now() - started,
+      });
+    };
+
+    for (;;) {
+      const remaining = deadline - now();
+      if (remaining <= 0) {
+        const err = new TimeoutError(endpoint, budgetMs);
+        report(err.name, null);
+        throw err;
+      }
+      attempts++;
+      let credential: string | undefined;
+      try {
+        const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent };
+        const authorization = await auth.authorize({ method: 'GET', url, headers, body: '' }, signal);
+        credential = authorization.credential;
+        const raw = await sendOnce({
+          dispatcher,
+          url,
+          method: 'GET',
+          headers: { ...headers, ...authorization.headers },
+          timeoutMs: Math.max(1, Math.min(timeoutMs, remaining)),
+          signal,
+          endpoint,
+        });
+        lastStatus = raw.status;
+        const value = interpret(spec, endpoint, raw);
+        logger?.debug({ endpoint, status: raw.status, attempts, durationMs: now() - started }, 'modelarts request');
+        report('ok', null);
+        return value;
+      } catch (err) {
+        if (signal?.aborted) {
+          report('aborted', null);
+          throw err;
+        }
+        const apiError = err as Partial<ApiError>;
+        const code = typeof apiError.errorCode === 'string' ? apiError.errorCode : null;
+        if (err instanceof AuthenticationError && err.tokenExpired && !refreshed && auth.invalidate(credential)) {
+          // One fresh token, one more try; a second expiry means the credentials themselves are the problem.
+          refreshed = true;
+          logger?.warn({ endpoint, errorCode: code }, 'modelarts token expired; refreshing once');
+          attempts--;
+          continue;
+        }
+        const timeLeft = deadline - now();
+        if (!isRetryable(err) || attempts >= retry.maxAttempts || timeLeft <= 0) {
+          report((err as Error).name ?? 'Error', code);
+          throw err;
+        }
+        const retryAfter = err instanceof RateLimitError ? err.retryAfterMs : null;
+        let delay: number;
+        if (retryAfter !== null) {
+          if (retryAfter > retry.maxRetryAfterMs) {
+            report((err as Error).name, code);
+            throw err;
+          }
+          delay = retryAfter;
+        } else {
+          // Full jitter: spreads a burst of clients hitting the same 503 instead of synchronising their retries.
+          const cap = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempts - 1));
+          delay = Math.floor(retry.random() * cap);
+        }
+        if (delay >= timeLeft) {
+          report((err as Error).name, code);
+          throw err;
+        }
+        logger?.warn(
+          {
+            endpoint,
+            attempt: attempts,
+            delayMs: delay,
+            status: lastStatus,
+            errorCode: code,
+            error: (err as Error).name,
+          },
+          'modelarts request failed; retrying',
+        );
+        await retry.sleep(delay, signal);
+      }
+    }
+  }
+
+  return {
+    endpoint: `${base.origin}${basePath}`,
+    projectId,
+    get,
+    async close() {
+      await auth.close?.();
+      if (ownedDispatcher) await ownedDispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,348 @@
+/**
+ * One typed error hierarchy for everything the ModelArts layer can fail with. Callers branch on classes (never on
+ * message text); `userMessage` is one human line the Slack layer can show after adding its own context.
+ * No message ever contains a credential: upstream strings are scrubbed by the client before they get here.
+ */
+import { isRecord, toStringOrNull } from './lenient.js';
+
+/** Longest upstream message we keep; ModelArts sometimes returns stack-trace-like blobs. */
+const MAX_UPSTREAM_MESSAGE = 300;
+
+export class ModelArtsError extends Error {
+  /** One human sentence fragment, no secrets, no newlines. */
+  readonly userMessage: string;
+
+  constructor(message: string, userMessage: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.userMessage = oneLine(userMessage);
+  }
+}
+
+export interface ApiErrorInit {
+  status: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  requestId: string | null;
+  /** `METHOD /path/{template}`, e.g. `GET /v1/{project_id}/training-jobs/{job_id}/versions/{version_id}`. */
+  endpoint: string;
+}
+
+/** ModelArts (or its gateway) answered with an error. */
+export class ApiError extends ModelArtsError {
+  readonly status: number;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly requestId: string | null;
+  readonly endpoint: string;
+
+  constructor(init: ApiErrorInit, userMessage?: string) {
+    const code = init.errorCode ? ` ${init.errorCode}` : '';
+    const detail = init.errorMessage ? `: ${init.errorMessage}` : '';
+    const req = init.requestId ? ` (request ${init.requestId})` : '';
+    super(
+      `${init.endpoint} failed with HTTP ${init.status}${code}${detail}${req}`,
+      userMessage ?? `ModelArts returned an error (HTTP ${init.status}${code})${detail}`,
+    );
+    this.status = init.status;
+    this.errorCode = init.errorCode;
+    this.errorMessage = init.errorMessage;
+    this.requestId = init.requestId;
+    this.endpoint = init.endpoint;
+  }
+}
+
+export class AuthenticationError extends ApiError {
+  /** The token expired or must be renewed: a token provider may refresh once and retry. */
+  readonly tokenExpired: boolean;
+  constructor(init: ApiErrorInit, options: { tokenExpired?: boolean; userMessage?: string } = {}) {
+    super(
+      init,
+      options.userMessage ??
+        `ModelArts rejected the bot's credentials${codeSuffix(init)} — check the configured access key, token or IAM user`,
+    );
+    this.tokenExpired = options.tokenExpired ?? false;
+  }
+}
+
+export class PermissionDeniedError extends ApiError {
+  constructor(init: ApiErrorInit) {
+    super(init, `The bot's ModelArts account is not allowed to do that${codeSuffix(init)}${upstream(init)}`);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(init: ApiErrorInit, userMessage?: string) {
+    super(init, userMessage ?? `Not found in ModelArts${codeSuffix(init)}`);
+  }
+}
+
+/** The API itself does not exist here (APIG.0101, ModelArts.4204): e.g. the all-versions listing switched off. */
+export class EndpointNotFoundError extends NotFoundError {
+  constructor(init: ApiErrorInit) {
+    super(init, `This ModelArts endpoint does not offer ${init.endpoint}${codeSuffix(init)}`);
+  }
+}
+
+export class RateLimitError extends ApiError {
+  /** From Retry-After; null when ModelArts did not say. */
+  readonly retryAfterMs: number | null;
+  constructor(init: ApiErrorInit, retryAfterMs: number | null) {
+    const wait = retryAfterMs !== null ? ` — try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s` : '';
+    super(init, `ModelArts is rate limiting the bot${codeSuffix(init)}${wait}`);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 5xx, and 408 (ModelArts.4205/6100 "backend timeout"): the service failed, not the request. */
+export class ServerError extends ApiError {
+  constructor(init: ApiErrorInit) {
+    super(init, `ModelArts is having trouble (HTTP ${init.status}${init.errorCode ? ` ${init.errorCode}` : ''})`);
+  }
+}
+
+export class BadRequestError extends ApiError {
+  constructor(init: ApiErrorInit) {
+    super(init, `ModelArts refused the request${codeSuffix(init)}${upstream(init)}`);
+  }
+}
+
+/** No complete answer within the time limit (per attempt or overall). */
+export class TimeoutError extends ModelArtsError {
+  readonly endpoint: string;
+  readonly timeoutMs: number;
+  constructor(endpoint: string, timeoutMs: number, options?: { cause?: unknown }) {
+    super(
+      `${endpoint} timed out after ${timeoutMs} ms`,
+      `ModelArts did not answer within ${formatSeconds(timeoutMs)}`,
+      options,
+    );
+    this.endpoint = endpoint;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** Could not reach ModelArts (DNS, refused, reset, TLS). */
+export class ConnectionError extends ModelArtsError {
+  readonly endpoint: string;
+  /** Node/undici error code, e.g. ECONNREFUSED, UND_ERR_SOCKET. */
+  readonly code: string | null;
+  constructor(endpoint: string, code: string | null, options?: { cause?: unknown }) {
+    super(
+      `${endpoint}: could not reach ModelArts${code ? ` (${code})` : ''}`,
+      `Could not reach ModelArts${code ? ` (${code})` : ''}`,
+      options,
+    );
+    this.endpoint = endpoint;
+    this.code = code;
+  }
+}
+
+/** The body was not JSON, or not the shape this endpoint returns. */
+export class ResponseParseError extends ModelArtsError {
+  readonly endpoint: string;
+  readonly status: number;
+  readonly detail: string;
+  constructor(endpoint: string, status: number, detail: string, options?: { cause?: unknown }) {
+    super(
+      `${endpoint}: unreadable response (HTTP ${status}): ${truncate(oneLine(detail), 200)}`,
+      'ModelArts sent a response the bot could not read',
+      options,
+    );
+    this.endpoint = endpoint;
+    this.status = status;
+    this.detail = truncate(oneLine(detail), 500);
+  }
+}
+
+export type IdKind = 'job_id' | 'version_id' | 'task_id' | 'dataset_id' | 'workspace_id' | 'version_ids' | 'project_id';
+
+const ID_DESCRIPTIONS: Readonly<Record<IdKind, string>> = {
+  job_id: 'a training job id (digits only)',
+  version_id: 'a version id (digits only)',
+  task_id: 'a processing task id (letters and digits)',
+  dataset_id: 'a dataset id (letters, digits and -)',
+  workspace_id: 'a workspace id (letters, digits, - and _)',
+  version_ids: 'a dataset version id (letters, digits and -)',
+  project_id: 'a project id (letters, digits, - and _)',
+};
+
+/** Rejected before any request was sent. */
+export class InvalidIdError extends ModelArtsError {
+  readonly kind: IdKind;
+  /** The offending input, quoted and truncated for display (still needs escaping before mrkdwn). */
+  readonly shown: string;
+  constructor(kind: IdKind, value: unknown) {
+    const shown = truncate(JSON.stringify(typeof value === 'string' ? value : String(value)) ?? '""', 42);
+    super(`Invalid ${kind}: ${shown}`, `${shown} is not ${ID_DESCRIPTIONS[kind]}`);
+    this.kind = kind;
+    this.shown = shown;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mapping responses to errors
+
+const AUTH_CODES = new Set([
+  'ModelArts.0201',
+  'ModelArts.0202',
+  'ModelArts.0203',
+  'ModelArts.0204',
+  'ModelArts.0205',
+  'ModelArts.0206',
+  'ModelArts.0207',
+  'ModelArts.0208',
+  'ModelArts.0212',
+  'ModelArts.2784',
+  'ModelArts.4127',
+  'ModelArts.4201',
+  'ModelArts.5001',
+  'ModelArts.5002',
+  'ModelArts.6620',
+  'APIG.0301',
+  'APIG.0303',
+  'APIG.0307',
+]);
+
+/** Codes that mean "this token is stale, get a new one": a refreshing provider retries once. */
+export const TOKEN_EXPIRED_CODES: ReadonlySet<string> = new Set([
+  'ModelArts.0202',
+  'ModelArts.4127',
+  'ModelArts.4201',
+  'ModelArts.5001',
+  'ModelArts.5002',
+  'ModelArts.6620',
+  'APIG.0307',
+]);
+
+const PERMISSION_CODES = new Set([
+  'ModelArts.0108',
+  'ModelArts.0112',
+  'ModelArts.0210',
+  'ModelArts.2785',
+  'ModelArts.2786',
+  'ModelArts.2837',
+  'ModelArts.2838',
+  'ModelArts.4116',
+  'ModelArts.4118',
+  'ModelArts.6201',
+  'ModelArts.6203',
+  'APIG.0302',
+  'APIG.0306',
+  'APIG.0802',
+]);
+
+const RATE_LIMIT_CODES = new Set(['APIG.0308', 'ModelArts.2799', 'ModelArts.4206', 'ModelArts.6101', 'ModelArts.4395']);
+const NOT_FOUND_CODES = new Set(['ModelArts.2775']);
+const SERVER_TIMEOUT_CODES = new Set(['ModelArts.4205', 'ModelArts.6100']);
+
+export type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
+
+function header(headers: HeaderBag, name: string): string | null {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    return Array.isArray(value) ? (value[0] ?? null) : value;
+  }
+  return null;
+}
+
+/** Retry-After as ms: delta-seconds or an HTTP date (relative to `now`); null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/**
+ * Pulls code, message and request id out of any of the three error shapes (notes §5.1): v1 `error_code` +
+ * `error_message`, v2/gateway `error_code` + `error_msg` (+ `request_id`), and IAM/OpenStack `error.{code,message}`.
+ */
+export function extractErrorFields(body: unknown): {
+  errorCode: string | null;
+  errorMessage: string | null;
+  requestId: string | null;
+} {
+  if (!isRecord(body)) {
+    const text = typeof body === 'string' ? oneLine(body).trim() : '';
+    return { errorCode: null, errorMessage: text ? truncate(text, MAX_UPSTREAM_MESSAGE) : null, requestId: null };
+  }
+  const nested = isRecord(body.error) ? body.error : null;
+  const errorCode =
+    toStringOrNull(body.error_code) ?? toStringOrNull(body.errorCode) ?? toStringOrNull(nested?.code) ?? null;
+  const message =
+    toStringOrNull(body.error_msg) ??
+    toStringOrNull(body.error_message) ??
+    toStringOrNull(nested?.message) ??
+    toStringOrNull(body.message) ??
+    null;
+  const requestId = toStringOrNull(body.request_id) ?? null;
+  return {
+    errorCode: errorCode?.trim() || null,
+    errorMessage: message ? truncate(oneLine(message).trim(), MAX_UPSTREAM_MESSAGE) || null : null,
+    requestId,
+  };
+}
+
+/**
+ * The single mapping from an error response to a typed error. `body` is the parsed JSON (or the raw text when it was
+ * not JSON); `status` may be 2xx when ModelArts said `is_success: false`.
+ */
+export function errorFromResponse(
+  status: number,
+  body: unknown,
+  headers: HeaderBag,
+  endpoint: string,
+  now: number = Date.now(),
+): ApiError {
+  const fields = extractErrorFields(body);
+  const init: ApiErrorInit = {
+    status,
+    endpoint,
+    errorCode: fields.errorCode,
+    errorMessage: fields.errorMessage,
+    requestId: fields.requestId ?? header(headers, 'x-request-id') ?? header(headers, 'x-openstack-request-id'),
+  };
+  const code = init.errorCode ?? '';
+
+  if (code === 'APIG.0101' || (code === 'ModelArts.4204' && status === 404)) return new EndpointNotFoundError(init);
+  if (status === 429 || RATE_LIMIT_CODES.has(code)) {
+    return new RateLimitError(init, parseRetryAfter(header(headers, 'retry-after'), now));
+  }
+  if (AUTH_CODES.has(code) || (status === 401 && !PERMISSION_CODES.has(code))) {
+    return new AuthenticationError(init, { tokenExpired: TOKEN_EXPIRED_CODES.has(code) });
+  }
+  if (status === 403 || PERMISSION_CODES.has(code)) return new PermissionDeniedError(init);
+  if (status === 404 || NOT_FOUND_CODES.has(code)) return new NotFoundError(init);
+  if (status >= 500 || status === 408 || SERVER_TIMEOUT_CODES.has(code)) return new ServerError(init);
+  return new BadRequestError(init);
+}
+
+/** Whether a failed GET may be sent again: 408, 429 and 5xx (by HTTP status or by the code ModelArts put in it). */
+export function isRetryableError(err: unknown): boolean {
+  if (err instanceof ConnectionError) return true;
+  if (err instanceof RateLimitError || err instanceof ServerError) return true;
+  return false;
+}
+
+function codeSuffix(init: ApiErrorInit): string {
+  return init.errorCode ? ` (${init.errorCode})` : ` (HTTP ${init.status})`;
+}
+
+function upstream(init: ApiErrorInit): string {
+  return init.errorMessage ? `: ${init.errorMessage}` : '';
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
+}

@@ -1,0 +1,44 @@
+/**
+ * Id validation happens before any URL is built, so nothing a user types can reach the path or the query as anything
+ * but a well-formed id (no `../`, no `%2F`, no look-alike unicode digits). Alphabets are the documented ones:
+ * training job and version ids are Longs; processor task and dataset ids are the short alphanumeric ids of the v2
+ * data-management API (e.g. `ddwRJeTnjpiq4dNUZOq`), dataset ids may also be UUIDs; workspace ids are `0` or ids of
+ * letters, digits, `-` and `_`.
+ */
+import { type IdKind, InvalidIdError } from './errors.js';
+
+const LONG_ID = /^[0-9]{1,19}$/;
+const TASK_ID = /^[A-Za-z0-9]{1,64}$/;
+const DATASET_ID = /^[A-Za-z0-9-]{1,64}$/;
+const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const PROJECT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const PATTERNS: Readonly<Record<IdKind, RegExp>> = {
+  job_id: LONG_ID,
+  version_id: LONG_ID,
+  task_id: TASK_ID,
+  dataset_id: DATASET_ID,
+  version_ids: DATASET_ID,
+  workspace_id: WORKSPACE_ID,
+  project_id: PROJECT_ID,
+};
+
+/** Returns the canonical string form of a valid id; throws InvalidIdError otherwise. */
+export function validateId(kind: IdKind, value: string | number): string {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || value < 0) throw new InvalidIdError(kind, value);
+    value = String(value);
+  }
+  if (typeof value !== 'string' || !PATTERNS[kind].test(value)) throw new InvalidIdError(kind, value);
+  if (PATTERNS[kind] === LONG_ID) {
+    // Leading zeros would address the same job under another URL; normalise so caches and logs agree.
+    return value.replace(/^0+(?=\d)/, '');
+  }
+  return value;
+}
+
+export const validateJobId = (value: string | number): string => validateId('job_id', value);
+export const validateVersionId = (value: string | number): string => validateId('version_id', value);
+export const validateTaskId = (value: string | number): string => validateId('task_id', value);
+export const validateDatasetId = (value: string | number): string => validateId('dataset_id', value);
+export const validateWorkspaceId = (value: string | number): string => validateId('workspace_id', value);

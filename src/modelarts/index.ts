@@ -1,0 +1,116 @@
+/** Public surface of the ModelArts API layer. Other modules import from here only. */
+
+export type { Id, ModelArtsApi, ModelArtsApiOptions } from './api.js';
+export { createModelArtsApi, modelArtsApiFromClient } from './api.js';
+export type {
+  AkSkProviderOptions,
+  AuthProvider,
+  IamTokenProvider,
+  IamTokenProviderOptions,
+  ParsedAuthorization,
+  SignableRequest,
+  SignatureResult,
+  SigningCredentials,
+  VerifyResult,
+} from './auth/index.js';
+export {
+  canonicalQueryString,
+  canonicalRequest,
+  canonicalUri,
+  createAkSkProvider,
+  createAuthProvider,
+  createIamTokenProvider,
+  createStaticTokenProvider,
+  formatSdkDate,
+  parseAuthorizationHeader,
+  signRequest,
+  stringToSign,
+  verifyRequestSignature,
+} from './auth/index.js';
+export type {
+  CallOptions,
+  ClientOptions,
+  LoggerLike,
+  ModelArtsClient,
+  RequestEvent,
+  RequestSpec,
+  RetryOptions,
+} from './client.js';
+export { createModelArtsClient, DEFAULT_TIMEOUT_MS } from './client.js';
+export type { ApiErrorInit, IdKind } from './errors.js';
+export {
+  ApiError,
+  AuthenticationError,
+  BadRequestError,
+  ConnectionError,
+  EndpointNotFoundError,
+  errorFromResponse,
+  InvalidIdError,
+  ModelArtsError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ResponseParseError,
+  ServerError,
+  TimeoutError,
+} from './errors.js';
+export { validateDatasetId, validateId, validateJobId, validateTaskId, validateVersionId } from './ids.js';
+export type { Page, PagingOptions } from './pagination.js';
+export {
+  collect,
+  iterateJobVersionStatuses,
+  iterateProcessorTasks,
+  iterateTrainingJobConfigs,
+  iterateTrainingJobs,
+  iterateTrainingJobVersions,
+  iterateVisualizationJobs,
+  paginateOffset,
+  paginatePageIndex,
+  paginatePages,
+} from './pagination.js';
+export type {
+  ListProcessorTasksQuery,
+  ProcessorDataSource,
+  ProcessorTask,
+  ProcessorTaskList,
+  ProcessorTaskType,
+} from './resources/processor-tasks.js';
+export type {
+  ListTrainingJobConfigsQuery,
+  TrainingJobConfig,
+  TrainingJobConfigList,
+} from './resources/training-job-configs.js';
+export type {
+  AomLog,
+  GetAomLogQuery,
+  JobVersionStatus,
+  JobVersionStatusList,
+  ListJobVersionStatusesQuery,
+  ListTrainingJobsQuery,
+  ListTrainingJobVersionsQuery,
+  MetricValues,
+  ModelMetrics,
+  SortOrder,
+  SystemMetrics,
+  TrainingJobList,
+  TrainingJobSummary,
+  TrainingJobVersion,
+  TrainingJobVersionList,
+} from './resources/training-jobs.js';
+export { normaliseModelMetrics, normaliseSystemMetrics } from './resources/training-jobs.js';
+export type {
+  ListVisualizationJobsQuery,
+  VisualizationJob,
+  VisualizationJobList,
+} from './resources/visualization-jobs.js';
+export type { StatusCategory, StatusInfo } from './statuses.js';
+export {
+  CATEGORY_EMOJI,
+  isTerminalTrainingStatus,
+  PROCESSOR_TASK_STATUSES,
+  parseStatusWord,
+  processorTaskStatus,
+  statusCodesForCategory,
+  TRAINING_JOB_STATUSES,
+  trainingJobStatus,
+} from './statuses.js';

@@ -1,0 +1,431 @@
+/**
+ * Old-version (v1) training jobs: job list, versions of a job, version detail, the all-versions status listing,
+ * log file names and aom-log lines. Schemas normalise the wire quirks of notes §6 (numbers as strings, metric lists as
+ * JSON strings, 19-digit log cursors) and keep unknown fields.
+ */
+import { z } from 'zod';
+import type { CallOptions, ModelArtsClient } from '../client.js';
+import { validateId, validateJobId, validateVersionId } from '../ids.js';
+import {
+  arrayOf,
+  fromJsonString,
+  isRecord,
+  optDuration,
+  optId,
+  optNumber,
+  optString,
+  optTime,
+  reqId,
+  reqNumber,
+  toNumberOrNull,
+  toStringOrNull,
+} from '../lenient.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Metrics
+
+/** Fractions 0..1, as ModelArts sends them. */
+export interface MetricValues {
+  accuracy?: number;
+  precision?: number;
+  recall?: number;
+  f1_score?: number;
+}
+
+export interface ModelMetrics {
+  total: MetricValues | null;
+  classes: Array<MetricValues & { class_name: string | null; class_id: number | null }>;
+}
+
+export interface SystemMetrics {
+  /** Keys as on the wire: cpuUsage, memUsage, gpuUtil, gpuMemUsage, diskReadRate, … */
+  series: Record<string, number[]>;
+  interval: number | null;
+}
+
+const METRIC_KEYS = ['accuracy', 'precision', 'recall', 'f1_score'] as const;
+
+function metricValues(raw: unknown): MetricValues | null {
+  if (!isRecord(raw)) return null;
+  const out: MetricValues = {};
+  for (const key of METRIC_KEYS) {
+    const n = toNumberOrNull(raw[key]);
+    if (n !== null) out[key] = n;
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+/**
+ * `model_metric_list` is a JSON string in the docs (`{metric:[{metric_values, metric_meta}], total_metric:
+ * {total_metric_values}}`) and sometimes an object; both normalise to `{ total, classes }`, anything else to null.
+ */
+export function normaliseModelMetrics(raw: unknown): ModelMetrics | null {
+  const value = fromJsonString(raw);
+  if (!isRecord(value)) return null;
+  const totalMetric = isRecord(value.total_metric) ? value.total_metric : null;
+  const total = metricValues(totalMetric?.total_metric_values);
+  const list = fromJsonString(value.metric);
+  const classes = (Array.isArray(list) ? list : []).filter(isRecord).map((entry) => {
+    const meta = isRecord(entry.metric_meta) ? entry.metric_meta : {};
+    const classId = toNumberOrNull(meta.class_id);
+    return {
+      ...(metricValues(entry.metric_values) ?? {}),
+      class_name: toStringOrNull(meta.class_name),
+      class_id: classId !== null && Number.isInteger(classId) ? classId : null,
+    };
+  });
+  if (total === null && classes.length === 0) return null;
+  return { total, classes };
+}
+
+/** `system_metric_list`: an object in the detail, a JSON string in the versions list; series values numeric strings. */
+export function normaliseSystemMetrics(raw: unknown): SystemMetrics | null {
+  const value = fromJsonString(raw);
+  if (!isRecord(value)) return null;
+  const series: Record<string, number[]> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (key === 'interval') continue;
+    const list = fromJsonString(entry);
+    if (!Array.isArray(list)) continue;
+    series[key] = list.map((v) => toNumberOrNull(v)).filter((n): n is number => n !== null);
+  }
+  const interval = toNumberOrNull(value.interval);
+  if (Object.keys(series).length === 0 && interval === null) return null;
+  return { series, interval };
+}
+
+// `.optional()` before the transform: zod 4 treats a bare z.unknown() key as required, and these are often absent.
+export const ModelMetricsSchema = z.unknown().optional().transform(normaliseModelMetrics);
+export const SystemMetricsSchema = z.unknown().optional().transform(normaliseSystemMetrics);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Versions
+
+export const ParameterSchema = z.preprocess(
+  (v) => (isRecord(v) ? { label: toStringOrNull(v.label) ?? '', value: toStringOrNull(v.value) ?? '' } : v),
+  z.object({ label: z.string(), value: z.string() }),
+);
+
+const LooseObject = z.record(z.string(), z.unknown());
+
+export const TrainingJobVersionSchema = z.looseObject({
+  job_id: reqId(),
+  job_name: optString(),
+  job_desc: optString(),
+  version_id: reqId(),
+  version_name: optString(),
+  pre_version_id: optId(),
+  status: reqNumber(),
+  create_time: optTime(),
+  start_time: optTime(),
+  duration: optDuration(),
+  engine_type: optNumber(),
+  engine_name: optString(),
+  engine_id: optId(),
+  engine_version: optString(),
+  app_url: optString(),
+  boot_file_url: optString(),
+  data_url: optString(),
+  train_url: optString(),
+  log_url: optString(),
+  data_source: arrayOf(LooseObject),
+  dataset_id: optString(),
+  dataset_version_id: optString(),
+  dataset_name: optString(),
+  dataset_version_name: optString(),
+  spec_id: optId(),
+  spec_code: optString(),
+  core: optString(),
+  cpu: optString(),
+  gpu_num: optNumber(),
+  gpu_type: optString(),
+  worker_server_num: optNumber(),
+  pool_id: optString(),
+  pool_name: optString(),
+  parameter: arrayOf(ParameterSchema),
+  user_image_url: optString(),
+  user_command: optString(),
+  model_id: optId(),
+  model_metric_list: ModelMetricsSchema,
+  system_metric_list: SystemMetricsSchema,
+  resource_id: optString(),
+});
+export type TrainingJobVersion = z.infer<typeof TrainingJobVersionSchema>;
+
+export const TrainingJobVersionListSchema = z.looseObject({
+  job_id: reqId(),
+  job_name: optString(),
+  job_desc: optString(),
+  version_count: optNumber(),
+  versions: arrayOf(TrainingJobVersionSchema),
+});
+export type TrainingJobVersionList = z.infer<typeof TrainingJobVersionListSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// All-versions status listing (MA-GPU)
+
+export const JobVersionStatusSchema = z.looseObject({
+  version_id: reqId(),
+  version_name: optString(),
+  job_id: optId(),
+  job_name: optString(),
+  status: reqNumber(),
+  create_time: optTime(),
+  start_time: optTime(),
+  end_time: optTime(),
+  duration: optDuration(),
+  version_desc: optString(),
+  pool_id: optString(),
+  flavor_code: optString(),
+  npu_num: optNumber(),
+  gpu_num: optNumber(),
+});
+export type JobVersionStatus = z.infer<typeof JobVersionStatusSchema>;
+
+export const JobVersionStatusListSchema = z
+  .looseObject({
+    total_count: optNumber(),
+    offset: optNumber(),
+    limit: optNumber(),
+    versions: arrayOf(JobVersionStatusSchema),
+  })
+  .transform((v) => ({
+    ...v,
+    total_count: v.total_count ?? v.versions.length,
+    offset: v.offset ?? 0,
+    limit: v.limit ?? v.versions.length,
+  }));
+export type JobVersionStatusList = z.infer<typeof JobVersionStatusListSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Job list
+
+export const TrainingJobSummarySchema = z.looseObject({
+  job_id: reqId(),
+  job_name: optString(),
+  version_id: optId(),
+  status: reqNumber(),
+  create_time: optTime(),
+  duration: optDuration(),
+  job_desc: optString(),
+  version_count: optNumber(),
+});
+export type TrainingJobSummary = z.infer<typeof TrainingJobSummarySchema>;
+
+export const TrainingJobListSchema = z
+  .looseObject({
+    job_total_count: optNumber(),
+    job_count_limit: optNumber(),
+    jobs: arrayOf(TrainingJobSummarySchema),
+  })
+  .transform((v) => ({ ...v, job_total_count: v.job_total_count ?? v.jobs.length }));
+export type TrainingJobList = z.infer<typeof TrainingJobListSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Logs
+
+/** `log_file_list` is documented as a String but is an array; accept both (a JSON array string, or one name). */
+export const LogFileNamesSchema = z
+  .looseObject({
+    log_file_list: z.unknown().optional(),
+  })
+  .transform((v): string[] => {
+    const decoded = typeof v.log_file_list === 'string' ? fromJsonString(v.log_file_list) : v.log_file_list;
+    if (Array.isArray(decoded)) {
+      return decoded.map((n) => toStringOrNull(n)).filter((n): n is string => n !== null && n !== '');
+    }
+    if (typeof v.log_file_list === 'string' && v.log_file_list.trim() !== '') return [v.log_file_list.trim()];
+    return [];
+  });
+
+/** Cursors stay exact strings: `start_line` arrives as a bare 19-digit number the JSON layer keeps as text. */
+const cursor = () =>
+  z.preprocess((v) => {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+    if (typeof v === 'bigint') return v.toString();
+    return '';
+  }, z.string());
+
+export const AomLogSchema = z.looseObject({
+  content: z.preprocess((v) => toStringOrNull(v) ?? '', z.string()),
+  lines: z.preprocess((v) => toNumberOrNull(v) ?? 0, z.number()),
+  start_line: cursor(),
+  end_line: cursor(),
+});
+export type AomLog = z.infer<typeof AomLogSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Queries
+
+export type SortOrder = 'asc' | 'desc';
+
+export interface ListTrainingJobsQuery {
+  /** One status code (the API takes a single value). */
+  status?: number | string;
+  /** 1–1000, default 10. */
+  per_page?: number;
+  /** 1–65535, default 1. */
+  page?: number;
+  sortBy?: 'job_name' | 'job_desc' | 'status' | 'duration' | 'version_count' | 'create_time';
+  order?: SortOrder;
+  search_content?: string;
+  workspace_id?: string;
+}
+
+export interface ListTrainingJobVersionsQuery {
+  /** 1–1000, default 10. */
+  per_page?: number;
+  /** Default 0 = no paging (all versions); 1 and up page. */
+  page?: number;
+}
+
+export interface ListJobVersionStatusesQuery {
+  offset?: number;
+  /** Default 20; 0 = all. */
+  limit?: number;
+  status?: number | string;
+  sort_by?: 'create_time' | 'job_desc' | 'status' | 'duration' | 'job_name';
+  order?: SortOrder;
+  pool_id?: string;
+  workspace_id?: string;
+}
+
+export interface GetAomLogQuery {
+  log_file: string;
+  /** 0–500, default 50. */
+  lines?: number;
+  /** Cursor from a previous answer (`start_line`/`end_line`), sent back exactly; empty = latest. */
+  base_line?: string;
+  /** `desc` = newer records, `asc` = older. */
+  order?: SortOrder;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Calls
+
+const P = '/v1/{project_id}/training-jobs';
+
+export async function getTrainingJobVersion(
+  client: ModelArtsClient,
+  jobId: string | number,
+  versionId: string | number,
+  options?: CallOptions,
+): Promise<TrainingJobVersion> {
+  const job_id = validateJobId(jobId);
+  const version_id = validateVersionId(versionId);
+  return client.get(
+    {
+      template: `${P}/{job_id}/versions/{version_id}`,
+      params: { job_id, version_id },
+      schema: TrainingJobVersionSchema,
+    },
+    options,
+  );
+}
+
+export async function listTrainingJobVersions(
+  client: ModelArtsClient,
+  jobId: string | number,
+  query: ListTrainingJobVersionsQuery = {},
+  options?: CallOptions,
+): Promise<TrainingJobVersionList> {
+  const job_id = validateJobId(jobId);
+  return client.get(
+    {
+      template: `${P}/{job_id}/versions`,
+      params: { job_id },
+      query: { per_page: query.per_page, page: query.page },
+      schema: TrainingJobVersionListSchema,
+    },
+    options,
+  );
+}
+
+export async function listJobVersionStatuses(
+  client: ModelArtsClient,
+  query: ListJobVersionStatusesQuery = {},
+  options?: CallOptions,
+): Promise<JobVersionStatusList> {
+  return client.get(
+    {
+      template: `${P}/versions`,
+      query: {
+        offset: query.offset,
+        limit: query.limit,
+        status: query.status,
+        sort_by: query.sort_by,
+        order: query.order,
+        pool_id: query.pool_id,
+        workspace_id: query.workspace_id === undefined ? undefined : validateId('workspace_id', query.workspace_id),
+      },
+      schema: JobVersionStatusListSchema,
+    },
+    options,
+  );
+}
+
+export async function listTrainingJobs(
+  client: ModelArtsClient,
+  query: ListTrainingJobsQuery = {},
+  options?: CallOptions,
+): Promise<TrainingJobList> {
+  return client.get(
+    {
+      template: P,
+      query: {
+        status: query.status,
+        per_page: query.per_page,
+        page: query.page,
+        sortBy: query.sortBy,
+        order: query.order,
+        search_content: query.search_content,
+        workspace_id: query.workspace_id === undefined ? undefined : validateId('workspace_id', query.workspace_id),
+      },
+      schema: TrainingJobListSchema,
+    },
+    options,
+  );
+}
+
+export async function getLogFileNames(
+  client: ModelArtsClient,
+  jobId: string | number,
+  versionId: string | number,
+  options?: CallOptions,
+): Promise<string[]> {
+  const job_id = validateJobId(jobId);
+  const version_id = validateVersionId(versionId);
+  return client.get(
+    {
+      template: `${P}/{job_id}/versions/{version_id}/log/file-names`,
+      params: { job_id, version_id },
+      schema: LogFileNamesSchema,
+    },
+    options,
+  );
+}
+
+/** An empty log (ModelArts answers 204 "NotReadyToFetchLog", ModelArts.2776, while a job has not logged yet). */
+const EMPTY_LOG: AomLog = { content: '', lines: 0, start_line: '', end_line: '' };
+
+export async function getAomLog(
+  client: ModelArtsClient,
+  jobId: string | number,
+  versionId: string | number,
+  query: GetAomLogQuery,
+  options?: CallOptions,
+): Promise<AomLog> {
+  const job_id = validateJobId(jobId);
+  const version_id = validateVersionId(versionId);
+  return client.get(
+    {
+      template: `${P}/{job_id}/versions/{version_id}/aom-log`,
+      params: { job_id, version_id },
+      query: { log_file: query.log_file, lines: query.lines, base_line: query.base_line, order: query.order },
+      schema: AomLogSchema,
+      onEmpty: () => ({ ...EMPTY_LOG }),
+    },
+    options,
+  );
+}

@@ -1,0 +1,77 @@
+/** Visualization (TensorBoard) jobs, v1. `service_url` is the TensorBoard link. */
+import { z } from 'zod';
+import type { CallOptions, ModelArtsClient } from '../client.js';
+import { validateId, validateJobId } from '../ids.js';
+import { arrayOf, optDuration, optNumber, optString, optTime, reqId, reqNumber } from '../lenient.js';
+import type { SortOrder } from './training-jobs.js';
+
+export const VisualizationJobSchema = z.looseObject({
+  job_id: reqId(),
+  job_name: optString(),
+  job_desc: optString(),
+  status: reqNumber(),
+  create_time: optTime(),
+  duration: optDuration(),
+  service_url: optString(),
+  train_url: optString(),
+  resource_id: optString(),
+});
+export type VisualizationJob = z.infer<typeof VisualizationJobSchema>;
+
+export const VisualizationJobListSchema = z
+  .looseObject({
+    job_total_count: optNumber(),
+    job_count_limit: optNumber(),
+    jobs: arrayOf(VisualizationJobSchema),
+  })
+  .transform((v) => ({ ...v, job_total_count: v.job_total_count ?? v.jobs.length }));
+export type VisualizationJobList = z.infer<typeof VisualizationJobListSchema>;
+
+export interface ListVisualizationJobsQuery {
+  status?: number | string;
+  /** 1–1000, default 10. */
+  per_page?: number;
+  /** Default 1. */
+  page?: number;
+  /** Default job_id. */
+  sortBy?: 'job_id' | 'job_name' | 'job_desc' | 'create_time' | 'status';
+  /** Default asc. */
+  order?: SortOrder;
+  search_content?: string;
+  workspace_id?: string;
+}
+
+export async function getVisualizationJob(
+  client: ModelArtsClient,
+  jobId: string | number,
+  options?: CallOptions,
+): Promise<VisualizationJob> {
+  const job_id = validateJobId(jobId);
+  return client.get(
+    { template: '/v1/{project_id}/visualization-jobs/{job_id}', params: { job_id }, schema: VisualizationJobSchema },
+    options,
+  );
+}
+
+export async function listVisualizationJobs(
+  client: ModelArtsClient,
+  query: ListVisualizationJobsQuery = {},
+  options?: CallOptions,
+): Promise<VisualizationJobList> {
+  return client.get(
+    {
+      template: '/v1/{project_id}/visualization-jobs',
+      query: {
+        status: query.status,
+        per_page: query.per_page,
+        page: query.page,
+        sortBy: query.sortBy,
+        order: query.order,
+        search_content: query.search_content,
+        workspace_id: query.workspace_id === undefined ? undefined : validateId('workspace_id', query.workspace_id),
+      },
+      schema: VisualizationJobListSchema,
+    },
+    options,
+  );
+}
