@@ -127,7 +127,7 @@ export function parseStatusWord(word: string): number[] | null {
     .replace(/[-\s]+/g, '_');
   if (w === '') return null;
   if (/^\d{1,6}$/.test(w)) return [Number(w)];
-  const category = CATEGORY_WORDS[w];
+  const category = Object.hasOwn(CATEGORY_WORDS, w) ? CATEGORY_WORDS[w] : undefined;
   if (category) return statusCodesForCategory(category);
   const bare = w.replace(/^jobstat_/, '');
   const match = TRAINING_JOB_STATUSES.find((s) => s.name.toLowerCase().replace(/^jobstat_/, '') === bare);

@@ -95,3 +95,11 @@ describe('processor task statuses', () => {
     expect(processorTaskStatus(5)).toMatchObject({ label: 'unknown (5)', category: 'unknown' });
   });
 });
+
+describe('parseStatusWord with inherited property names', () => {
+  it('does not mistake Object.prototype members for category words', () => {
+    expect(parseStatusWord('constructor')).toBeNull();
+    expect(parseStatusWord('toString')).toBeNull();
+    expect(parseStatusWord('__proto__')).toBeNull();
+  });
+});
