@@ -1,0 +1,53 @@
+/** Pure Block Kit renderers: API data plus a RenderContext in, Slack payloads out. No I/O, no clock. */
+
+export type {
+  ConfigsPageValue,
+  JobRefValue,
+  JobsPageValue,
+  LinkKind,
+  ShareValue,
+  TaskFilters,
+  TasksPageValue,
+  UnwatchValue,
+  ValueCodec,
+} from './action-values.js';
+export {
+  configsPageValue,
+  jobRefValue,
+  jobsPageValue,
+  linkActionId,
+  OPEN_LINK_ACTION,
+  shareValue,
+  tasksPageValue,
+  unwatchValue,
+} from './action-values.js';
+export type { JobAlert, OpsNotice } from './alerts.js';
+export {
+  alertMetadata,
+  isBroadcastReply,
+  JobAlertSchema,
+  parseJobAlert,
+  renderAlertCard,
+  renderOpsNotice,
+  renderProjectFailure,
+  renderTerminalReply,
+} from './alerts.js';
+export type { ConfigsOptions } from './configs.js';
+export { CONFIGS_MAX_PAGE_SIZE, CONFIGS_PAGE_SIZE, renderConfigs } from './configs.js';
+export type { HelpOptions } from './help.js';
+export { renderErrorMessage, renderHelp } from './help.js';
+export type { HomeModel } from './home.js';
+export { renderHome } from './home.js';
+export type { JobCardOptions } from './job-card.js';
+export { renderJobVersionCard, renderUnfurl } from './job-card.js';
+export type { JobsOverviewOptions } from './jobs-overview.js';
+export { JOBS_MAX_PAGE_SIZE, JOBS_PAGE_SIZE, renderJobsFromJobList, renderJobsOverview } from './jobs-overview.js';
+export { actionMatcher } from './kit.js';
+export { assertWithinLimits, BlockLimitError, blocksTextLength, checkLimits, LIMITS } from './limits.js';
+export type { LookupModalOptions } from './lookup-modal.js';
+export { renderLookupModal } from './lookup-modal.js';
+export type { TasksOptions } from './tasks.js';
+export { renderProcessorTasks, TASKS_MAX_PAGE_SIZE, TASKS_PAGE_SIZE } from './tasks.js';
+export type { Message, RenderContext } from './types.js';
+export { renderVisualizationJob } from './visualization.js';
+export { renderWatches } from './watches.js';

@@ -1,0 +1,72 @@
+/** The global shortcut's modal: job id, optional version id, and where to post the card. */
+import type { ModalView } from '@slack/types';
+import { BLOCK, CALLBACK, INPUT } from '../ids.js';
+import { isChannelId, plainText } from '../mrkdwn.js';
+
+export interface LookupModalOptions {
+  /** Preselects this conversation (e.g. where a message shortcut was used). */
+  initialChannelId?: string | null;
+  /** Prefills the fields (e.g. after a submission was rejected and the modal is rebuilt). */
+  jobId?: string | null;
+  versionId?: string | null;
+}
+
+const digits = (v: string | null | undefined): string | null =>
+  typeof v === 'string' && /^\d{1,19}$/.test(v.trim()) ? v.trim() : null;
+
+export function renderLookupModal(opts: LookupModalOptions = {}): ModalView {
+  const jobId = digits(opts.jobId);
+  const versionId = digits(opts.versionId);
+  const channel = isChannelId(opts.initialChannelId) ? opts.initialChannelId : null;
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.lookupModal,
+    title: plainText('Look up a job', 24),
+    submit: plainText('Look up', 24),
+    close: plainText('Cancel', 24),
+    blocks: [
+      {
+        type: 'input',
+        block_id: BLOCK.lookupJobId,
+        label: plainText('Training job id', 2000),
+        hint: plainText('The number in the job’s console URL, or from /modelarts jobs.', 2000),
+        element: {
+          type: 'plain_text_input',
+          action_id: INPUT.jobId,
+          placeholder: plainText('e.g. 10', 150),
+          max_length: 19,
+          focus_on_load: true,
+          ...(jobId ? { initial_value: jobId } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: BLOCK.lookupVersionId,
+        optional: true,
+        label: plainText('Version id', 2000),
+        hint: plainText('Leave empty for the latest version.', 2000),
+        element: {
+          type: 'plain_text_input',
+          action_id: INPUT.versionId,
+          placeholder: plainText('latest', 150),
+          max_length: 19,
+          ...(versionId ? { initial_value: versionId } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: BLOCK.lookupConversation,
+        label: plainText('Post the card in', 2000),
+        hint: plainText('The job card appears in this conversation.', 2000),
+        element: {
+          type: 'conversations_select',
+          action_id: INPUT.conversation,
+          default_to_current_conversation: true,
+          response_url_enabled: true,
+          filter: { include: ['public', 'private', 'im', 'mpim'], exclude_bot_users: true },
+          ...(channel ? { initial_conversation: channel } : {}),
+        },
+      },
+    ],
+  };
+}

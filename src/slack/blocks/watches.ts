@@ -1,0 +1,166 @@
+/** `/modelarts watches`: the channel's watches with creator, filter, last status, disabled reason and Unwatch. */
+import type { KnownBlock } from '@slack/types';
+import { trainingJobStatus } from '../../modelarts/statuses.js';
+import type { Watch, WatchFilter, WatchTarget } from '../../store/types.js';
+import { ACTION } from '../ids.js';
+import { codeSpan, escapeInline, mention } from '../mrkdwn.js';
+import { unwatchValue } from './action-values.js';
+import { formatInteger, formatRelative, plural } from './format.js';
+import { button, context, fallbackText, fitRows, header, joinParts, section } from './kit.js';
+import { LIMITS } from './limits.js';
+import { fitLines } from './task-result.js';
+import type { Message, RenderContext } from './types.js';
+
+/** "job 10 · version 10", "job 10 (every version)", "every job version in the project". */
+export function watchTargetText(target: WatchTarget): string {
+  switch (target.kind) {
+    case 'version':
+      return `job ${escapeInline(target.jobId, 30)} · version ${escapeInline(target.versionId, 30)}`;
+    case 'job':
+      return `job ${escapeInline(target.jobId, 30)} (every version)`;
+    case 'project':
+      return 'every job version in the project';
+    default:
+      return 'unknown target';
+  }
+}
+
+/** What a watch alerts on, in words. */
+export function watchFilterText(filter: WatchFilter, target: WatchTarget): string {
+  switch (filter) {
+    case 'failed':
+      return 'failures';
+    case 'completed':
+      return 'completions';
+    case 'cancelled':
+      return 'cancellations';
+    case 'all':
+      return 'every outcome';
+    default:
+      return target.kind === 'project' ? 'failures' : 'every outcome';
+  }
+}
+
+/** The `/modelarts unwatch …` command that removes this watch. */
+export function unwatchCommand(target: WatchTarget): string {
+  switch (target.kind) {
+    case 'version':
+      return `/modelarts unwatch ${target.jobId} ${target.versionId}`;
+    case 'job':
+      return `/modelarts unwatch ${target.jobId}`;
+    default:
+      return '/modelarts unwatch failures';
+  }
+}
+
+function when(d: Date | null, ctx: RenderContext): string | null {
+  return d instanceof Date ? formatRelative(d, ctx.now, ctx.timeZone) : null;
+}
+
+export function watchState(w: Watch, ctx: RenderContext): string | null {
+  if (w.disabledAt) {
+    return `⛔ *Disabled* ${when(w.disabledAt, ctx) ?? ''}${w.disabledReason ? `: ${escapeInline(w.disabledReason, 300)}` : ''}`;
+  }
+  if (w.endedAt) return `✓ Ended ${when(w.endedAt, ctx) ?? ''} after its final alert`;
+  return null;
+}
+
+/** One watch as mrkdwn: target and filter, then creator, age and last status, then the disabled/ended state. */
+export function watchText(w: Watch, ctx: RenderContext, options: { showCreator?: boolean } = {}): string {
+  const emoji = w.disabledAt ? '⛔' : w.endedAt ? '✓' : '👁';
+  const last =
+    typeof w.lastStatus === 'number'
+      ? `last status ${trainingJobStatus(w.lastStatus).emoji} ${escapeInline(trainingJobStatus(w.lastStatus).label, 40)}`
+      : 'no status seen yet';
+  const line2 = joinParts([
+    options.showCreator === false ? null : `by ${mention(w.creatorUserId) ?? escapeInline(w.creatorUserId, 40)}`,
+    when(w.createdAt, ctx) ? `created ${when(w.createdAt, ctx)}` : null,
+    last,
+  ]);
+  return joinParts(
+    [
+      `${emoji} *${watchTargetText(w.target)}* · alerts on ${watchFilterText(w.filter, w.target)}`,
+      line2,
+      watchState(w, ctx),
+    ],
+    '\n',
+  );
+}
+
+export function unwatchButton(w: Watch) {
+  if (!Number.isSafeInteger(w.id) || w.id <= 0) return null;
+  return button({
+    text: 'Unwatch',
+    actionId: ACTION.unwatch,
+    value: unwatchValue.encode({ watchId: w.id }),
+    style: 'danger',
+    confirm: {
+      title: 'Stop this watch?',
+      text: `No more alerts for ${w.target.kind === 'project' ? 'project failures' : w.target.kind === 'job' ? `job ${w.target.jobId}` : `job ${w.target.jobId} version ${w.target.versionId}`} in this channel.`,
+      confirm: 'Unwatch',
+      deny: 'Keep it',
+    },
+  });
+}
+
+/** Compact one-line form for watches that did not get their own block. */
+function watchLine(w: Watch): string {
+  return `• ${watchTargetText(w.target)} · ${watchFilterText(w.filter, w.target)}${w.disabledAt ? ' · disabled' : w.endedAt ? ' · ended' : ''} — ${codeSpan(unwatchCommand(w.target), 120)}`;
+}
+
+export function renderWatches(watches: Watch[], ctx: RenderContext): Message {
+  const title = 'Watches in this channel';
+  const active = watches.filter((w) => !w.disabledAt && !w.endedAt).length;
+  const disabled = watches.filter((w) => w.disabledAt).length;
+  const head: KnownBlock[] = [header(title)];
+  if (watches.length === 0) {
+    head.push(
+      section(
+        'This channel watches nothing yet.\n• `/modelarts watch JOB_ID VERSION_ID` posts a card here and reports how that version ends.\n• `/modelarts watch JOB_ID` does the same for every current and future version of the job.\n• `/modelarts watch failures` reports every failed job version in the project.',
+      ),
+    );
+    return { text: 'This channel watches nothing yet. Try /modelarts watch JOB_ID.', blocks: head };
+  }
+  const summary = context([
+    joinParts([
+      `${formatInteger(active)} active`,
+      disabled > 0 ? `${formatInteger(disabled)} disabled` : null,
+      watches.length - active - disabled > 0 ? `${formatInteger(watches.length - active - disabled)} ended` : null,
+      `project ${escapeInline(ctx.projectId, 80)}`,
+    ]),
+  ]);
+  if (summary) head.push(summary);
+  const foot: KnownBlock[] = [];
+  const hint = context(['`/modelarts watch JOB_ID [VERSION_ID]` adds a watch · `/modelarts unwatch …` removes one']);
+  if (hint) foot.push(hint);
+
+  const { blocks } = fitRows(
+    head,
+    watches.map((w) => (max: number) => {
+      const b = unwatchButton(w);
+      return section(watchText(w, ctx), { max, ...(b && !w.endedAt ? { accessory: b } : {}) });
+    }),
+    foot,
+    {
+      maxBlocks: LIMITS.messageBlocks,
+      maxChars: LIMITS.messageTextTotal - 2600,
+      maxRowChars: 600,
+      minRowChars: 200,
+      // Watches past what fits get a compact line each (with the command that removes them) instead of a button.
+      more: (hidden) =>
+        section(
+          fitLines(
+            [
+              `*${plural(hidden, 'more watch', 'more watches')}*`,
+              ...watches.slice(watches.length - hidden).map(watchLine),
+            ],
+            2500,
+          ).join('\n'),
+        ),
+    },
+  );
+  return {
+    text: fallbackText(`${title}: ${watches.length} (${active} active${disabled > 0 ? `, ${disabled} disabled` : ''})`),
+    blocks,
+  };
+}
