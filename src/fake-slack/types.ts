@@ -1,0 +1,264 @@
+/**
+ * Public shapes of the fake Slack: what tests and the demo configure, and what they read back. Message, view and
+ * payload objects follow Slack's wire field names (snake_case) so assertions read like Slack's own documentation.
+ */
+
+export interface FakeChannelInit {
+  id: string;
+  name: string;
+  isPrivate?: boolean;
+  isArchived?: boolean;
+  /** Whether the bot is in the channel (default true). */
+  isMember?: boolean;
+  /** Human members; default: every human user of the workspace. */
+  members?: string[];
+  topic?: string;
+}
+
+export interface FakeUserInit {
+  id: string;
+  /** The handle (`ada`). */
+  name: string;
+  realName?: string;
+  /** IANA time zone (users.info `tz`), default Europe/Berlin. */
+  tz?: string;
+  isAdmin?: boolean;
+  deleted?: boolean;
+}
+
+export interface ShortcutDef {
+  type: 'global' | 'message';
+  callbackId: string;
+  name: string;
+  description?: string;
+}
+
+export interface SlashCommandDef {
+  command: string;
+  description?: string;
+  usageHint?: string;
+}
+
+export interface FakeSlackOptions {
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The app's signing secret; every request to the bot is signed with it. */
+  signingSecret: string;
+  /** The bot's request URL (`…/slack/events`); settable later with setBotUrl. */
+  botUrl?: string;
+  teamId?: string;
+  teamDomain?: string;
+  teamName?: string;
+  botUserId?: string;
+  botId?: string;
+  appId?: string;
+  /** When set, only this token authenticates; otherwise any `xoxb-`/`xoxp-` token does. */
+  botToken?: string;
+  /** Workspace channels; a realistic default set when omitted. */
+  channels?: FakeChannelInit[];
+  /** Human users; a default trio when omitted. */
+  users?: FakeUserInit[];
+  /** The human who types in the demo page and, by default, sends every driver request. */
+  defaultUserId?: string;
+  /** Shortcuts and commands the demo page offers (default: this project's manifest). */
+  shortcuts?: ShortcutDef[];
+  commands?: SlashCommandDef[];
+  /** Links to these hosts in user messages trigger link_shared (default: the manifest's unfurl domains). */
+  unfurlDomains?: string[];
+  /** Mimics the chat:write.public scope: post to public channels the bot is not in (default false). */
+  chatWritePublic?: boolean;
+  /** How long Slack waits for the bot's HTTP answer before showing operation_timeout (default 3000). */
+  ackTimeoutMs?: number;
+  /** trigger_id lifetime (default 3000 ms, as Slack). */
+  triggerTtlMs?: number;
+  /** response_url uses and lifetime (default 5 uses within 30 minutes, as Slack). */
+  responseUrlMaxUses?: number;
+  responseUrlTtlMs?: number;
+  /** Off by default (tests stay deterministic); when set, chat.postMessage is limited per channel like Slack. */
+  rateLimit?: { postMessagePerChannel?: { perSecond: number; burst: number; retryAfterSeconds?: number } };
+  /** Clock for ts values, trigger and response_url expiry (signing always uses the real clock). */
+  now?: () => number;
+  /** Where the browser UI's static files live; found next to the module or under src/ by default. */
+  uiDir?: string;
+  /** The deprecated verification token Slack still puts in payloads. */
+  verificationToken?: string;
+}
+
+/** One Web API call as the fake received and answered it. */
+export interface RecordedCall {
+  method: string;
+  /** Decoded arguments: form fields with JSON-encoded values (blocks, view, metadata…) parsed, flags as booleans. */
+  args: Record<string, unknown>;
+  /** Epoch ms (the fake's clock). */
+  at: number;
+  /** HTTP status the fake answered with. */
+  status: number;
+  /** The JSON body answered (or the text body of an injected 5xx). */
+  response: Record<string, unknown> | string;
+  token: string | null;
+}
+
+export interface FailureSpec {
+  /** 429 answers `ratelimited` with Retry-After; 5xx answer a plain error page. */
+  status?: 429 | 500 | 502 | 503 | 504;
+  /** Seconds, for 429 (default 1). */
+  retryAfter?: number;
+  /** An `ok:false` error code answered with HTTP 200 (when no status is given). */
+  error?: string;
+  /** How many upcoming calls fail (default 1). */
+  times?: number;
+}
+
+export interface MessageVersion {
+  at: number;
+  text: string;
+  blocks?: unknown[] | undefined;
+  attachments?: unknown[] | undefined;
+}
+
+export type MessageOrigin = 'chat.postMessage' | 'response_url' | 'ack' | 'user';
+
+/** A channel message as Slack stores it (conversations.history shape) plus the fake's bookkeeping. */
+export interface SlackMessage {
+  type: 'message';
+  subtype?: string;
+  channel: string;
+  ts: string;
+  /** Author: the bot's user id for bot posts. */
+  user: string;
+  bot_id?: string;
+  app_id?: string;
+  team: string;
+  text: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  thread_ts?: string;
+  reply_count?: number;
+  reply_users?: string[];
+  latest_reply?: string;
+  edited?: { user: string; ts: string };
+  /** chat.unfurl results by URL. */
+  unfurls?: Record<string, unknown>;
+  /** Thread replies (empty for replies themselves). */
+  replies: SlackMessage[];
+  /** Earlier versions, oldest first (every chat.update / replace_original). */
+  history: MessageVersion[];
+  via: MessageOrigin;
+}
+
+export type EphemeralOrigin = 'chat.postEphemeral' | 'response_url' | 'ack' | 'slackbot';
+
+/** A message only one user sees; `id` equals the message_ts Slack gives it. */
+export interface EphemeralMessage {
+  ephemeral: true;
+  id: string;
+  ts: string;
+  channel: string;
+  /** Who sees it. */
+  user: string;
+  /** Who wrote it: the bot, or USLACKBOT for Slack's own notices. */
+  author: string;
+  bot_id?: string;
+  app_id?: string;
+  text: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  thread_ts?: string;
+  history: MessageVersion[];
+  via: EphemeralOrigin;
+}
+
+/** A view as Slack returns it from views.* (wire shape). */
+export interface SlackView {
+  id: string;
+  team_id: string;
+  type: 'modal' | 'home';
+  title?: unknown;
+  submit?: unknown;
+  close?: unknown;
+  blocks: unknown[];
+  private_metadata: string;
+  callback_id: string;
+  external_id: string;
+  state: { values: Record<string, Record<string, unknown>> };
+  hash: string;
+  clear_on_close: boolean;
+  notify_on_close: boolean;
+  submit_disabled: boolean;
+  root_view_id: string;
+  previous_view_id: string | null;
+  app_id: string;
+  app_installed_team_id: string;
+  bot_id: string;
+}
+
+/** An open modal (or published Home tab) and what Slack shows around it. */
+export interface OpenView {
+  view: SlackView;
+  userId: string;
+  /** `response_action: 'errors'` from the last submission, by block_id. */
+  errors: Record<string, string>;
+  /** Slack's own complaint when the last submission was not acknowledged properly. */
+  problem: string | null;
+}
+
+export interface ResponseUrlPost {
+  id: string;
+  url: string;
+  body: Record<string, unknown>;
+  at: number;
+  status: number;
+  response: Record<string, unknown>;
+  /** Where the post landed: a new or replaced message, a deletion, or nothing (rejected). */
+  applied:
+    | { kind: 'ephemeral'; id: string; replaced: boolean }
+    | { kind: 'channel'; channel: string; ts: string; replaced: boolean }
+    | { kind: 'deleted' }
+    | { kind: 'rejected'; error: string };
+}
+
+export type DeliveryKind =
+  | 'slash_command'
+  | 'block_actions'
+  | 'shortcut'
+  | 'message_action'
+  | 'view_submission'
+  | 'view_closed'
+  | 'event_callback'
+  | 'raw';
+
+export type DeliveryOutcome = 'ok' | 'http_error' | 'operation_timeout' | 'dispatch_failed';
+
+/** The bot's answer to one signed request. */
+export interface DeliveryResult {
+  status: number;
+  /** Parsed JSON when the answer is JSON, else the raw text ('' for an empty ack). */
+  body: unknown;
+  text: string;
+  headers: Record<string, string>;
+  elapsedMs: number;
+  outcome: DeliveryOutcome;
+  /** What was sent (the exact raw body and the payload object). */
+  request: { kind: DeliveryKind; rawBody: string; payload: Record<string, unknown> };
+}
+
+export interface Delivery extends DeliveryResult {
+  at: number;
+}
+
+/** Per-request knobs for security tests. */
+export interface SendOptions {
+  /** Unix seconds to sign with (default now). */
+  timestamp?: number;
+  /** Sign with a timestamp 10 minutes old (Slack's replay window is 5). */
+  stale?: boolean;
+  /** Sign with the wrong secret. */
+  wrongSignature?: boolean;
+  /** Send no signature headers at all. */
+  unsigned?: boolean;
+  /** Extra headers (e.g. x-slack-retry-num). */
+  headers?: Record<string, string>;
+}
