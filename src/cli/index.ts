@@ -9,6 +9,7 @@ import { ConfigError } from '../config.js';
 import { createModelArtsApi, InvalidIdError, ModelArtsError } from '../modelarts/index.js';
 import { apiCommand } from './api-commands.js';
 import { loadModelArtsConfig, secretsOf } from './env.js';
+import { clean } from './format.js';
 import { type CliCommand, type CliContext, UsageError } from './types.js';
 
 export type { CliCommand, CliContext, CliIo } from './types.js';
@@ -41,7 +42,8 @@ function scrub(text: string, env: CliContext['env']): string {
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   const [name, ...args] = argv;
   const fail = (code: number, message: string): number => {
-    ctx.io.stderr(`modelarts-chatops: ${scrub(message.replace(/\s*\n\s*/g, '; '), ctx.env)}`);
+    // One line, no secrets, and no terminal control sequences from upstream text.
+    ctx.io.stderr(`modelarts-chatops: ${clean(scrub(message.replace(/\s*\n\s*/g, '; '), ctx.env))}`);
     return code;
   };
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {

@@ -4,13 +4,11 @@ import type { ModelArtsAuthConfig } from '../config.js';
 import { createAuthProvider } from './auth/index.js';
 import {
   type CallOptions,
+  type ClientOptions,
   createDefaultDispatcher,
   createModelArtsClient,
   DEFAULT_TIMEOUT_MS,
-  type LoggerLike,
   type ModelArtsClient,
-  type RequestEvent,
-  type RetryOptions,
 } from './client.js';
 import {
   getProcessorTask,
@@ -73,23 +71,11 @@ export interface ModelArtsApi {
   close(): Promise<void>;
 }
 
-export interface ModelArtsApiOptions {
-  /** e.g. https://modelarts.eu-de.otc.t-systems.com */
-  endpoint: string;
-  projectId: string;
+/** The client's options, with auth given as configuration (the facade builds the provider, sharing the pool). */
+export interface ModelArtsApiOptions extends Omit<ClientOptions, 'auth' | 'userAgent'> {
   auth: ModelArtsAuthConfig;
-  /** Per attempt (connect + headers + body); default 10 000. */
-  timeoutMs?: number;
-  /** MockAgent in tests; default one keep-alive Agent (a pool per origin) for ModelArts and IAM. */
-  dispatcher?: Dispatcher;
-  logger?: LoggerLike;
-  retry?: RetryOptions;
-  /** Clock (ms) for deadlines, signing dates and token expiry. */
-  now?: () => number;
   /** Renew IAM tokens this long before they expire (default 5 min). */
   tokenRefreshMarginMs?: number;
-  /** Called once per finished call (metrics). */
-  onRequest?: (event: RequestEvent) => void;
 }
 
 /** Wraps a client in the facade (tests and the CLI may build the client themselves). */

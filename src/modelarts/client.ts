@@ -19,11 +19,10 @@ import type { AuthProvider } from './auth/types.js';
 import {
   type ApiError,
   AuthenticationError,
-  ConnectionError,
   errorFromResponse,
+  isRetryableError,
   RateLimitError,
   ResponseParseError,
-  ServerError,
   TimeoutError,
 } from './errors.js';
 import { abortReason, type RawResponse, sendOnce } from './http.js';
@@ -180,16 +179,6 @@ function summariseIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-function isRetryable(err: unknown): boolean {
-  if (err instanceof RateLimitError || err instanceof ServerError) return true;
-  if (err instanceof TimeoutError) return true;
-  if (err instanceof ConnectionError) {
-    // Invalid arguments and unmatched mocks are bugs, not a flaky network.
-    return !(err.code?.startsWith('UND_ERR_INVALID') || err.code?.startsWith('UND_MOCK'));
-  }
-  return false;
-}
-
 export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
   const base = new URL(options.endpoint);
   const basePath = base.pathname.replace(/\/+$/, '');
@@ -323,7 +312,7 @@ export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
           continue;
         }
         const timeLeft = deadline - now();
-        if (!isRetryable(err) || attempts >= retry.maxAttempts || timeLeft <= 0) {
+        if (!isRetryableError(err) || attempts >= retry.maxAttempts || timeLeft <= 0) {
           report((err as Error).name ?? 'Error', code);
           throw err;
         }

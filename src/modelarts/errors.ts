@@ -320,10 +320,16 @@ export function errorFromResponse(
   return new BadRequestError(init);
 }
 
-/** Whether a failed GET may be sent again: 408, 429 and 5xx (by HTTP status or by the code ModelArts put in it). */
+/**
+ * Whether a failed GET may be sent again: 408, 429 and 5xx (by HTTP status or by the code ModelArts put in it), an
+ * attempt that timed out, and a network failure. Never auth, validation or parse errors.
+ */
 export function isRetryableError(err: unknown): boolean {
-  if (err instanceof ConnectionError) return true;
-  if (err instanceof RateLimitError || err instanceof ServerError) return true;
+  if (err instanceof RateLimitError || err instanceof ServerError || err instanceof TimeoutError) return true;
+  if (err instanceof ConnectionError) {
+    // Invalid arguments and unmatched mocks are bugs, not a flaky network.
+    return !(err.code?.startsWith('UND_ERR_INVALID') || err.code?.startsWith('UND_MOCK'));
+  }
   return false;
 }
 
@@ -335,8 +341,10 @@ function upstream(init: ApiErrorInit): string {
   return init.errorMessage ? `: ${init.errorMessage}` : '';
 }
 
+/** One line without control characters: upstream text ends up in terminals, logs and Slack. */
 function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 function truncate(text: string, max: number): string {

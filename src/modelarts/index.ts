@@ -46,6 +46,7 @@ export {
   EndpointNotFoundError,
   errorFromResponse,
   InvalidIdError,
+  isRetryableError,
   ModelArtsError,
   NotFoundError,
   PermissionDeniedError,

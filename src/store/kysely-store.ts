@@ -1,4 +1,4 @@
-import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { type ExpressionBuilder, type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import {
   cardFromRow,
@@ -44,6 +44,22 @@ function distinctChannels(rows: readonly Channel[]): Channel[] {
   // A stable order: concurrent writers take row locks in the same order and cannot deadlock on these rows.
   return [...seen.values()].sort((a, b) =>
     a.team_id === b.team_id ? (a.channel_id < b.channel_id ? -1 : 1) : a.team_id < b.team_id ? -1 : 1,
+  );
+}
+
+/** No other row of outbox `o`'s channel is claimed right now: a channel has at most one send in flight. */
+function noLiveClaimInChannel(eb: ExpressionBuilder<Database & { o: OutboxTable }, 'o'>, now: number) {
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('outbox as l')
+        .select('l.id')
+        .where('l.state', '=', 'pending')
+        .whereRef('l.team_id', '=', 'o.team_id')
+        .whereRef('l.channel_id', '=', 'o.channel_id')
+        .where('l.locked_until', 'is not', null)
+        .where('l.locked_until', '>', now),
+    ),
   );
 }
 
@@ -109,30 +125,31 @@ export class KyselyStore implements Store {
     return Number(result.numDeletedRows);
   }
 
+  async deleteWatch(id: number): Promise<boolean> {
+    const result = await this.#db.deleteFrom('watches').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   async getWatch(id: number): Promise<Watch | null> {
     const row = await this.#db.selectFrom('watches').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? watchFromRow(row) : null;
   }
 
-  async listChannelWatches(teamId: string, channelId: string): Promise<Watch[]> {
-    const rows = await this.#db
-      .selectFrom('watches')
-      .selectAll()
-      .where('team_id', '=', teamId)
-      .where('channel_id', '=', channelId)
-      .where('ended_at', 'is', null)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
-    return rows.map(watchFromRow);
+  listChannelWatches(teamId: string, channelId: string): Promise<Watch[]> {
+    return this.#unendedWatches(teamId, 'channel_id', channelId);
   }
 
-  async listUserWatches(teamId: string, userId: string): Promise<Watch[]> {
+  listUserWatches(teamId: string, userId: string): Promise<Watch[]> {
+    return this.#unendedWatches(teamId, 'creator_user_id', userId);
+  }
+
+  /** A team's watches that have not ended (disabled ones included, so lists can say why), oldest first. */
+  async #unendedWatches(teamId: string, column: 'channel_id' | 'creator_user_id', value: string): Promise<Watch[]> {
     const rows = await this.#db
       .selectFrom('watches')
       .selectAll()
       .where('team_id', '=', teamId)
-      .where('creator_user_id', '=', userId)
+      .where(column, '=', value)
       .where('ended_at', 'is', null)
       .orderBy('created_at')
       .orderBy('id')
@@ -376,20 +393,7 @@ export class KyselyStore implements Store {
         .where('o.state', '=', 'pending')
         .where('o.run_at', '<=', now)
         .where((eb) => eb.or([eb('o.locked_until', 'is', null), eb('o.locked_until', '<=', now)]))
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('outbox as l')
-                .select('l.id')
-                .where('l.state', '=', 'pending')
-                .whereRef('l.team_id', '=', 'o.team_id')
-                .whereRef('l.channel_id', '=', 'o.channel_id')
-                .where('l.locked_until', 'is not', null)
-                .where('l.locked_until', '>', now),
-            ),
-          ),
-        )
+        .where((eb) => noLiveClaimInChannel(eb, now))
         .orderBy('o.run_at')
         .orderBy('o.id')
         .limit(options.limit);
@@ -434,20 +438,7 @@ export class KyselyStore implements Store {
         .where('o.id', 'in', headIds)
         .where('o.state', '=', 'pending')
         .where('o.run_at', '<=', now)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('outbox as l')
-                .select('l.id')
-                .where('l.state', '=', 'pending')
-                .whereRef('l.team_id', '=', 'o.team_id')
-                .whereRef('l.channel_id', '=', 'o.channel_id')
-                .where('l.locked_until', 'is not', null)
-                .where('l.locked_until', '>', now),
-            ),
-          ),
-        );
+        .where((eb) => noLiveClaimInChannel(eb, now));
       if (pg) eligible = eligible.forUpdate('o').skipLocked();
       const claimed = await trx
         .updateTable('outbox')

@@ -146,6 +146,8 @@ export interface Store {
   createWatch(watch: NewWatch): Promise<{ watch: Watch; created: boolean }>;
   /** Deletes the channel's watches on that target; returns how many were removed. */
   deleteWatches(teamId: string, channelId: string, target: WatchTarget): Promise<number>;
+  /** Deletes one watch (an Unwatch button names exactly one); returns whether it existed. */
+  deleteWatch(id: number): Promise<boolean>;
   getWatch(id: number): Promise<Watch | null>;
   listChannelWatches(teamId: string, channelId: string): Promise<Watch[]>;
   listUserWatches(teamId: string, userId: string): Promise<Watch[]>;

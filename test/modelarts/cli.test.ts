@@ -163,6 +163,17 @@ describe('modelarts-chatops api', () => {
     expect(c.err()).toContain('use `api jobs` instead');
   });
 
+  it('an upstream error message cannot put terminal control sequences on the operator’s screen', async () => {
+    const c = cli();
+    c.pool
+      .intercept({ path: v1('/training-jobs/10/versions/10'), method: 'GET' })
+      .reply(403, JSON.stringify({ error_code: 'ModelArts.0210', error_msg: 'denied \u001b[2J\u001b]0;owned\u0007' }));
+    expect(await c.run('api', 'job', '10', '10')).toBe(2);
+    expect(c.err()).toContain('denied');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is that none get through
+    expect(c.err()).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('help goes to stdout with exit 0; no arguments print usage to stderr with exit 1', async () => {
     const c = cli();
     expect(await c.run('api', 'help')).toBe(0);

@@ -3,12 +3,16 @@ import {
   ApiError,
   AuthenticationError,
   BadRequestError,
+  ConnectionError,
   EndpointNotFoundError,
   errorFromResponse,
+  InvalidIdError,
+  isRetryableError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
   ServerError,
+  TimeoutError,
 } from '../../src/modelarts/index.js';
 import { type Harness, harness, v1, v2 } from './helpers.js';
 
@@ -192,5 +196,29 @@ describe('error responses through the client', () => {
     const err = await h.api.listTrainingJobs().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServerError);
     expect((err as ServerError).status).toBe(502);
+  });
+});
+
+describe('isRetryableError (the one rule the client retries by)', () => {
+  const init = { errorCode: null, errorMessage: null, requestId: null, endpoint: EP };
+  it('retries 408/429/5xx, timeouts and network failures, never auth, validation or programming errors', () => {
+    expect(isRetryableError(new ServerError({ ...init, status: 503 }))).toBe(true);
+    expect(isRetryableError(errorFromResponse(408, {}, {}, EP))).toBe(true);
+    expect(isRetryableError(new RateLimitError({ ...init, status: 429 }, null))).toBe(true);
+    expect(isRetryableError(new TimeoutError(EP, 1000))).toBe(true);
+    expect(isRetryableError(new ConnectionError(EP, 'ECONNRESET'))).toBe(true);
+    expect(isRetryableError(new ConnectionError(EP, 'UND_ERR_INVALID_ARG'))).toBe(false);
+    expect(isRetryableError(new AuthenticationError({ ...init, status: 401 }))).toBe(false);
+    expect(isRetryableError(new BadRequestError({ ...init, status: 400 }))).toBe(false);
+    expect(isRetryableError(new InvalidIdError('job_id', '../x'))).toBe(false);
+  });
+});
+
+describe('upstream text in error messages', () => {
+  it('keeps no control characters (terminal escapes, bells) in userMessage or message', () => {
+    const err = errorFromResponse(403, { error_code: 'ModelArts.0210', error_msg: 'no\u001b[2J\u0007 way' }, {}, EP);
+    expect(err.userMessage).toContain('no[2J way');
+    expect(err.userMessage).not.toContain('\u001b');
+    expect(err.errorMessage).not.toContain('\u0007');
   });
 });

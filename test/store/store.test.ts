@@ -170,6 +170,15 @@ for (const db of dialects) {
         expect(new Set(results.map((r) => r.watch.id)).size).toBe(1);
       });
 
+      it('deleteWatch removes only the watch it names', async () => {
+        const a = await store.createWatch(newWatch());
+        const b = await store.createWatch(newWatch({ filter: 'failed' }));
+        expect(await store.deleteWatch(a.watch.id)).toBe(true);
+        expect(await store.getWatch(a.watch.id)).toBeNull();
+        expect(await store.getWatch(b.watch.id)).not.toBeNull();
+        expect(await store.deleteWatch(a.watch.id)).toBe(false);
+      });
+
       it('getWatch returns null for an unknown id', async () => {
         expect(await store.getWatch(987_654)).toBeNull();
       });

@@ -212,13 +212,17 @@ export const TrainingJobSummarySchema = z.looseObject({
 });
 export type TrainingJobSummary = z.infer<typeof TrainingJobSummarySchema>;
 
-export const TrainingJobListSchema = z
-  .looseObject({
-    job_total_count: optNumber(),
-    job_count_limit: optNumber(),
-    jobs: arrayOf(TrainingJobSummarySchema),
-  })
-  .transform((v) => ({ ...v, job_total_count: v.job_total_count ?? v.jobs.length }));
+/** The v1 job-list envelope (training and visualization jobs): a missing total counts the rows. */
+export const jobListSchema = <T extends z.ZodType>(item: T) =>
+  z
+    .looseObject({
+      job_total_count: optNumber(),
+      job_count_limit: optNumber(),
+      jobs: arrayOf(item),
+    })
+    .transform((v) => ({ ...v, job_total_count: v.job_total_count ?? v.jobs.length }));
+
+export const TrainingJobListSchema = jobListSchema(TrainingJobSummarySchema);
 export type TrainingJobList = z.infer<typeof TrainingJobListSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -365,6 +369,27 @@ export async function listJobVersionStatuses(
   );
 }
 
+/** The query of the v1 job lists (training and visualization jobs share their parameters). */
+export function jobListQuery(query: {
+  status?: number | string | undefined;
+  per_page?: number | undefined;
+  page?: number | undefined;
+  sortBy?: string | undefined;
+  order?: SortOrder | undefined;
+  search_content?: string | undefined;
+  workspace_id?: string | undefined;
+}): Record<string, string | number | undefined> {
+  return {
+    status: query.status,
+    per_page: query.per_page,
+    page: query.page,
+    sortBy: query.sortBy,
+    order: query.order,
+    search_content: query.search_content,
+    workspace_id: query.workspace_id === undefined ? undefined : validateId('workspace_id', query.workspace_id),
+  };
+}
+
 export async function listTrainingJobs(
   client: ModelArtsClient,
   query: ListTrainingJobsQuery = {},
@@ -373,15 +398,7 @@ export async function listTrainingJobs(
   return client.get(
     {
       template: P,
-      query: {
-        status: query.status,
-        per_page: query.per_page,
-        page: query.page,
-        sortBy: query.sortBy,
-        order: query.order,
-        search_content: query.search_content,
-        workspace_id: query.workspace_id === undefined ? undefined : validateId('workspace_id', query.workspace_id),
-      },
+      query: jobListQuery(query),
       schema: TrainingJobListSchema,
     },
     options,

@@ -1,9 +1,9 @@
 /** Visualization (TensorBoard) jobs, v1. `service_url` is the TensorBoard link. */
 import { z } from 'zod';
 import type { CallOptions, ModelArtsClient } from '../client.js';
-import { validateId, validateJobId } from '../ids.js';
-import { arrayOf, optDuration, optNumber, optString, optTime, reqId, reqNumber } from '../lenient.js';
-import type { SortOrder } from './training-jobs.js';
+import { validateJobId } from '../ids.js';
+import { optDuration, optString, optTime, reqId, reqNumber } from '../lenient.js';
+import { jobListQuery, jobListSchema, type SortOrder } from './training-jobs.js';
 
 export const VisualizationJobSchema = z.looseObject({
   job_id: reqId(),
@@ -18,13 +18,7 @@ export const VisualizationJobSchema = z.looseObject({
 });
 export type VisualizationJob = z.infer<typeof VisualizationJobSchema>;
 
-export const VisualizationJobListSchema = z
-  .looseObject({
-    job_total_count: optNumber(),
-    job_count_limit: optNumber(),
-    jobs: arrayOf(VisualizationJobSchema),
-  })
-  .transform((v) => ({ ...v, job_total_count: v.job_total_count ?? v.jobs.length }));
+export const VisualizationJobListSchema = jobListSchema(VisualizationJobSchema);
 export type VisualizationJobList = z.infer<typeof VisualizationJobListSchema>;
 
 export interface ListVisualizationJobsQuery {
@@ -61,15 +55,7 @@ export async function listVisualizationJobs(
   return client.get(
     {
       template: '/v1/{project_id}/visualization-jobs',
-      query: {
-        status: query.status,
-        per_page: query.per_page,
-        page: query.page,
-        sortBy: query.sortBy,
-        order: query.order,
-        search_content: query.search_content,
-        workspace_id: query.workspace_id === undefined ? undefined : validateId('workspace_id', query.workspace_id),
-      },
+      query: jobListQuery(query),
       schema: VisualizationJobListSchema,
     },
     options,

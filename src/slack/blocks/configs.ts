@@ -14,7 +14,9 @@ import {
   header,
   joinParts,
   pageOf,
+  pageRangeLine,
   pagerButtons,
+  pastEndNotice,
   section,
 } from './kit.js';
 import { LIMITS } from './limits.js';
@@ -77,19 +79,10 @@ export function renderConfigs(list: TrainingJobConfigList, ctx: RenderContext, o
   ]);
   const top = context([summary]);
   if (top) head.push(top);
-  if (slice.rows.length === 0) {
-    head.push(
-      section(`Page ${formatInteger(slice.page)} is past the end: there are ${formatInteger(slice.pages)} pages.`),
-    );
-  }
+  if (slice.rows.length === 0) head.push(pastEndNotice(slice));
 
   const foot: KnownBlock[] = [];
-  const first = (slice.page - 1) * slice.pageSize;
-  const pageLine = context([
-    slice.rows.length > 0
-      ? `page ${formatInteger(slice.page)} of ${formatInteger(slice.pages)} · ${formatInteger(first + 1)}–${formatInteger(first + slice.rows.length)} of ${formatInteger(slice.total)}`
-      : null,
-  ]);
+  const pageLine = context([pageRangeLine(slice)]);
   if (pageLine) foot.push(pageLine);
   const bar = actions([
     ...pagerButtons(slice, ACTION.configsPage, (page) => configsPageValue.encode({ page, search })),

@@ -50,4 +50,4 @@ export type { TasksOptions } from './tasks.js';
 export { renderProcessorTasks, TASKS_MAX_PAGE_SIZE, TASKS_PAGE_SIZE } from './tasks.js';
 export type { Message, RenderContext } from './types.js';
 export { renderVisualizationJob } from './visualization.js';
-export { renderWatches } from './watches.js';
+export { describeWatchTarget, renderWatches } from './watches.js';

@@ -20,7 +20,9 @@ import {
   header,
   joinParts,
   pageOf,
+  pageRangeLine,
   pagerButtons,
+  pastEndNotice,
   section,
 } from './kit.js';
 import { LIMITS } from './limits.js';
@@ -224,16 +226,8 @@ function renderOverview(
     if (quiet) head.push(quiet);
   }
 
-  if (slice.rows.length === 0) {
-    head.push(
-      section(
-        `Page ${formatInteger(slice.page)} is past the end: there ${slice.pages === 1 ? 'is 1 page' : `are ${formatInteger(slice.pages)} pages`}.`,
-      ),
-    );
-  }
+  if (slice.rows.length === 0) head.push(pastEndNotice(slice));
 
-  const first = (slice.page - 1) * slice.pageSize;
-  const pageLine = `page ${formatInteger(slice.page)} of ${formatInteger(slice.pages)} · ${formatInteger(first + 1)}–${formatInteger(first + slice.rows.length)} of ${plural(slice.total, noun)}`;
   const pager = pagerButtons(slice, ACTION.jobsPage, valueFor);
   const share =
     opts.ephemeral === true
@@ -243,7 +237,7 @@ function renderOverview(
           value: shareValue.encode({ kind: 'jobs', page: slice.page, statusFilter: opts.statusFilter }),
         })
       : null;
-  const pageContext = context([slice.rows.length > 0 ? pageLine : null]);
+  const pageContext = context([pageRangeLine(slice, noun)]);
   if (pageContext) foot.push(pageContext);
   const bar = actions([...pager, share]);
   if (bar) foot.push(bar);

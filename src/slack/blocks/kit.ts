@@ -14,6 +14,7 @@ import type {
   SectionBlock,
 } from '@slack/types';
 import { escapeEntities, plainText, safeUrl, stripControls, truncate, truncateMrkdwn } from '../mrkdwn.js';
+import { formatInteger, plural } from './format.js';
 import { blocksTextLength, LIMITS } from './limits.js';
 
 type Maybe<T> = T | null | undefined | false;
@@ -189,6 +190,21 @@ export function pageOf<T>(
   const sum = complete ? Math.max(reported, items.length) : Math.max(reported, (p - 1) * size + items.length);
   const rows = complete ? items.slice((p - 1) * size, p * size) : items.slice();
   return { rows, page: p, pages: Math.max(1, Math.ceil(sum / size)), total: sum, pageSize: size, complete };
+}
+
+/** The notice for a page number beyond the list ("Page 5 is past the end: there is 1 page."). */
+export function pastEndNotice(slice: Pick<PageSlice<unknown>, 'page' | 'pages'>): KnownBlock {
+  return section(
+    `Page ${formatInteger(slice.page)} is past the end: there ${slice.pages === 1 ? 'is' : 'are'} ${plural(slice.pages, 'page')}.`,
+  );
+}
+
+/** "page 2 of 5 · 11–20 of 48 configurations"; null on an empty page (the past-end notice says it then). */
+export function pageRangeLine(slice: PageSlice<unknown>, noun?: string): string | null {
+  if (slice.rows.length === 0) return null;
+  const first = (slice.page - 1) * slice.pageSize;
+  const total = noun ? plural(slice.total, noun) : formatInteger(slice.total);
+  return `page ${formatInteger(slice.page)} of ${formatInteger(slice.pages)} · ${formatInteger(first + 1)}–${formatInteger(first + slice.rows.length)} of ${total}`;
 }
 
 /** `jobs_page:next` style ids: two page buttons in one actions block need distinct action_ids. */

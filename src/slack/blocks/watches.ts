@@ -25,6 +25,22 @@ export function watchTargetText(target: WatchTarget): string {
   }
 }
 
+/**
+ * A watch's target as words for sentences ("Watching …", "Stopped watching …", the poller's disabled-watch notice).
+ * Plain text: the caller escapes it for where it goes (escapeMrkdwn in mrkdwn; notice() and renderErrorMessage()
+ * encode entities themselves). Ids are digits by the time they are stored, the project id is validated.
+ */
+export function describeWatchTarget(target: WatchTarget, projectId: string): string {
+  switch (target.kind) {
+    case 'version':
+      return `training job ${target.jobId} version ${target.versionId}`;
+    case 'job':
+      return `every version of training job ${target.jobId}`;
+    case 'project':
+      return `every failed job version in project ${projectId}`;
+  }
+}
+
 /** What a watch alerts on, in words. */
 export function watchFilterText(filter: WatchFilter, target: WatchTarget): string {
   switch (filter) {

@@ -287,6 +287,17 @@ describe('configs', () => {
   });
 });
 
+describe('a page past the end of a one-page list', () => {
+  it('says so in good English on every paged list', () => {
+    const oneConfig = { config_total_count: 1, configs: docConfigs.configs.slice(0, 1) };
+    const configs = expectSafe(renderConfigs(oneConfig, CTX, { page: 5, pageSize: 10, search: null }));
+    expect(allText(configs)).toContain('Page 5 is past the end: there is 1 page.');
+    const oneTask = { count: 1, tasks: docTasks.tasks.slice(0, 1) };
+    const tasks = expectSafe(renderProcessorTasks(oneTask, CTX, { page: 5, pageSize: 10, filters: {} }));
+    expect(allText(tasks)).toContain('Page 5 is past the end: there is 1 page.');
+  });
+});
+
 describe('visualization job', () => {
   it('renders the doc sample with its TensorBoard button (snapshot)', () => {
     const m = expectSafe(renderVisualizationJob(docViz, ctxAt('2019-08-07T12:00:00Z'), { ephemeral: true }));
