@@ -1,0 +1,496 @@
+/**
+ * What ModelArts says about the versions the watches care about, gathered in as few calls as possible.
+ *
+ * Primary path: one all-versions listing (`limit=0` = every version of the project). Its documented rows carry a
+ * version_id but no job_id, so versions are tied to jobs through what we already know (version watches, stored
+ * states, earlier cycles) and, only when a version id we never saw turns up while job or project watches exist,
+ * through the job list (each row names its job's newest version) and versions-of-job for the jobs that grew.
+ *
+ * Fallback path (the all-versions endpoint is gone, EndpointNotFoundError): the job list (one row per job with its
+ * newest version's status) plus versions-of-job for watched jobs whose interesting versions are not the newest.
+ *
+ * The observer keeps learned version→job mappings in memory; they are a cache (stored states seed it after a
+ * restart), never the source of truth for alerting.
+ */
+import {
+  type CallOptions,
+  collect,
+  EndpointNotFoundError,
+  InvalidIdError,
+  iterateTrainingJobs,
+  iterateTrainingJobVersions,
+  type JobVersionStatus,
+  type ModelArtsApi,
+  NotFoundError,
+  type TrainingJobSummary,
+  type TrainingJobVersion,
+  trainingJobStatus,
+} from '../modelarts/index.js';
+import type { VersionState, Watch } from '../store/types.js';
+import { type ObservedVersion, versionKey } from './diff.js';
+import { endedAfterWatch, FIRST_SIGHT_MARGIN_MS, filterMatches } from './plan.js';
+
+export type ObserveMode = 'all-versions' | 'fallback';
+
+export interface Observation {
+  mode: ObserveMode;
+  /**
+   * The observed versions the poller has to look at: those without a stored state, with a status that differs from
+   * it, or with a version watch that has not recorded that status yet. The others (the steady bulk) are counted in
+   * `observedCount` but not materialised: at 10,000 watches this keeps a quiet cycle from allocating 10,000 objects.
+   */
+  versions: ObservedVersion[];
+  observedCount: number;
+  /** Newest version per job, as far as this cycle and earlier ones know. */
+  latestVersionByJob: Map<string, string>;
+  /** Full version records fetched on the way (versions-of-job); the poller reuses them instead of detail calls. */
+  details: Map<string, TrainingJobVersion>;
+}
+
+export interface ObserverOptions {
+  api: ModelArtsApi;
+  now: () => Date;
+  /** How long to stay on the fallback path before probing the all-versions endpoint again. */
+  fallbackRecheckMs: number;
+  /** Versions-of-job calls spent per cycle on finding the job of an unmapped failed version (project watches). */
+  maxMappingCallsPerCycle: number;
+  /** Rows per all-versions request; 0 asks for everything in one answer (`limit=0`). */
+  statusPageSize: number;
+  /** Detail calls spent per cycle on finding when a first-seen fallback version ended (project watches). */
+  maxTimingCallsPerCycle: number;
+  marginMs?: number;
+}
+
+const JOB_LIST_PAGE = 1000;
+
+const VERSIONS_PAGE = 1000;
+
+export class Observer {
+  private readonly jobOfVersion = new Map<string, string>();
+  private readonly versionsByJob = new Map<string, Set<string>>();
+  /** Jobs whose every version we listed, with the version count at that time. */
+  private readonly enumerated = new Map<string, number>();
+  private readonly latestByJob = new Map<string, string>();
+  /** Status of every all-versions row in the previous cycle: a new id means a new version somewhere. */
+  private seenRows = new Map<string, number>();
+  /** Unmapped versions a project watch must hear about, waiting for their job to be found. */
+  private readonly pendingMapping = new Set<string>();
+  private fallbackUntil = 0;
+  private currentMode: ObserveMode = 'all-versions';
+
+  constructor(private readonly options: ObserverOptions) {}
+
+  get mode(): ObserveMode {
+    return this.currentMode;
+  }
+
+  /** Seeds mappings from stored states (after a restart or a lease takeover). */
+  learnStates(states: Iterable<VersionState>): void {
+    for (const s of states) this.learn(s.jobId, s.versionId);
+  }
+
+  async observe(watches: readonly Watch[], states: ReadonlyMap<string, VersionState>, call: CallOptions) {
+    const now = this.options.now().getTime();
+    if (this.currentMode === 'fallback' && now < this.fallbackUntil) return this.observeFallback(watches, states, call);
+    try {
+      const obs = await this.observeAllVersions(watches, states, call);
+      this.currentMode = 'all-versions';
+      return obs;
+    } catch (err) {
+      if (!(err instanceof EndpointNotFoundError)) throw err;
+      this.currentMode = 'fallback';
+      this.fallbackUntil = now + this.options.fallbackRecheckMs;
+      this.seenRows = new Map();
+      return this.observeFallback(watches, states, call);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private async observeAllVersions(
+    watches: readonly Watch[],
+    states: ReadonlyMap<string, VersionState>,
+    call: CallOptions,
+  ): Promise<Observation> {
+    const w = splitWatches(watches);
+    for (const watch of w.version) {
+      if (watch.target.kind === 'version') this.learn(watch.target.jobId, watch.target.versionId);
+    }
+
+    const rows = await this.listAllVersionStatuses(call);
+    const details = new Map<string, TrainingJobVersion>();
+    for (const row of rows) if (row.job_id !== null) this.learn(String(row.job_id), String(row.version_id));
+
+    const needsJobs = w.job.length > 0 || w.project.length > 0;
+    // Job watches: list each watched job's versions once, so its old and running versions are known.
+    for (const jobId of w.jobIds) {
+      if (!this.enumerated.has(jobId)) await this.enumerateJob(jobId, details, call);
+    }
+
+    const prevSeen = this.seenRows;
+    const unseenUnmapped = needsJobs && rows.some((r) => !prevSeen.has(String(r.version_id)) && !this.jobOf(r));
+    if (w.project.length > 0) {
+      for (const row of rows) {
+        const id = String(row.version_id);
+        if (this.jobOf(row)) continue;
+        if (prevSeen.get(id) === row.status && !this.pendingMapping.has(id)) continue;
+        if (projectWantsUnmapped(w.project, row, this.options.marginMs ?? FIRST_SIGHT_MARGIN_MS)) {
+          this.pendingMapping.add(id);
+        }
+      }
+    }
+    if (needsJobs && (unseenUnmapped || this.pendingMapping.size > 0)) {
+      const jobs = await this.listJobs(call);
+      for (const jobId of w.jobIds) {
+        const job = jobs.get(jobId);
+        const known = this.enumerated.get(jobId) ?? 0;
+        if (job && (job.version_count ?? 0) > known) await this.enumerateJob(jobId, details, call);
+      }
+      await this.resolvePending(rows, jobs, details, call);
+    }
+    this.rememberRows(rows, needsJobs);
+
+    const versions: ObservedVersion[] = [];
+    let observedCount = 0;
+    for (const row of rows) {
+      const jobId = this.jobOf(row);
+      if (!jobId) continue;
+      const versionId = String(row.version_id);
+      const key = versionKey(jobId, versionId);
+      if (!isRelevant(w, jobId, key, states)) continue;
+      observedCount++;
+      if (!needsLook(w, key, row.status, states)) continue;
+      versions.push(fromStatusRow(row, jobId, details.get(key) ?? null));
+    }
+    for (const id of this.pendingMapping) if (this.jobOfVersion.has(id)) this.pendingMapping.delete(id);
+    return { mode: 'all-versions', versions, observedCount, latestVersionByJob: this.latestMap(), details };
+  }
+
+  private async observeFallback(
+    watches: readonly Watch[],
+    states: ReadonlyMap<string, VersionState>,
+    call: CallOptions,
+  ): Promise<Observation> {
+    const w = splitWatches(watches);
+    const details = new Map<string, TrainingJobVersion>();
+    const jobs = await this.listJobs(call);
+    const observed = new Map<string, ObservedVersion>();
+
+    // Which jobs need their versions listed: those with an interesting version that is not the job's newest.
+    const interesting = new Map<string, Set<string>>();
+    const want = (jobId: string, versionId: string) => {
+      const set = interesting.get(jobId) ?? new Set<string>();
+      interesting.set(jobId, set);
+      set.add(versionId);
+    };
+    for (const watch of w.version) {
+      if (watch.target.kind === 'version') want(watch.target.jobId, watch.target.versionId);
+    }
+    for (const s of states.values()) {
+      if (trainingJobStatus(s.status).terminal) continue;
+      if (w.project.length > 0 || w.jobIds.has(s.jobId)) want(s.jobId, s.versionId);
+    }
+    const toList = new Set<string>();
+    for (const jobId of w.jobIds) {
+      const job = jobs.get(jobId);
+      if (job && (job.version_count ?? 0) > (this.enumerated.get(jobId) ?? 0)) toList.add(jobId);
+    }
+    for (const [jobId, versionIds] of interesting) {
+      const job = jobs.get(jobId);
+      if (!job) continue; // deleted: nothing to observe
+      const latest = job.version_id === null ? null : String(job.version_id);
+      for (const versionId of versionIds) {
+        const stored = states.get(versionKey(jobId, versionId));
+        if (versionId !== latest && !(stored && trainingJobStatus(stored.status).terminal)) toList.add(jobId);
+      }
+    }
+    for (const jobId of toList) await this.enumerateJob(jobId, details, call);
+
+    const relevantJob = (jobId: string) =>
+      w.project.length > 0 || w.jobIds.has(jobId) || interesting.has(jobId) || toList.has(jobId);
+    for (const job of jobs.values()) {
+      if (job.version_id === null) continue;
+      const jobId = String(job.job_id);
+      if (!relevantJob(jobId)) continue;
+      const key = versionKey(jobId, String(job.version_id));
+      if (!isRelevant(w, jobId, key, states)) continue;
+      observed.set(key, fromJobRow(job));
+    }
+    for (const [key, detail] of details) {
+      if (!isRelevant(w, String(detail.job_id), key, states)) continue;
+      observed.set(key, fromVersionRecord(detail));
+    }
+
+    // A first-seen terminal version from the job list has no end time; a project watch must know whether it is
+    // history before it speaks, so ask for the detail of the few that would otherwise alert.
+    if (w.project.length > 0) {
+      let budget = this.options.maxTimingCallsPerCycle;
+      const undecided = [...observed]
+        .filter(([key, v]) => !states.has(key) && !details.has(key) && v.startTime === null)
+        .filter(([, v]) => w.project.some((pw) => filterMatches(pw, v.status)))
+        // Newest first (by the job row's lower bound of the end), so a fresh failure is not queued behind history.
+        .sort(([, a], [, b]) => lowerBoundEnd(jobs, b) - lowerBoundEnd(jobs, a));
+      for (const [key, v] of undecided) {
+        if (budget-- <= 0) {
+          observed.delete(key); // decided next cycle, once its timing is known
+          continue;
+        }
+        try {
+          const detail = await this.options.api.getTrainingJobVersion(v.jobId, v.versionId, call);
+          details.set(key, detail);
+          observed.set(key, fromVersionRecord(detail));
+        } catch (err) {
+          // Deleted between the two calls: nothing to report. Anything else fails the cycle (retried, never alerted).
+          if (!(err instanceof NotFoundError)) throw err;
+          observed.delete(key);
+        }
+      }
+    }
+    const versions = [...observed].filter(([key, v]) => needsLook(w, key, v.status, states)).map(([, v]) => v);
+    return {
+      mode: 'fallback',
+      versions,
+      observedCount: observed.size,
+      latestVersionByJob: this.latestMap(),
+      details,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Every row of the all-versions listing. `limit=0` would return them in one answer, but one 10,000-row body costs
+   * the process some 50 MB of resident memory it never gives back (measured: bench/poller.ts), while pages of
+   * `statusPageSize` rows keep it flat; a project of up to one page still takes one call. Oldest first, so versions
+   * created meanwhile land on the last page instead of shifting the others; a row seen twice is harmless, and one
+   * missed because a version was deleted meanwhile is only seen a cycle later (absence never alerts).
+   */
+  private async listAllVersionStatuses(call: CallOptions): Promise<JobVersionStatus[]> {
+    const api = this.options.api;
+    const limit = this.options.statusPageSize;
+    const query = { sort_by: 'create_time', order: 'asc' } as const;
+    if (limit <= 0) return (await api.listJobVersionStatuses({ ...query, limit: 0 }, call)).versions;
+    const rows: JobVersionStatus[] = [];
+    for (let page = 0; page < 10_000; page++) {
+      const answer = await api.listJobVersionStatuses({ ...query, offset: rows.length, limit }, call);
+      rows.push(...answer.versions);
+      if (answer.versions.length < limit || rows.length >= answer.total_count) break;
+    }
+    return rows;
+  }
+
+  private async listJobs(call: CallOptions): Promise<Map<string, TrainingJobSummary>> {
+    const jobs = await collect(iterateTrainingJobs(this.options.api, { per_page: JOB_LIST_PAGE }, call));
+    const byId = new Map<string, TrainingJobSummary>();
+    for (const job of jobs) {
+      const jobId = String(job.job_id);
+      byId.set(jobId, job);
+      if (job.version_id !== null) {
+        this.learn(jobId, String(job.version_id));
+        this.latestByJob.set(jobId, String(job.version_id));
+      }
+    }
+    return byId;
+  }
+
+  private async enumerateJob(jobId: string, details: Map<string, TrainingJobVersion>, call: CallOptions) {
+    let versions: TrainingJobVersion[];
+    try {
+      versions = await collect(iterateTrainingJobVersions(this.options.api, jobId, { per_page: VERSIONS_PAGE }, call));
+    } catch (err) {
+      // A deleted job (or an id ModelArts cannot have) has nothing to observe; it must not fail every cycle.
+      if (!(err instanceof NotFoundError) && !(err instanceof InvalidIdError)) throw err;
+      this.enumerated.set(jobId, 0);
+      return;
+    }
+    let newest: TrainingJobVersion | null = null;
+    for (const v of versions) {
+      this.learn(jobId, String(v.version_id));
+      details.set(versionKey(jobId, String(v.version_id)), v);
+      if (!newest || v.version_id > newest.version_id) newest = v;
+    }
+    if (newest) this.latestByJob.set(jobId, String(newest.version_id));
+    this.enumerated.set(jobId, versions.length);
+  }
+
+  /** Finds the jobs of unmapped versions a project watch must hear about, within a per-cycle call budget. */
+  private async resolvePending(
+    rows: readonly JobVersionStatus[],
+    jobs: ReadonlyMap<string, TrainingJobSummary>,
+    details: Map<string, TrainingJobVersion>,
+    call: CallOptions,
+  ): Promise<void> {
+    const pending = rows.filter((r) => this.pendingMapping.has(String(r.version_id)) && !this.jobOf(r));
+    if (pending.length === 0) {
+      this.pendingMapping.clear();
+      return;
+    }
+    let budget = this.options.maxMappingCallsPerCycle;
+    for (const row of pending) {
+      if (this.jobOf(row)) continue;
+      const created = row.create_time ?? Number.POSITIVE_INFINITY;
+      // Likeliest first: same job name (when the row has one), then the newest jobs created before the version.
+      const candidates = [...jobs.values()]
+        .filter((j) => (j.version_count ?? 0) > (this.versionsByJob.get(String(j.job_id))?.size ?? 0))
+        .filter((j) => j.create_time === null || j.create_time <= created)
+        .sort((a, b) => {
+          const an = row.job_name !== null && a.job_name === row.job_name ? 0 : 1;
+          const bn = row.job_name !== null && b.job_name === row.job_name ? 0 : 1;
+          return an - bn || (b.create_time ?? 0) - (a.create_time ?? 0);
+        });
+      if (candidates.length === 0) {
+        this.pendingMapping.delete(String(row.version_id)); // its job is gone; nothing can name it
+        continue;
+      }
+      for (const job of candidates) {
+        if (budget <= 0 || this.jobOf(row)) break;
+        budget--;
+        await this.enumerateJob(String(job.job_id), details, call);
+      }
+      if (budget <= 0) break;
+    }
+  }
+
+  /**
+   * Remembers each row's status for the next cycle, updated in place: a fresh 10,000-entry map per cycle would be
+   * old-generation garbage every cycle. Only job and project watches need it (new ids, unmapped changes).
+   */
+  private rememberRows(rows: readonly JobVersionStatus[], needed: boolean): void {
+    if (!needed) {
+      this.seenRows.clear();
+      return;
+    }
+    for (const r of rows) this.seenRows.set(String(r.version_id), r.status);
+    if (this.seenRows.size > rows.length) {
+      const present = new Set(rows.map((r) => String(r.version_id)));
+      for (const id of this.seenRows.keys()) if (!present.has(id)) this.seenRows.delete(id);
+    }
+  }
+
+  private jobOf(row: JobVersionStatus): string | undefined {
+    return row.job_id !== null ? String(row.job_id) : this.jobOfVersion.get(String(row.version_id));
+  }
+
+  private learn(jobId: string, versionId: string): void {
+    this.jobOfVersion.set(versionId, jobId);
+    const set = this.versionsByJob.get(jobId) ?? new Set<string>();
+    this.versionsByJob.set(jobId, set);
+    set.add(versionId);
+  }
+
+  private latestMap(): Map<string, string> {
+    const out = new Map(this.latestByJob);
+    for (const [jobId, versions] of this.versionsByJob) {
+      let best = out.get(jobId);
+      for (const v of versions) if (best === undefined || compareIds(v, best) > 0) best = v;
+      if (best !== undefined) out.set(jobId, best);
+    }
+    return out;
+  }
+}
+
+// -------------------------------------------------------------------------------------------------------------------
+
+interface SplitWatches {
+  version: Watch[];
+  job: Watch[];
+  project: Watch[];
+  jobIds: Set<string>;
+  /** Version watch targets → the status their watches last recorded (NaN when several disagree). */
+  versionKeys: Map<string, number | null>;
+}
+
+function splitWatches(watches: readonly Watch[]): SplitWatches {
+  const out: SplitWatches = { version: [], job: [], project: [], jobIds: new Set(), versionKeys: new Map() };
+  for (const w of watches) {
+    if (w.target.kind === 'version') {
+      out.version.push(w);
+      const key = versionKey(w.target.jobId, w.target.versionId);
+      const seen = out.versionKeys.get(key);
+      out.versionKeys.set(key, seen === undefined || seen === w.lastStatus ? w.lastStatus : Number.NaN);
+    } else if (w.target.kind === 'job') {
+      out.job.push(w);
+      out.jobIds.add(w.target.jobId);
+    } else out.project.push(w);
+  }
+  return out;
+}
+
+function isRelevant(w: SplitWatches, jobId: string, key: string, states: ReadonlyMap<string, unknown>): boolean {
+  return w.project.length > 0 || w.jobIds.has(jobId) || w.versionKeys.has(key) || states.has(key);
+}
+
+/** Whether the poller must look at this observation (see Observation.versions). */
+function needsLook(w: SplitWatches, key: string, status: number, states: ReadonlyMap<string, VersionState>): boolean {
+  if (states.get(key)?.status !== status) return true;
+  const last = w.versionKeys.get(key);
+  return last !== undefined && last !== status;
+}
+
+/** An unmapped all-versions row a project watch would report once its job is known. */
+function projectWantsUnmapped(project: readonly Watch[], row: JobVersionStatus, marginMs: number): boolean {
+  const v = fromStatusRow(row, '', null);
+  return project.some((w) => filterMatches(w, row.status) && endedAfterWatch(w, v, false, marginMs));
+}
+
+function lowerBoundEnd(jobs: ReadonlyMap<string, TrainingJobSummary>, v: ObservedVersion): number {
+  const job = jobs.get(v.jobId);
+  return (job?.create_time ?? 0) + (job?.duration ?? 0);
+}
+
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+export function fromStatusRow(
+  row: JobVersionStatus,
+  jobId: string,
+  detail: TrainingJobVersion | null,
+): ObservedVersion {
+  return {
+    jobId,
+    versionId: String(row.version_id),
+    status: row.status,
+    jobName: row.job_name ?? detail?.job_name ?? null,
+    versionName: row.version_name ?? detail?.version_name ?? null,
+    createTime: row.create_time ?? detail?.create_time ?? null,
+    startTime: row.start_time ?? detail?.start_time ?? null,
+    endTime: row.end_time,
+    durationMs: row.duration ?? detail?.duration ?? null,
+    flavor: row.flavor_code ?? detail?.spec_code ?? null,
+    gpuNum: row.gpu_num ?? detail?.gpu_num ?? null,
+  };
+}
+
+/** A job list row describes the job's newest version; its create_time is the job's, so it is not used as the version's. */
+export function fromJobRow(job: TrainingJobSummary): ObservedVersion {
+  return {
+    jobId: String(job.job_id),
+    versionId: String(job.version_id),
+    status: job.status,
+    jobName: job.job_name,
+    versionName: null,
+    createTime: job.version_count === 1 ? job.create_time : null,
+    startTime: null,
+    endTime: null,
+    durationMs: job.duration,
+    flavor: null,
+    gpuNum: null,
+  };
+}
+
+export function fromVersionRecord(v: TrainingJobVersion): ObservedVersion {
+  return {
+    jobId: String(v.job_id),
+    versionId: String(v.version_id),
+    status: v.status,
+    jobName: v.job_name,
+    versionName: v.version_name,
+    createTime: v.create_time,
+    startTime: v.start_time,
+    endTime: null,
+    durationMs: v.duration,
+    flavor: v.spec_code,
+    gpuNum: v.gpu_num,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Who asks, where, and how to render for them: the environment every command and button handler runs in.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { RenderContext } from '../blocks/index.js';
+import type { AppDeps } from '../deps.js';
+import { consoleJobUrl, regionOf } from './job-refs.js';
+
+export interface CommandEnv {
+  deps: AppDeps;
+  /** The listener's WebClient (already pointed at SLACK_API_URL). */
+  client: WebClient;
+  userId: string;
+  /** Null where the surface has none (App Home, global shortcut). */
+  channelId: string | null;
+  teamId: string;
+  admin: boolean;
+}
+
+/** users.info may be slow; a card rendered in UTC beats a late card. The answer still fills the cache. */
+const TIME_ZONE_WAIT_MS = 600;
+
+function validTimeZone(tz: unknown): tz is string {
+  if (typeof tz !== 'string' || tz.length === 0 || tz.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The user's time zone from users.info, cached; UTC when Slack does not say (or not quickly). */
+export async function userTimeZone(env: Pick<CommandEnv, 'deps' | 'client' | 'userId'>): Promise<string> {
+  const { deps, userId } = env;
+  const nowMs = deps.now().getTime();
+  const cached = deps.timeZones.get(userId);
+  if (cached && cached.expires > nowMs) return cached.tz;
+  const lookup = env.client.users
+    .info({ user: userId })
+    .then((r) => {
+      const tz = validTimeZone(r.user?.tz) ? r.user.tz : 'UTC';
+      if (deps.timeZones.size > 10_000) deps.timeZones.clear();
+      deps.timeZones.set(userId, { tz, expires: deps.now().getTime() + deps.tuning.userTimeZoneTtlMs });
+      return tz;
+    })
+    .catch((err: unknown) => {
+      deps.logger.debug({ err, user: userId }, 'users.info failed; rendering in UTC');
+      return 'UTC';
+    });
+  let timer: NodeJS.Timeout | undefined;
+  const fallback = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(cached?.tz ?? 'UTC'), TIME_ZONE_WAIT_MS);
+  });
+  try {
+    return await Promise.race([lookup, fallback]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Console links for cards, from MODELARTS_CONSOLE_JOB_URL. */
+export function consoleUrlFor(deps: AppDeps): (jobId: string | number, versionId: string | number) => string {
+  const region = regionOf(deps.config.modelarts.endpoint);
+  const template = deps.config.modelarts.consoleJobUrlTemplate;
+  return (jobId, versionId) => consoleJobUrl(template, { region, projectId: deps.projectId, jobId, versionId });
+}
+
+export function renderContextIn(deps: AppDeps, timeZone: string): RenderContext {
+  return { now: deps.now(), timeZone, projectId: deps.projectId, consoleUrl: consoleUrlFor(deps) };
+}
+
+export async function renderContext(env: Pick<CommandEnv, 'deps' | 'client' | 'userId'>): Promise<RenderContext> {
+  return renderContextIn(env.deps, await userTimeZone(env));
+}

@@ -1,0 +1,297 @@
+/**
+ * The read-only subcommands: fetch from ModelArts, render with the pure renderers. Each function takes the whole
+ * lookup state (what a button's value carries), so slash commands, Refresh and pagination share one code path.
+ */
+import { EndpointNotFoundError } from '../../modelarts/errors.js';
+import type {
+  JobVersionStatus,
+  ModelArtsApi,
+  TrainingJobSummary,
+  TrainingJobVersion,
+  VisualizationJob,
+} from '../../modelarts/index.js';
+import {
+  CONFIGS_PAGE_SIZE,
+  JOBS_PAGE_SIZE,
+  type Message,
+  type RenderContext,
+  renderConfigs,
+  renderJobsFromJobList,
+  renderJobsOverview,
+  renderJobVersionCard,
+  renderProcessorTasks,
+  renderVisualizationJob,
+  TASKS_PAGE_SIZE,
+} from '../blocks/index.js';
+import type { AppDeps } from '../deps.js';
+import { type Answer, type ErrorContext, notFoundSentence, UserFacingError, withUserErrors } from '../errors.js';
+import type { CallOptions } from '../listeners/common/answer.js';
+import { type ParsedCommand, TASK_TYPES, USAGE } from './parser.js';
+
+export const PAGE_SIZE = { jobs: JOBS_PAGE_SIZE, configs: CONFIGS_PAGE_SIZE, tasks: TASKS_PAGE_SIZE } as const;
+/** Job-list fallback with several statuses: at most this many jobs are scanned (newest first). */
+const FALLBACK_SCAN_PAGE_SIZE = 100;
+const FALLBACK_SCAN_PAGES = 10;
+
+/** Render contexts may still be resolving (users.info) while ModelArts answers. */
+export type Ctx = RenderContext | Promise<RenderContext>;
+
+export type LookupCommand = Extract<ParsedCommand, { kind: 'jobs' | 'job' | 'configs' | 'viz' | 'tasks' }>;
+
+export interface LookupOptions {
+  /** Ephemeral answers carry a Share button; shared channel copies do not. */
+  ephemeral: boolean;
+}
+
+/** Compares OBS paths the way people write them: with or without obs://, leading or trailing slashes. */
+export function sameObsPath(a: string | null | undefined, b: string | null | undefined): boolean {
+  const norm = (p: string) =>
+    p
+      .trim()
+      .replace(/^(?:obs|s3):\/\//i, '')
+      .replace(/^\/+|\/+$/g, '')
+      .toLowerCase();
+  if (!a || !b) return false;
+  const na = norm(a);
+  return na.length > 0 && na === norm(b);
+}
+
+/**
+ * Visualization jobs that could serve a card's TensorBoard: one bounded page of the list, newest first. Fetched
+ * alongside the version (the list does not depend on it); failing to get it never fails the card.
+ */
+export async function listTensorboards(deps: AppDeps, call: CallOptions): Promise<VisualizationJob[]> {
+  try {
+    const list = await deps.modelarts.listVisualizationJobs(
+      { per_page: deps.tuning.tensorboardScanLimit, page: 1, sortBy: 'create_time', order: 'desc' },
+      call,
+    );
+    return list.jobs;
+  } catch (err) {
+    deps.logger.debug({ err }, 'no TensorBoard lookup for this card');
+    return [];
+  }
+}
+
+/** The TensorBoard URL of a visualization job reading `trainUrl`; running ones win. */
+export function matchTensorboard(jobs: readonly VisualizationJob[], trainUrl: string | null): string | null {
+  if (!trainUrl) return null;
+  const matches = jobs.filter((j) => sameObsPath(j.train_url, trainUrl) && j.service_url);
+  const best = matches.find((j) => j.status === 8) ?? matches.find((j) => j.status === 7) ?? matches[0];
+  return best?.service_url ?? null;
+}
+
+/** The version, or the job's latest version when `versionId` is null. */
+export async function fetchJobVersion(
+  modelarts: ModelArtsApi,
+  jobId: string,
+  versionId: string | null,
+  call: CallOptions,
+): Promise<TrainingJobVersion> {
+  if (versionId !== null) return modelarts.getTrainingJobVersion(jobId, versionId, call);
+  const list = await modelarts.listTrainingJobVersions(jobId, { page: 1, per_page: 1 }, call);
+  const latest = list.versions.reduce<TrainingJobVersion | null>(
+    (best, v) => (best === null || v.version_id > best.version_id ? v : best),
+    null,
+  );
+  // A job without versions is as good as absent for a card; say so the same way as a 404.
+  if (!latest) throw new UserFacingError(notFoundSentence({ kind: 'job', jobId }, modelarts.projectId));
+  return latest;
+}
+
+export async function jobCard(
+  deps: AppDeps,
+  ctx: Ctx,
+  jobId: string,
+  versionId: string | null,
+  call: CallOptions,
+  options: LookupOptions,
+): Promise<Message> {
+  const tensorboards = listTensorboards(deps, call);
+  const version = await fetchJobVersion(deps.modelarts, jobId, versionId, call);
+  const tensorboardUrl = matchTensorboard(await tensorboards, version.train_url);
+  return renderJobVersionCard(version, await ctx, { tensorboardUrl, ephemeral: options.ephemeral });
+}
+
+function byNewest(a: JobVersionStatus, b: JobVersionStatus): number {
+  return (b.create_time ?? 0) - (a.create_time ?? 0) || b.version_id - a.version_id;
+}
+
+export async function jobsOverview(
+  deps: AppDeps,
+  ctx: Ctx,
+  cmd: { statuses: number[]; statusWords: string[]; page: number },
+  call: CallOptions,
+  options: LookupOptions,
+): Promise<Message> {
+  const pageSize = PAGE_SIZE.jobs;
+  try {
+    // limit=0 returns every version in one call; filtering and paging here keeps header counts exact.
+    const all = await deps.modelarts.listJobVersionStatuses({ offset: 0, limit: 0 }, call);
+    const wanted = new Set(cmd.statuses);
+    const rows = (wanted.size > 0 ? all.versions.filter((v) => wanted.has(v.status)) : all.versions).sort(byNewest);
+    return renderJobsOverview(rows, await ctx, {
+      page: cmd.page,
+      pageSize,
+      total: rows.length,
+      statusFilter: cmd.statusWords,
+      source: 'versions',
+      ephemeral: options.ephemeral,
+    });
+  } catch (err) {
+    if (!(err instanceof EndpointNotFoundError)) throw err;
+    deps.logger.info('the all-versions endpoint is missing here; listing jobs instead');
+  }
+  // Without the all-versions endpoint: the job list. One status is filtered by ModelArts; several (a category) are
+  // filtered here over a bounded scan, so the pager still counts right.
+  const wanted = new Set(cmd.statuses);
+  if (wanted.size <= 1) {
+    const list = await deps.modelarts.listTrainingJobs(
+      { per_page: pageSize, page: cmd.page, sortBy: 'create_time', order: 'desc', status: cmd.statuses[0] },
+      call,
+    );
+    return renderJobsFromJobList(list.jobs, await ctx, {
+      page: cmd.page,
+      pageSize,
+      total: list.job_total_count,
+      statusFilter: cmd.statusWords,
+      ephemeral: options.ephemeral,
+    });
+  }
+  const jobs: TrainingJobSummary[] = [];
+  for (let page = 1; page <= FALLBACK_SCAN_PAGES; page++) {
+    const list = await deps.modelarts.listTrainingJobs(
+      { per_page: FALLBACK_SCAN_PAGE_SIZE, page, sortBy: 'create_time', order: 'desc' },
+      call,
+    );
+    jobs.push(...list.jobs.filter((j) => wanted.has(j.status)));
+    if (list.jobs.length < FALLBACK_SCAN_PAGE_SIZE || page * FALLBACK_SCAN_PAGE_SIZE >= list.job_total_count) break;
+  }
+  return renderJobsFromJobList(jobs, await ctx, {
+    page: cmd.page,
+    pageSize,
+    total: jobs.length,
+    statusFilter: cmd.statusWords,
+    ephemeral: options.ephemeral,
+  });
+}
+
+export async function configsList(
+  deps: AppDeps,
+  ctx: Ctx,
+  cmd: { search: string | null; page: number },
+  call: CallOptions,
+  options: LookupOptions,
+): Promise<Message> {
+  const list = await deps.modelarts.listTrainingJobConfigs(
+    { per_page: PAGE_SIZE.configs, page: cmd.page, ...(cmd.search ? { search_content: cmd.search } : {}) },
+    call,
+  );
+  return renderConfigs(list, await ctx, {
+    page: cmd.page,
+    pageSize: PAGE_SIZE.configs,
+    search: cmd.search,
+    ephemeral: options.ephemeral,
+  });
+}
+
+export async function vizCard(
+  deps: AppDeps,
+  ctx: Ctx,
+  cmd: { jobId: string },
+  call: CallOptions,
+  options: LookupOptions,
+): Promise<Message> {
+  const job = await deps.modelarts.getVisualizationJob(cmd.jobId, call);
+  return renderVisualizationJob(job, await ctx, { ephemeral: options.ephemeral });
+}
+
+export async function tasksList(
+  deps: AppDeps,
+  ctx: Ctx,
+  cmd: Extract<ParsedCommand, { kind: 'tasks' }>,
+  call: CallOptions,
+  options: LookupOptions,
+): Promise<Message> {
+  const list = await deps.modelarts.listProcessorTasks(
+    {
+      // The processor-task API's offset is a page index (0-based), not an item offset.
+      offset: cmd.page - 1,
+      limit: PAGE_SIZE.tasks,
+      sort_by: 'create_time',
+      order: 'desc',
+      return_result: true,
+      ...(cmd.datasetId ? { source_type: 'DATASET' as const, source: cmd.datasetId } : {}),
+      ...(cmd.taskType ? { task_type: TASK_TYPES[cmd.taskType] } : {}),
+      ...(cmd.status !== null ? { status: cmd.status } : {}),
+    },
+    call,
+  );
+  return renderProcessorTasks(list, await ctx, {
+    page: cmd.page,
+    pageSize: PAGE_SIZE.tasks,
+    filters: { datasetId: cmd.datasetId, taskType: cmd.taskType, status: cmd.status },
+    ephemeral: options.ephemeral,
+  });
+}
+
+/** What a 404 means for each lookup. */
+export function errorContextFor(cmd: LookupCommand, projectId: string): ErrorContext {
+  switch (cmd.kind) {
+    case 'job':
+      return {
+        projectId,
+        subject:
+          cmd.versionId === null
+            ? { kind: 'job', jobId: cmd.jobId }
+            : { kind: 'version', jobId: cmd.jobId, versionId: cmd.versionId },
+        usage: USAGE.job,
+      };
+    case 'viz':
+      return { projectId, subject: { kind: 'viz', jobId: cmd.jobId }, usage: USAGE.viz };
+    case 'tasks':
+      return {
+        projectId,
+        subject: cmd.datasetId ? { kind: 'dataset', datasetId: cmd.datasetId } : { kind: 'list', what: 'tasks' },
+        usage: USAGE.tasks,
+      };
+    case 'configs':
+      return { projectId, subject: { kind: 'list', what: 'configs' }, usage: USAGE.configs };
+    case 'jobs':
+      return { projectId, subject: { kind: 'list', what: 'jobs' }, usage: USAGE.jobs };
+  }
+}
+
+export function renderLookup(
+  deps: AppDeps,
+  ctx: Ctx,
+  cmd: LookupCommand,
+  call: CallOptions,
+  options: LookupOptions,
+): Promise<Message> {
+  switch (cmd.kind) {
+    case 'jobs':
+      return jobsOverview(deps, ctx, cmd, call, options);
+    case 'job':
+      return jobCard(deps, ctx, cmd.jobId, cmd.versionId, call, options);
+    case 'configs':
+      return configsList(deps, ctx, cmd, call, options);
+    case 'viz':
+      return vizCard(deps, ctx, cmd, call, options);
+    case 'tasks':
+      return tasksList(deps, ctx, cmd, call, options);
+  }
+}
+
+/** Runs a lookup; failures become the error message. Never rejects. */
+export function runLookup(
+  deps: AppDeps,
+  ctx: Ctx,
+  cmd: LookupCommand,
+  call: CallOptions,
+  options: LookupOptions,
+): Promise<Answer> {
+  return withUserErrors(errorContextFor(cmd, deps.projectId), deps.logger, () =>
+    renderLookup(deps, ctx, cmd, call, options),
+  );
+}

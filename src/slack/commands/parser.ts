@@ -1,0 +1,461 @@
+/**
+ * The `/modelarts` grammar. Pure: text in, a typed command or a typed problem out. Every input yields one of the
+ * two (the property tests hold it to that), so the listener always has something to answer.
+ */
+import type { WatchFilter, WatchTarget } from '../../store/types.js';
+
+export const SUBCOMMANDS = ['help', 'jobs', 'job', 'configs', 'viz', 'tasks', 'watch', 'unwatch', 'watches'] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
+export const TASK_TYPES = {
+  analysis: 'sys_data_analyse',
+  cleaning: 'sys_data_cleaning',
+  augmentation: 'sys_data_augmentation',
+  validation: 'sys_data_validation',
+  selection: 'sys_data_selection',
+} as const;
+export type TaskTypeWord = keyof typeof TASK_TYPES;
+
+/** One line per subcommand; `/modelarts help` lists them and a bad argument shows the relevant one. */
+export const USAGE: Record<Subcommand, string> = {
+  help: '`/modelarts help [SUBCOMMAND]` shows what the bot can do',
+  jobs: '`/modelarts jobs [STATUS...] [page N]` lists job versions, e.g. `/modelarts jobs running failed`',
+  job: '`/modelarts job JOB_ID [VERSION_ID]` shows a training job version (the latest when VERSION_ID is left out)',
+  configs: '`/modelarts configs [SEARCH] [page N]` lists training job configurations',
+  viz: '`/modelarts viz VIZ_JOB_ID` shows a visualization job and its TensorBoard link',
+  tasks:
+    '`/modelarts tasks [DATASET_ID] [analysis|cleaning|augmentation|validation|selection] [STATUS] [page N]` lists data processing tasks',
+  watch:
+    '`/modelarts watch JOB_ID [VERSION_ID] [failed|completed|cancelled|all]` or `/modelarts watch failures` posts alerts in this channel',
+  unwatch: '`/modelarts unwatch JOB_ID [VERSION_ID]` or `/modelarts unwatch failures` stops alerts in this channel',
+  watches: '`/modelarts watches` lists this channel’s watches',
+};
+
+/** Training job statuses are resolved by the caller's table (statuses.ts), so the parser stays independent of it. */
+export type StatusWordParser = (word: string) => number[] | null;
+
+export type ParsedCommand =
+  | { kind: 'help'; topic: Subcommand | null }
+  | { kind: 'jobs'; statuses: number[]; statusWords: string[]; page: number }
+  | { kind: 'job'; jobId: string; versionId: string | null }
+  | { kind: 'configs'; search: string | null; page: number }
+  | { kind: 'viz'; jobId: string }
+  | {
+      kind: 'tasks';
+      datasetId: string | null;
+      taskType: TaskTypeWord | null;
+      status: number | null;
+      statusWord: string | null;
+      page: number;
+    }
+  | { kind: 'watch'; target: WatchTarget; filter: WatchFilter }
+  | { kind: 'unwatch'; target: WatchTarget }
+  | { kind: 'watches' };
+
+export interface ParseProblem {
+  /** The subcommand the problem belongs to (null: none recognised). */
+  subcommand: Subcommand | null;
+  /** One sentence in plain words; may quote the user's token in backticks. */
+  problem: string;
+  /** The relevant usage line, when there is one. */
+  usage: string | null;
+  /** Closest known subcommand for a typo. */
+  didYouMean: Subcommand | null;
+}
+
+export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: ParseProblem };
+
+const MAX_PAGE = 10_000;
+/** Decimal ids as ModelArts issues them; 19 digits is the int64 ceiling. */
+const NUMERIC_ID = /^\d{1,19}$/;
+/** Dataset ids are short alphanumeric strings (e.g. `X6c3N3eztX7cr3Arvqu`). */
+const DATASET_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+const FILTER_WORDS: Record<string, Exclude<WatchFilter, 'default'>> = {
+  failed: 'failed',
+  failures: 'failed',
+  completed: 'completed',
+  succeeded: 'completed',
+  cancelled: 'cancelled',
+  canceled: 'cancelled',
+  all: 'all',
+};
+
+/** Processor task statuses 0..4 (initialized, running, completed, failed, stopped) by the words people use. */
+const TASK_STATUS_WORDS: Record<string, number> = {
+  initialized: 0,
+  initializing: 0,
+  init: 0,
+  waiting: 0,
+  pending: 0,
+  running: 1,
+  completed: 2,
+  succeeded: 2,
+  done: 2,
+  failed: 3,
+  stopped: 4,
+  cancelled: 4,
+  canceled: 4,
+};
+
+const ALIASES: Record<string, Subcommand> = {
+  '?': 'help',
+  '-h': 'help',
+  '--help': 'help',
+  list: 'jobs',
+  versions: 'jobs',
+  show: 'job',
+  config: 'configs',
+  visualization: 'viz',
+  tensorboard: 'viz',
+  task: 'tasks',
+  subscribe: 'watch',
+  unsubscribe: 'unwatch',
+};
+
+/** Own-property lookup: user words such as `constructor` must not reach Object.prototype. */
+function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+const problem = (subcommand: Subcommand | null, text: string): ParseResult => ({
+  ok: false,
+  error: { subcommand, problem: text, usage: subcommand ? USAGE[subcommand] : null, didYouMean: null },
+});
+
+/** Shows a user's token back inside backticks without letting it break out of the code span. */
+export function quoteToken(token: string): string {
+  const clean = token.replace(/[`\r\n]/g, '').slice(0, 40);
+  return `\`${clean}${token.length > 40 ? '…' : ''}\``;
+}
+
+/** Splits on any whitespace, including the non-breaking spaces that pasted text brings along. */
+export function tokenize(text: string): string[] {
+  return text
+    .replace(/[\u00a0\u2000-\u200b\u3000]/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t.length > 0);
+}
+
+export function levenshtein(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? Math.max(a.length, b.length);
+}
+
+/** The closest subcommand within a typo's reach (distance ≤ 2, and less than half the word), or null. */
+export function suggestSubcommand(word: string): Subcommand | null {
+  const w = word.toLowerCase().slice(0, 40);
+  let best: Subcommand | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of SUBCOMMANDS) {
+    const d = levenshtein(w, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  if (best && bestDistance <= 2 && bestDistance < Math.max(2, best.length / 2 + 0.5)) return best;
+  // A prefix such as `conf` or `watc` is also a clear intent.
+  const prefixed = SUBCOMMANDS.filter((s) => w.length >= 3 && s.startsWith(w));
+  return prefixed.length === 1 ? (prefixed[0] ?? null) : null;
+}
+
+function resolveSubcommand(word: string): Subcommand | null {
+  const w = word.toLowerCase();
+  if ((SUBCOMMANDS as readonly string[]).includes(w)) return w as Subcommand;
+  return lookup(ALIASES, w) ?? null;
+}
+
+/** Takes a trailing `page N` off the arguments. */
+function takePage(
+  sub: Subcommand,
+  args: string[],
+): { ok: true; page: number; rest: string[] } | { ok: false; result: ParseResult } {
+  const rest: string[] = [];
+  let page = 1;
+  let seen = false;
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i] ?? '';
+    const lower = token.toLowerCase();
+    const glued = /^(?:page|p)(\d+)$/.exec(lower);
+    if (lower === 'page' || glued) {
+      const raw = glued ? glued[1] : args[i + 1];
+      if (!glued) i++;
+      if (seen) return { ok: false, result: problem(sub, 'Give `page` only once.') };
+      if (raw === undefined || !/^\d{1,6}$/.test(raw)) {
+        return {
+          ok: false,
+          result: problem(
+            sub,
+            raw === undefined ? '`page` needs a number.' : `${quoteToken(raw)} is not a page number.`,
+          ),
+        };
+      }
+      const n = Number(raw);
+      if (n < 1 || n > MAX_PAGE) return { ok: false, result: problem(sub, `Pages go from 1 to ${MAX_PAGE}.`) };
+      page = n;
+      seen = true;
+      continue;
+    }
+    rest.push(token);
+  }
+  return { ok: true, page, rest };
+}
+
+function isVersionKeyword(token: string): boolean {
+  return /^(?:version|ver|v)$/i.test(token);
+}
+
+/** Accepts `7`, `v7`, `V0007` style version tokens. */
+function versionToken(token: string): string | null {
+  const m = /^(?:v(?:ersion)?)?(\d{1,19})$/i.exec(token);
+  return m ? (m[1] ?? null) : null;
+}
+
+/** Parses `JOB_ID [VERSION_ID]` (with an optional `version` keyword) and returns what is left. */
+function takeJobAndVersion(
+  sub: Subcommand,
+  args: string[],
+): { ok: true; jobId: string; versionId: string | null; rest: string[] } | { ok: false; result: ParseResult } {
+  const [first, ...after] = args;
+  if (first === undefined) return { ok: false, result: problem(sub, 'Which job? Give its JOB_ID.') };
+  const jobId = /^#?(\d{1,19})$/.exec(first)?.[1];
+  if (!jobId) {
+    return { ok: false, result: problem(sub, `${quoteToken(first)} is not a job id: job ids are numbers.`) };
+  }
+  let rest = after;
+  if (rest[0] !== undefined && isVersionKeyword(rest[0])) {
+    const v = rest[1];
+    if (v === undefined || !NUMERIC_ID.test(v)) {
+      return {
+        ok: false,
+        result: problem(
+          sub,
+          v === undefined ? '`version` needs a VERSION_ID.' : `${quoteToken(v)} is not a version id.`,
+        ),
+      };
+    }
+    return { ok: true, jobId, versionId: v, rest: rest.slice(2) };
+  }
+  const versionId = rest[0] !== undefined ? versionToken(rest[0]) : null;
+  if (versionId) rest = rest.slice(1);
+  return { ok: true, jobId, versionId, rest };
+}
+
+function parseJobs(args: string[], parseStatus: StatusWordParser): ParseResult {
+  const paged = takePage('jobs', args);
+  if (!paged.ok) return paged.result;
+  const codes = new Set<number>();
+  const words: string[] = [];
+  for (const token of paged.rest) {
+    const parsed = parseStatus(token);
+    if (!parsed || parsed.length === 0) {
+      return problem(
+        'jobs',
+        `${quoteToken(token)} is not a status. Use running, waiting, failed, completed, cancelled or a status name.`,
+      );
+    }
+    for (const c of parsed) codes.add(c);
+    words.push(token.toLowerCase());
+  }
+  return {
+    ok: true,
+    command: { kind: 'jobs', statuses: [...codes].sort((a, b) => a - b), statusWords: words, page: paged.page },
+  };
+}
+
+function parseJob(args: string[]): ParseResult {
+  const parsed = takeJobAndVersion('job', args);
+  if (!parsed.ok) return parsed.result;
+  if (parsed.rest.length > 0) {
+    const extra = parsed.rest[0] ?? '';
+    return problem(
+      'job',
+      parsed.versionId === null
+        ? `${quoteToken(extra)} is not a version id: version ids are numbers.`
+        : `Unexpected ${quoteToken(extra)} after the version id.`,
+    );
+  }
+  return { ok: true, command: { kind: 'job', jobId: parsed.jobId, versionId: parsed.versionId } };
+}
+
+function parseConfigs(args: string[]): ParseResult {
+  const paged = takePage('configs', args);
+  if (!paged.ok) return paged.result;
+  const search = paged.rest.join(' ').trim();
+  if (search.length > 64) return problem('configs', 'The search text is limited to 64 characters.');
+  return { ok: true, command: { kind: 'configs', search: search.length > 0 ? search : null, page: paged.page } };
+}
+
+function parseViz(args: string[]): ParseResult {
+  const [id, ...rest] = args;
+  if (id === undefined) return problem('viz', 'Which visualization job? Give its VIZ_JOB_ID.');
+  const jobId = /^#?(\d{1,19})$/.exec(id)?.[1];
+  if (!jobId) return problem('viz', `${quoteToken(id)} is not a visualization job id: those are numbers.`);
+  if (rest.length > 0) return problem('viz', `Unexpected ${quoteToken(rest[0] ?? '')} after the job id.`);
+  return { ok: true, command: { kind: 'viz', jobId } };
+}
+
+function parseTaskStatus(token: string): number | null {
+  const lower = token.toLowerCase();
+  if (/^[0-4]$/.test(lower)) return Number(lower);
+  return lookup(TASK_STATUS_WORDS, lower) ?? null;
+}
+
+function parseTasks(args: string[]): ParseResult {
+  const paged = takePage('tasks', args);
+  if (!paged.ok) return paged.result;
+  let datasetId: string | null = null;
+  let taskType: TaskTypeWord | null = null;
+  let status: number | null = null;
+  let statusWord: string | null = null;
+  for (const [index, token] of paged.rest.entries()) {
+    const lower = token.toLowerCase();
+    if (Object.hasOwn(TASK_TYPES, lower)) {
+      if (taskType) return problem('tasks', 'Give one task type at most.');
+      taskType = lower as TaskTypeWord;
+      continue;
+    }
+    const s = parseTaskStatus(token);
+    if (s !== null) {
+      if (status !== null) return problem('tasks', 'Give one status at most.');
+      status = s;
+      statusWord = lower;
+      continue;
+    }
+    if (index === 0 && DATASET_ID.test(token)) {
+      datasetId = token;
+      continue;
+    }
+    return problem(
+      'tasks',
+      index === 0
+        ? `${quoteToken(token)} is not a dataset id, task type or status.`
+        : `${quoteToken(token)} is not a task type (analysis, cleaning, augmentation, validation, selection) or status (running, completed, failed, stopped).`,
+    );
+  }
+  return { ok: true, command: { kind: 'tasks', datasetId, taskType, status, statusWord, page: paged.page } };
+}
+
+function parseWatchTarget(
+  sub: 'watch' | 'unwatch',
+  args: string[],
+): { ok: true; target: WatchTarget; filter: WatchFilter } | { ok: false; result: ParseResult } {
+  const first = args[0];
+  if (first === undefined) {
+    return { ok: false, result: problem(sub, 'What should I watch? Give a JOB_ID, or `failures`.') };
+  }
+  if (/^(?:failures|failed|project)$/i.test(first)) {
+    if (args.length > 1) {
+      return {
+        ok: false,
+        result: problem(sub, `\`${sub} failures\` takes nothing more (it alerts on every failed job version).`),
+      };
+    }
+    return { ok: true, target: { kind: 'project' }, filter: 'default' };
+  }
+  const parsed = takeJobAndVersion(sub, args);
+  if (!parsed.ok) return parsed;
+  let filter: WatchFilter = 'default';
+  const [filterWord, ...extra] = parsed.rest;
+  if (filterWord !== undefined) {
+    const f = lookup(FILTER_WORDS, filterWord.toLowerCase());
+    if (!f) {
+      return {
+        ok: false,
+        result: problem(
+          sub,
+          parsed.versionId === null && /^\w+$/.test(filterWord) && !/^\d+$/.test(filterWord)
+            ? `${quoteToken(filterWord)} is not a filter: use failed, completed, cancelled or all.`
+            : `${quoteToken(filterWord)} is not a version id or a filter (failed, completed, cancelled, all).`,
+        ),
+      };
+    }
+    filter = f;
+  }
+  if (extra.length > 0) {
+    return { ok: false, result: problem(sub, `Unexpected ${quoteToken(extra[0] ?? '')} after the filter.`) };
+  }
+  const target: WatchTarget =
+    parsed.versionId === null
+      ? { kind: 'job', jobId: parsed.jobId }
+      : { kind: 'version', jobId: parsed.jobId, versionId: parsed.versionId };
+  return { ok: true, target, filter };
+}
+
+/** Parses the text after `/modelarts`. Never throws. */
+export function parseCommand(text: string, parseStatus: StatusWordParser): ParseResult {
+  try {
+    return parseUnsafe(text, parseStatus);
+  } catch {
+    // The grammar is total; this only guards against a misbehaving status parser.
+    return problem(null, 'I could not read that command.');
+  }
+}
+
+function parseUnsafe(text: string, parseStatus: StatusWordParser): ParseResult {
+  const tokens = tokenize(text.slice(0, 2000));
+  const [head, ...args] = tokens;
+  if (head === undefined) return { ok: true, command: { kind: 'help', topic: null } };
+  const sub = resolveSubcommand(head);
+  if (!sub) {
+    const suggestion = suggestSubcommand(head);
+    return {
+      ok: false,
+      error: {
+        subcommand: null,
+        problem: `I don’t know ${quoteToken(head)}.`,
+        usage: suggestion ? USAGE[suggestion] : null,
+        didYouMean: suggestion,
+      },
+    };
+  }
+  switch (sub) {
+    case 'help': {
+      const topicWord = args[0];
+      const topic = topicWord ? resolveSubcommand(topicWord) : null;
+      return { ok: true, command: { kind: 'help', topic } };
+    }
+    case 'jobs':
+      return parseJobs(args, parseStatus);
+    case 'job':
+      return parseJob(args);
+    case 'configs':
+      return parseConfigs(args);
+    case 'viz':
+      return parseViz(args);
+    case 'tasks':
+      return parseTasks(args);
+    case 'watch': {
+      const parsed = parseWatchTarget('watch', args);
+      if (!parsed.ok) return parsed.result;
+      return { ok: true, command: { kind: 'watch', target: parsed.target, filter: parsed.filter } };
+    }
+    case 'unwatch': {
+      const parsed = parseWatchTarget('unwatch', args);
+      if (!parsed.ok) return parsed.result;
+      return { ok: true, command: { kind: 'unwatch', target: parsed.target } };
+    }
+    case 'watches':
+      if (args.length > 0) return problem('watches', '`watches` takes no arguments.');
+      return { ok: true, command: { kind: 'watches' } };
+  }
+}
+
+/** The log label of a parsed command (never the raw text, which may hold anything). */
+export function subcommandOf(result: ParseResult): string {
+  if (result.ok) return result.command.kind;
+  return result.error.subcommand ?? 'unknown';
+}

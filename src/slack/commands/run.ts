@@ -1,0 +1,43 @@
+/**
+ * Runs one parsed `/modelarts` command to an answer. Help and parse problems need no I/O; everything else goes
+ * through the lookups or the watch logic. Never rejects.
+ */
+import { type Message, renderHelp } from '../blocks/index.js';
+import type { Answer } from '../errors.js';
+import type { CallOptions } from '../listeners/common/answer.js';
+import { type CommandEnv, renderContext } from './context.js';
+import { runLookup } from './lookups.js';
+import type { ParsedCommand, ParseProblem } from './parser.js';
+import { USAGE } from './parser.js';
+import { runUnwatch, runWatch, runWatches } from './watches.js';
+
+export function helpMessage(topic: ParsedCommand & { kind: 'help' }): Message {
+  return topic.topic ? renderHelp({ usage: USAGE[topic.topic] }) : renderHelp();
+}
+
+export function problemMessage(problem: ParseProblem): Message {
+  return renderHelp({
+    problem: problem.problem,
+    ...(problem.usage ? { usage: problem.usage } : {}),
+    ...(problem.didYouMean ? { didYouMean: problem.didYouMean } : {}),
+  });
+}
+
+export function runCommand(env: CommandEnv, cmd: ParsedCommand, call: CallOptions): Promise<Answer> {
+  switch (cmd.kind) {
+    case 'help':
+      return Promise.resolve({ message: helpMessage(cmd), outcome: 'ok' });
+    case 'jobs':
+    case 'job':
+    case 'configs':
+    case 'viz':
+    case 'tasks':
+      return runLookup(env.deps, renderContext(env), cmd, call, { ephemeral: true });
+    case 'watch':
+      return runWatch(env, cmd.target, cmd.filter, call);
+    case 'unwatch':
+      return runUnwatch(env, cmd.target);
+    case 'watches':
+      return runWatches(env);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * What the Slack app needs from the outside, passed in by main.ts (or a test). Listeners receive `AppDeps`: these
+ * deps plus the app's tuning and caches, resolved once by `resolveDeps`.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { ModelArtsApi } from '../modelarts/index.js';
+import type { Store, Watch } from '../store/types.js';
+
+/** What GET /healthz answers; `ok` decides 200 or 503. Other fields are free-form JSON for operators. */
+export interface HealthReport {
+  ok: boolean;
+  [key: string]: unknown;
+}
+
+export interface SlackDeps {
+  config: Config;
+  modelarts: ModelArtsApi;
+  store: Store;
+  logger: Logger;
+  now: () => Date;
+  botToken: string;
+  /** Base URL for every Web API call (SLACK_API_URL); Slack's own when unset. */
+  slackApiUrl?: string | undefined;
+  /** Told about each new watch (e.g. to poll sooner); errors are logged, never shown to the user. */
+  onWatchCreated?: ((watch: Watch) => void | Promise<void>) | undefined;
+  health: () => HealthReport;
+}
+
+/** Timing knobs. Defaults fit Slack's 3 s ack deadline; tests may shorten them, never lengthen past it. */
+export interface AppTuning {
+  /** How long a lookup may take before the ack says "Looking up…" and the answer follows via response_url. */
+  ackBudgetMs: number;
+  /** Hard deadline for a lookup finished through response_url (its URL lives 30 minutes; people do not wait). */
+  lookupDeadlineMs: number;
+  /** Per ModelArts call, on top of the API layer's own timeout. */
+  modelartsTimeoutMs: number;
+  /** How long the shortcut modal's submission may check the job before accepting and reporting later. */
+  viewSubmissionBudgetMs: number;
+  /** Cached user time zones (users.info) live this long. */
+  userTimeZoneTtlMs: number;
+  /** Visualization jobs scanned for a TensorBoard matching a job's output path (one page of the list). */
+  tensorboardScanLimit: number;
+}
+
+export const DEFAULT_TUNING: AppTuning = {
+  ackBudgetMs: 2_000,
+  lookupDeadlineMs: 25_000,
+  modelartsTimeoutMs: 10_000,
+  viewSubmissionBudgetMs: 2_000,
+  userTimeZoneTtlMs: 60 * 60 * 1000,
+  tensorboardScanLimit: 100,
+};
+
+export interface AppDeps extends SlackDeps {
+  tuning: AppTuning;
+  projectId: string;
+  /** The bot's own user id once known (auth.test), for "invite @bot" hints and ignoring its own messages. */
+  identity: { botUserId: string | null; botId: string | null; teamId: string | null; botName: string | null };
+  timeZones: Map<string, { tz: string; expires: number }>;
+}
+
+export function resolveDeps(deps: SlackDeps, tuning?: Partial<AppTuning>): AppDeps {
+  const merged: AppTuning = { ...DEFAULT_TUNING, ...tuning };
+  merged.modelartsTimeoutMs = Math.min(merged.modelartsTimeoutMs, deps.config.modelarts.timeoutMs);
+  return {
+    ...deps,
+    tuning: merged,
+    projectId: deps.modelarts.projectId,
+    identity: { botUserId: null, botId: null, teamId: null, botName: null },
+    timeZones: new Map(),
+  };
+}

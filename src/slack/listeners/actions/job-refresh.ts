@@ -1,0 +1,38 @@
+/**
+ * job_refresh: Refresh on a job version card replaces the card; the same action on a list row ("Details" on
+ * `/modelarts jobs`) opens the card. On a private list the card replaces it (the user asked for details); on a
+ * shared channel list it arrives as a private card, so one person's click does not change everyone's message.
+ */
+import type { BlockAction } from '@slack/bolt';
+import { jobRefValue } from '../../blocks/action-values.js';
+import { renderContext } from '../../commands/context.js';
+import { runLookup } from '../../commands/lookups.js';
+import type { AppDeps } from '../../deps.js';
+import { ACTION } from '../../ids.js';
+import { buttonHandler, decodedValue, rerunLookup } from '../common/action.js';
+import { withDeadline } from '../common/answer.js';
+
+/** Whether the clicked button sits on a row of a channel list (a section accessory) rather than on a card. */
+export function isListRowInChannel(body: BlockAction): boolean {
+  const blockId = body.actions[0]?.block_id;
+  const blocks = body.message?.blocks as Array<{ type?: string; block_id?: string }> | undefined;
+  if (!blocks || !blockId) return false;
+  return blocks.find((b) => b.block_id === blockId)?.type === 'section';
+}
+
+export function makeJobRefreshHandler(deps: AppDeps) {
+  return buttonHandler(deps, ACTION.jobRefresh, async (args, ctx) => {
+    const value = await decodedValue(args, ctx, jobRefValue.decode);
+    if (!value) return 'user_error';
+    ctx.interaction.set({ subcommand: 'job' });
+    const cmd = { kind: 'job', jobId: value.jobId, versionId: value.versionId } as const;
+    if (isListRowInChannel(args.body)) {
+      const answer = await withDeadline(deps, (call) =>
+        runLookup(deps, renderContext(ctx.env), cmd, call, { ephemeral: true }),
+      );
+      await ctx.tell(answer.message);
+      return answer.outcome;
+    }
+    return rerunLookup(args, ctx, cmd);
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * Unwatch buttons: in a `watches` list (ephemeral) the list is redrawn; in App Home the tab is republished; on a
+ * channel message (an alert) the message stays and the user gets a private confirmation.
+ */
+import { unwatchValue } from '../../blocks/action-values.js';
+import { describeWatchTarget } from '../../blocks/watches.js';
+import { notice } from '../../commands/notice.js';
+import { unwatchById, watchesMessage } from '../../commands/watches.js';
+import type { AppDeps } from '../../deps.js';
+import { ACTION } from '../../ids.js';
+import { buttonHandler, decodedValue, isEphemeralContainer, isViewContainer } from '../common/action.js';
+import { replaceOriginal } from '../common/post.js';
+import { publishHome } from '../events/app-home-opened.js';
+
+export function makeUnwatchHandler(deps: AppDeps) {
+  return buttonHandler(deps, ACTION.unwatch, async (args, ctx) => {
+    const value = await decodedValue(args, ctx, unwatchValue.decode);
+    if (!value) return 'user_error';
+    ctx.interaction.set({ subcommand: 'unwatch' });
+    const fromHome = isViewContainer(args.body);
+    const env = fromHome ? { ...ctx.env, channelId: null } : ctx.env;
+    const removed = await unwatchById(env, value.watchId);
+    if (fromHome) {
+      await publishHome(deps, args.client, { userId: env.userId, teamId: env.teamId }, ctx.interaction);
+      return 'ok';
+    }
+    const sentence = removed
+      ? `🔕 Stopped watching ${describeWatchTarget(removed.target, deps.projectId)} in this channel.`
+      : 'That watch was already removed.';
+    if (isEphemeralContainer(args.body) && env.channelId !== null) {
+      await replaceOriginal(args.body, args.client, args.respond, await watchesMessage(env));
+      return 'ok';
+    }
+    await ctx.tell(notice(sentence));
+    return 'ok';
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * One JSON log line per interaction: who, where, what, how long, how it ended. Never the raw command text or any
+ * payload (they may hold anything); tokens are kept out by construction and by the logger's redaction.
+ */
+
+import type { AppDeps } from '../../deps.js';
+import type { Outcome } from '../../errors.js';
+
+export type InteractionKind = 'command' | 'action' | 'shortcut' | 'view' | 'event';
+
+export interface Interaction {
+  /** Adds fields to the line (subcommand, outcome, …). */
+  set(fields: { subcommand?: string; outcome?: Outcome | 'acked' | 'ignored'; deferred?: boolean }): void;
+  /** Records the moment the request was acknowledged. */
+  acked(): void;
+  /** Writes the line once; later calls are ignored. */
+  done(outcome?: Outcome | 'ignored'): void;
+}
+
+export function startInteraction(
+  deps: Pick<AppDeps, 'logger'>,
+  kind: InteractionKind,
+  name: string,
+  who: { userId: string | null | undefined; channelId: string | null | undefined; teamId?: string | null | undefined },
+): Interaction {
+  const started = performance.now();
+  let ackMs: number | null = null;
+  let finished = false;
+  const fields: { subcommand?: string; outcome?: string; deferred?: boolean } = {};
+  return {
+    set(more) {
+      Object.assign(fields, more);
+    },
+    acked() {
+      ackMs ??= Math.round(performance.now() - started);
+    },
+    done(outcome) {
+      if (finished) return;
+      finished = true;
+      if (outcome) fields.outcome = outcome;
+      deps.logger.info(
+        {
+          interaction: kind,
+          name,
+          user: who.userId ?? null,
+          channel: who.channelId ?? null,
+          team: who.teamId ?? null,
+          subcommand: fields.subcommand ?? null,
+          outcome: fields.outcome ?? 'ok',
+          deferred: fields.deferred ?? false,
+          ackMs,
+          latencyMs: Math.round(performance.now() - started),
+        },
+        'interaction',
+      );
+    },
+  };
+}

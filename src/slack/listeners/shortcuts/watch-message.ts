@@ -1,0 +1,78 @@
+/**
+ * Message shortcut "Watch this ModelArts job": find a job reference in the message (our card's metadata or
+ * buttons, a console link, or text like "job 123 version 4") and watch it in that channel.
+ */
+import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import type { WatchTarget } from '../../../store/types.js';
+import { checkAccess } from '../../access.js';
+import { renderErrorMessage } from '../../blocks/index.js';
+import type { CommandEnv } from '../../commands/context.js';
+import { findJobReference } from '../../commands/job-refs.js';
+import { runWatch } from '../../commands/watches.js';
+import type { AppDeps } from '../../deps.js';
+import { ephemeral, withDeadline } from '../common/answer.js';
+import { startInteraction } from '../common/interaction.js';
+
+export const NOT_FOUND_SENTENCE =
+  'I could not find a ModelArts training job in that message. I look for our job cards, ModelArts console links ' +
+  'and text like “job 123 version 4”. You can also use `/modelarts watch JOB_ID [VERSION_ID]`.';
+
+export function makeWatchMessageHandler(deps: AppDeps) {
+  return async ({
+    shortcut,
+    ack,
+    respond,
+    client,
+  }: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs) => {
+    await ack();
+    const channelId = shortcut.channel.id;
+    const interaction = startInteraction(deps, 'shortcut', 'watch_message', {
+      userId: shortcut.user.id,
+      channelId,
+      teamId: shortcut.team?.id ?? null,
+    });
+    interaction.acked();
+    const reply = async (message: Parameters<typeof ephemeral>[0]) => {
+      try {
+        await respond({ ...ephemeral(message), replace_original: false });
+      } catch (err) {
+        deps.logger.warn({ err }, 'could not answer the message shortcut');
+      }
+    };
+    const access = checkAccess(deps.config.access, { userId: shortcut.user.id, channelId });
+    if (!access.allowed) {
+      await reply(renderErrorMessage(access.sentence));
+      interaction.done('refused');
+      return;
+    }
+    const ref = findJobReference(
+      {
+        text: shortcut.message.text,
+        blocks: shortcut.message.blocks,
+        metadata: (shortcut.message as { metadata?: { event_type?: unknown; event_payload?: unknown } }).metadata,
+      },
+      deps.config.modelarts.consoleJobUrlTemplate,
+    );
+    if (!ref) {
+      await reply(renderErrorMessage(NOT_FOUND_SENTENCE));
+      interaction.done('user_error');
+      return;
+    }
+    interaction.set({ subcommand: `watch_${ref.source}` });
+    const target: WatchTarget =
+      ref.versionId === null
+        ? { kind: 'job', jobId: ref.jobId }
+        : { kind: 'version', jobId: ref.jobId, versionId: ref.versionId };
+    const env: CommandEnv = {
+      deps,
+      client,
+      userId: shortcut.user.id,
+      channelId,
+      teamId: shortcut.team?.id ?? deps.identity.teamId ?? '',
+      admin: access.admin,
+    };
+    const answer = await withDeadline(deps, (call) => runWatch(env, target, 'default', call));
+    await reply(answer.message);
+    interaction.done(answer.outcome);
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Submission of the lookup modal. Field problems are shown on the fields (`response_action: 'errors'`): ids must be
+ * digits, a conversation must be chosen and allowed, the job must exist. Checking the job races the ack budget;
+ * when ModelArts is slow the modal closes and the outcome arrives as an ephemeral message (or a DM).
+ */
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { checkAccess } from '../../access.js';
+import { type Message, renderErrorMessage } from '../../blocks/index.js';
+import { renderContext } from '../../commands/context.js';
+import { jobCard } from '../../commands/lookups.js';
+import type { AppDeps } from '../../deps.js';
+import { classifyError, type ErrorContext, slackErrorCode } from '../../errors.js';
+import { BLOCK, INPUT } from '../../ids.js';
+import { isExpired, withDeadline, within } from '../common/answer.js';
+import { startInteraction } from '../common/interaction.js';
+import { postCard, withAttribution } from '../common/post.js';
+
+const ID = /^\d{1,19}$/;
+
+export interface LookupForm {
+  jobId: string | null;
+  versionId: string | null;
+  conversationId: string | null;
+}
+
+type StateValues = ViewSubmitAction['view']['state']['values'];
+
+export function readLookupForm(values: StateValues, responseUrlChannel: string | null): LookupForm {
+  const text = (block: string, action: string): string | null => {
+    const v = values[block]?.[action]?.value;
+    return typeof v === 'string' && v.trim().length > 0 ? v.trim() : null;
+  };
+  const conversation = values[BLOCK.lookupConversation]?.[INPUT.conversation];
+  const picked =
+    (conversation?.selected_conversation as string | null | undefined) ??
+    (conversation?.selected_channel as string | null | undefined) ??
+    null;
+  return {
+    jobId: text(BLOCK.lookupJobId, INPUT.jobId),
+    versionId: text(BLOCK.lookupVersionId, INPUT.versionId),
+    conversationId: picked ?? responseUrlChannel,
+  };
+}
+
+/** Problems with the form itself, by block_id; empty when the form is fine. */
+export function validateLookupForm(form: LookupForm): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (form.jobId === null) errors[BLOCK.lookupJobId] = 'Enter a training job id, like 10.';
+  else if (!ID.test(form.jobId)) errors[BLOCK.lookupJobId] = 'Job ids are numbers, like 10.';
+  if (form.versionId !== null && !ID.test(form.versionId)) {
+    errors[BLOCK.lookupVersionId] = 'Version ids are numbers. Leave this empty for the latest version.';
+  }
+  if (form.conversationId === null) errors[BLOCK.lookupConversation] = 'Choose where to post the card.';
+  return errors;
+}
+
+type Checked = { ok: true; message: Message } | { ok: false; error: unknown };
+
+async function tellUser(
+  deps: AppDeps,
+  client: WebClient,
+  userId: string,
+  conversationId: string,
+  text: string,
+): Promise<void> {
+  const message = renderErrorMessage(text);
+  try {
+    await client.chat.postEphemeral({
+      channel: conversationId,
+      user: userId,
+      text: message.text,
+      blocks: message.blocks,
+    });
+  } catch {
+    try {
+      // Not in that conversation: a direct message from the bot (im:write) still reaches the user.
+      await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks });
+    } catch (err) {
+      deps.logger.warn({ err }, 'could not tell the user about their lookup');
+    }
+  }
+}
+
+export function makeLookupModalHandler(deps: AppDeps) {
+  return async ({
+    ack,
+    view,
+    body,
+    client,
+    respond,
+  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+    const userId = body.user.id;
+    const responseUrl = body.response_urls?.[0];
+    const form = readLookupForm(view.state.values, responseUrl?.channel_id ?? null);
+    const interaction = startInteraction(deps, 'view', 'lookup_modal', {
+      userId,
+      channelId: form.conversationId,
+      teamId: body.team?.id ?? null,
+    });
+    const errors = validateLookupForm(form);
+    if (form.conversationId !== null && !errors[BLOCK.lookupConversation]) {
+      const access = checkAccess(deps.config.access, { userId, channelId: form.conversationId });
+      if (!access.allowed) errors[BLOCK.lookupConversation] = access.sentence;
+    }
+    if (Object.keys(errors).length > 0 || form.jobId === null || form.conversationId === null) {
+      await ack({ response_action: 'errors', errors });
+      interaction.acked();
+      interaction.done('user_error');
+      return;
+    }
+    const { jobId, versionId, conversationId } = { ...form, jobId: form.jobId, conversationId: form.conversationId };
+    const errorCtx: ErrorContext = {
+      projectId: deps.projectId,
+      botName: deps.identity.botName,
+      subject: versionId === null ? { kind: 'job', jobId } : { kind: 'version', jobId, versionId },
+    };
+    const fieldOf = versionId === null ? BLOCK.lookupJobId : BLOCK.lookupVersionId;
+    const ctx = renderContext({ deps, client, userId });
+    const checked: Promise<Checked> = withDeadline(deps, (call) =>
+      jobCard(deps, ctx, jobId, versionId, call, { ephemeral: false }),
+    ).then(
+      (message) => ({ ok: true as const, message }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+
+    const early = await within(checked, deps.tuning.viewSubmissionBudgetMs);
+    if (!isExpired(early) && !early.ok) {
+      const { sentence, outcome } = classifyError(early.error, errorCtx, deps.logger);
+      await ack({ response_action: 'errors', errors: { [fieldOf]: sentence.slice(0, 1900) } });
+      interaction.acked();
+      interaction.done(outcome);
+      return;
+    }
+    await ack();
+    interaction.acked();
+    const result = isExpired(early) ? await checked : early;
+    interaction.set({ deferred: isExpired(early) });
+    if (!result.ok) {
+      const { sentence, outcome } = classifyError(result.error, errorCtx, deps.logger);
+      await tellUser(deps, client, userId, conversationId, sentence);
+      interaction.done(outcome);
+      return;
+    }
+    const card = withAttribution(result.message, userId, 'Looked up');
+    try {
+      await postCard(client, conversationId, card);
+      interaction.done('ok');
+    } catch (err) {
+      const code = slackErrorCode(err);
+      // The conversation picker's response_url can post where the bot is not a member.
+      if (responseUrl && (code === 'not_in_channel' || code === 'channel_not_found')) {
+        try {
+          await respond({ response_type: 'in_channel', text: card.text, blocks: card.blocks });
+          interaction.done('ok');
+          return;
+        } catch (respondErr) {
+          deps.logger.warn({ err: respondErr }, 'posting through the modal response_url failed');
+        }
+      }
+      const { sentence, outcome } = classifyError(
+        err,
+        { ...errorCtx, subject: { kind: 'channel', channelId: conversationId } },
+        deps.logger,
+      );
+      await tellUser(deps, client, userId, conversationId, sentence);
+      interaction.done(outcome);
+    }
+  };
+}
