@@ -23,6 +23,9 @@ export interface Config {
     signingSecret: string | undefined;
     /** Set: Socket Mode. */
     appToken: string | undefined;
+    /** How long a lookup may run before the ack says "Looking up…" and the answer follows via response_url;
+     * 0 acks every lookup at once. */
+    ackBudgetMs: number;
     /** Base URL for every Web API call (proxies, tests); Slack's own when unset. */
     apiUrl: string | undefined;
     port: number;
@@ -193,6 +196,8 @@ export function loadConfig(env: Env): Config {
   const apiUrlRaw = r.get('SLACK_API_URL');
   const apiUrl = apiUrlRaw ? r.url('SLACK_API_URL', apiUrlRaw) : undefined;
   const port = r.int('PORT', 3000, 0, 65535);
+  // Slack gives up at 3 s; the answer must be rendered and sent before that.
+  const ackBudgetMs = r.int('SLACK_ACK_BUDGET_MS', 2000, 0, 2500);
 
   const modelarts = readModelArts(r);
 
@@ -220,7 +225,7 @@ export function loadConfig(env: Env): Config {
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze({
-    slack: { botToken, signingSecret, appToken, apiUrl, port },
+    slack: { botToken, signingSecret, appToken, apiUrl, port, ackBudgetMs },
     modelarts,
     databaseUrl,
     poll: { intervalSeconds, alertAfterMinutes, opsChannelId },

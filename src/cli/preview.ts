@@ -5,12 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config.js';
-import { createLogger } from '../logger.js';
 import { botEnvironment } from '../demo/demo.js';
 import { startFakeSlack } from '../fake-slack/index.js';
+import { createLogger } from '../logger.js';
 import { createModelArtsApi } from '../modelarts/index.js';
 import { startSimulator } from '../simulator/index.js';
 import { createSlackApp } from '../slack/app.js';
+import { LOOKING_UP } from '../slack/listeners/common/answer.js';
 import { openStore } from '../store/index.js';
 import { type CliCommand, type CliIo, UsageError } from './types.js';
 
@@ -18,7 +19,7 @@ export const BLOCK_KIT_BUILDER_URL = 'https://app.slack.com/block-kit-builder/#'
 
 const USAGE = [
   'modelarts-chatops preview "/modelarts SUBCOMMAND ..." [--json | --link]',
-  '  Renders the bot\'s answer against the bundled ModelArts simulator (no accounts, nothing leaves this machine)',
+  "  Renders the bot's answer against the bundled ModelArts simulator (no accounts, nothing leaves this machine)",
   '  and prints the blocks as JSON and as a Block Kit Builder link. Example: preview "/modelarts job 10 10"',
 ].join('\n');
 
@@ -82,18 +83,16 @@ export async function previewCommand(text: string): Promise<PreviewAnswer> {
     if (ack.status !== 200) throw new Error(`the bot answered HTTP ${ack.status}`);
     // An answer ready within the ack budget comes back in the ack; a slow one follows through response_url.
     const responses = () => slack.responseUrlPosts.filter((p) => hasBlocks(p.body));
-    if (hasBlocks(ack.body) && !isPlaceholder(ack.body)) return { via: 'ack', message: ack.body };
+    if (hasBlocks(ack.body)) return { via: 'ack', message: ack.body };
+    const ackText = (ack.body as { text?: unknown } | null)?.text;
+    if (typeof ackText === 'string' && ackText !== LOOKING_UP)
+      return { via: 'ack', message: { text: ackText, blocks: [] } };
     const post = await slack.waitUntil(() => responses()[0], 30_000);
     return { via: 'response_url', message: post.body as PreviewAnswer['message'] };
   } finally {
     await app.stop().catch(() => undefined);
     await Promise.allSettled([modelarts.close(), store.close(), slack.close(), simulator.close()]);
   }
-}
-
-/** The short "Looking up…" ack that precedes a response_url answer has no actions and a single context-ish block. */
-function isPlaceholder(body: PreviewAnswer['message']): boolean {
-  return body.blocks.length <= 1 && /looking up/i.test(body.text ?? '');
 }
 
 /** Entry for the CLI table; returns the exit code. */

@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1
+# modelarts-chatops: multi-stage image. Build with `docker build -t modelarts-chatops .`
+# Runtime: Node 22 slim, production dependencies only, non-root, SQLite file on the /data volume by default.
+
+ARG NODE_IMAGE=node:22-slim
+
+# ---- build: compile TypeScript (needs the dev dependencies) ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+# better-sqlite3 falls back to compiling its addon when no prebuilt binary matches.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# ---- prod-deps: production dependencies only, native addons built against this Node ----
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# ---- runtime ----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    PORT=3000 \
+    DATABASE_URL=sqlite:/data/modelarts-chatops.db
+WORKDIR /app
+COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+# tsc emits no non-TypeScript files: the Slack stand-in's page (used by `node dist/demo/index.js`) goes beside its code.
+COPY --from=build --chown=root:root /app/src/fake-slack/ui ./dist/fake-slack/ui
+COPY package.json ./
+# The image's built-in unprivileged user; it owns only the data directory.
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+# slim has no curl: ask the bot's own /healthz with Node's fetch.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/main.js"]

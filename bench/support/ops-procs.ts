@@ -1,0 +1,256 @@
+/**
+ * Benchmark plumbing: child processes for the simulator, the bot and the bare Bolt baseline (so the load generator
+ * in this process does not steal their CPU), an undici load generator for signed slash commands, and statistics.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Pool } from 'undici';
+import { type BotProcess, PROJECT_ROOT, spawnBot } from '../../src/demo/bot-process.js';
+import { signSlackRequest } from '../../src/fake-slack/index.js';
+
+export interface SimulatorProcess {
+  url: string;
+  child: ChildProcess;
+  setLatency(ms: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** `npm run simulator` on a free port, in its own process. */
+export function spawnSimulator(args: string[] = []): Promise<SimulatorProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(PROJECT_ROOT, 'src/simulator/cli.ts'), '--port', '0', ...args],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
+    rl.on('line', (line) => {
+      const m = /listening on (http:\/\/[^\s]+)/.exec(line);
+      if (!m) return;
+      const url = m[1]!;
+      resolve({
+        url,
+        child,
+        async setLatency(ms) {
+          const res = await fetch(`${url}/__sim/latency`, { method: 'PUT', body: JSON.stringify({ ms }) });
+          if (!res.ok) throw new Error(`simulator latency: HTTP ${res.status}`);
+        },
+        stop: () =>
+          new Promise<void>((done) => {
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/** The bare Bolt baseline, in its own process. */
+export function spawnBareBolt(signingSecret: string): Promise<BotProcess> {
+  return spawnBot({
+    script: join(PROJECT_ROOT, 'bench/support/ops-bare-bolt.ts'),
+    execArgv: ['--import', 'tsx'],
+    env: { SLACK_SIGNING_SECRET: signingSecret, PORT: '0' },
+  });
+}
+
+/** A response_url stand-in that accepts every POST (the bot's follow-ups after a "Looking up…" ack). */
+export async function startSink(): Promise<{ url: string; posts: () => number; close(): Promise<void> }> {
+  let posts = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      posts++;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/response/bench`,
+    posts: () => posts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  latenciesMs: number[];
+  statuses: Record<number, number>;
+}
+
+/** Signed `/modelarts TEXT` slash command bodies, as Slack sends them. */
+export function slashCommand(
+  secret: string,
+  text: string,
+  responseUrl: string,
+): () => { headers: Record<string, string>; body: string } {
+  let n = 0;
+  return () => {
+    n++;
+    const body = new URLSearchParams({
+      token: 'bench',
+      team_id: 'T0FAKE0001',
+      team_domain: 'bench',
+      channel_id: 'C0MLOPS001',
+      channel_name: 'ml-ops',
+      user_id: 'U0DEMO0001',
+      user_name: 'ada',
+      command: '/modelarts',
+      text,
+      api_app_id: 'A0APP00001',
+      is_enterprise_install: 'false',
+      response_url: responseUrl,
+      trigger_id: `bench.${n}`,
+    }).toString();
+    return {
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(secret, body).headers },
+    };
+  };
+}
+
+/** Closed-loop load: `connections` clients each sending the next request when the previous answer arrived. */
+export async function load(options: {
+  origin: string;
+  path: string;
+  connections: number;
+  durationMs: number;
+  warmupMs: number;
+  request: () => { headers: Record<string, string>; body: string };
+}): Promise<LoadResult> {
+  const pool = new Pool(options.origin, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let errors = 0;
+  const start = performance.now();
+  const measureFrom = start + options.warmupMs;
+  const end = measureFrom + options.durationMs;
+  // Every answer that arrives inside the window counts, with its full latency (even if sent during warm-up), so slow
+  // answers are measured rather than dropped for straddling the window's start.
+  const worker = async () => {
+    while (performance.now() < end) {
+      const { headers, body } = options.request();
+      const t0 = performance.now();
+      try {
+        const res = await pool.request({ path: options.path, method: 'POST', headers, body });
+        await res.body.text();
+        const t1 = performance.now();
+        if (t1 >= measureFrom && t1 <= end) {
+          latencies.push(t1 - t0);
+          statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+          if (res.statusCode !== 200) errors++;
+        }
+      } catch {
+        const t1 = performance.now();
+        if (t1 >= measureFrom && t1 <= end) errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, worker));
+  await pool.close();
+  return { requests: latencies.length, errors, seconds: options.durationMs / 1000, latenciesMs: latencies, statuses };
+}
+
+/**
+ * The compiled entry (`node dist/main.js`, as the Docker image runs it): dist/main.js when `npm run build` output is
+ * newer than every source file, otherwise a fresh build like `npm run build` into test-artifacts/<scratch> (inside the
+ * project, so node_modules resolves). Returns null, with the compiler's output, when the build fails.
+ */
+export function compiledMain(scratch = 'dist-bench'): { main: string | null; output: string } {
+  const newestSource = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
+      const path = join(dir, e.name);
+      return Math.max(max, e.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+    }, 0);
+  const newest = newestSource(join(PROJECT_ROOT, 'src'));
+  const fresh = (main: string) => existsSync(main) && statSync(main).mtimeMs > newest;
+  const outDir = join(PROJECT_ROOT, 'test-artifacts', scratch);
+  for (const main of [join(PROJECT_ROOT, 'dist', 'main.js'), join(outDir, 'main.js')]) {
+    if (fresh(main)) return { main, output: '' };
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  const build = spawnSync(
+    process.execPath,
+    [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir],
+    { cwd: PROJECT_ROOT, encoding: 'utf8' },
+  );
+  const output = `${build.stdout}${build.stderr}`;
+  return { main: build.status === 0 ? join(outDir, 'main.js') : null, output };
+}
+
+/** The compiled entry for a benchmark, or null (the caller falls back to tsx). */
+export function buildForBench(): string | null {
+  const { main, output } = compiledMain();
+  if (!main) process.stderr.write(`bench: the TypeScript build failed; using tsx instead\n${output}\n`);
+  return main;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime), counted after the command name; clock ticks of 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Resident set size of a process in MB, from /proc (Linux); NaN elsewhere. */
+export function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function summarise(r: LoadResult): { p50: number; p99: number; rps: number; requests: number; errors: number } {
+  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    rps: r.requests / r.seconds,
+    requests: r.requests,
+    errors: r.errors,
+  };
+}
+
+/** A fixed-width text table. */
+export function table(header: string[], rows: Array<Array<string | number>>): string {
+  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
+  const line = (r: Array<string | number>) => r.map((c, i) => String(c).padStart(widths[i]!)).join('  ');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function fmt(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  if (Math.abs(n) >= 100) return n.toFixed(0);
+  if (Math.abs(n) >= 10) return n.toFixed(1);
+  return n.toFixed(2);
+}

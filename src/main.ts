@@ -1,0 +1,280 @@
+/**
+ * Composition root: the only module that reads process.env, builds clients and owns process lifetime.
+ * Metrics are added here by decorating collaborators, so the modules themselves stay unaware of them.
+ *
+ * `node dist/main.js` / `tsx src/main.ts` run `main()`; tests and benchmarks import `startBot` to run the same
+ * composition in-process (with their own log destination) without touching the process's signals or exit code.
+ */
+import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { DestinationStream } from 'pino';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import {
+  createMetrics,
+  instrumentBolt,
+  MeteredWebClient,
+  type Metrics,
+  metricsHandler,
+  modelArtsRequestObserver,
+  registerStateGauges,
+  timePollCycles,
+} from './metrics.js';
+import { createModelArtsApi } from './modelarts/index.js';
+import { createOutboxSender, createPoller, type PollerHealth } from './poller/index.js';
+import { createSlackApp, type SlackApp } from './slack/app.js';
+import { consoleUrlFor } from './slack/commands/context.js';
+import type { HealthReport } from './slack/deps.js';
+import { openStore, type Store } from './store/index.js';
+
+/** SIGTERM to exit: Docker and Kubernetes wait 10 s before SIGKILL. */
+export const SHUTDOWN_DEADLINE_MS = 9_000;
+
+export interface StartBotOptions {
+  /** Where log lines go (default stdout). Secrets are scrubbed before they reach it. */
+  logDestination?: DestinationStream;
+}
+
+export interface RunningBot {
+  readonly config: Config;
+  readonly port: number;
+  readonly instanceId: string;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly store: Store;
+  readonly slack: SlackApp;
+  health(): HealthReport;
+  /** Stops taking work, finishes in-flight requests and posts, releases the poll lease, closes connections. */
+  stop(): Promise<void>;
+}
+
+/** The configured secret values: scrubbed from every log line wherever they appear. */
+export function secretsOf(config: Config): string[] {
+  const auth = config.modelarts.auth;
+  const values = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken];
+  if (auth.mode === 'aksk') values.push(auth.secretKey, auth.securityToken);
+  if (auth.mode === 'password') values.push(auth.password);
+  if (auth.mode === 'token') values.push(auth.token);
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+/**
+ * Builds and starts everything from an environment object. Throws ConfigError (naming every bad variable) before
+ * anything is opened; other failures close what was opened before rethrowing.
+ */
+export async function startBot(
+  env: Readonly<Record<string, string | undefined>>,
+  options: StartBotOptions = {},
+): Promise<RunningBot> {
+  const config = loadConfig(env);
+  const logger: Logger = createLogger({
+    level: config.logLevel,
+    secrets: secretsOf(config),
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const instanceId = env.INSTANCE_ID?.trim() || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const now = () => new Date();
+  const metrics = createMetrics();
+
+  const store = await openStore(config.databaseUrl, { logger: logger.child({ component: 'store' }) });
+  const modelarts = createModelArtsApi({
+    endpoint: config.modelarts.endpoint,
+    projectId: config.modelarts.projectId,
+    auth: config.modelarts.auth,
+    timeoutMs: config.modelarts.timeoutMs,
+    logger: logger.child({ component: 'modelarts' }),
+    onRequest: modelArtsRequestObserver(metrics),
+  });
+
+  let ready = false;
+  const startedAt = now();
+  // Set once the poller exists; /healthz answers 503 (not ready) until then.
+  let pollerHealth: (() => PollerHealth) | null = null;
+  const health = (): HealthReport => ({
+    ok: ready,
+    instanceId,
+    startedAt: startedAt.toISOString(),
+    poller: pollerHealth?.() ?? null,
+  });
+
+  const slack = createSlackApp(
+    {
+      config,
+      modelarts,
+      store,
+      logger,
+      now,
+      botToken: config.slack.botToken,
+      slackApiUrl: config.slack.apiUrl,
+      health,
+    },
+    {
+      ...(config.slack.appToken
+        ? { mode: 'socket' as const, appToken: config.slack.appToken, port: config.slack.port }
+        : { mode: 'http' as const, signingSecret: config.slack.signingSecret ?? '', port: config.slack.port }),
+      routes: [{ path: '/metrics', method: ['GET'], handler: metricsHandler(metrics.registry) }],
+      tuning: { ackBudgetMs: config.slack.ackBudgetMs },
+    },
+  );
+  const interactions = instrumentBolt(slack.app, metrics);
+
+  // The outbox owns retrying: this client fails fast on 429 and errors so a row is retried by the sender, never twice
+  // by the SDK behind its back.
+  const senderClient = new MeteredWebClient(
+    config.slack.botToken,
+    {
+      ...(config.slack.apiUrl ? { slackApiUrl: `${config.slack.apiUrl.replace(/\/+$/, '')}/` } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 15_000,
+    },
+    metrics,
+  );
+
+  // Starting the app checks the bot token (auth.test) and learns the workspace the poller alerts in.
+  let port: number;
+  try {
+    ({ port } = await slack.start(config.slack.port));
+  } catch (err) {
+    logger.error({ err }, 'could not start the Slack app (is the bot token valid and the port free?)');
+    await slack.stop().catch(() => undefined);
+    await Promise.allSettled([modelarts.close(), store.close()]);
+    throw err;
+  }
+  const teamId = slack.deps.identity.teamId ?? '';
+
+  const poller = createPoller({
+    modelarts,
+    store: timePollCycles(store, metrics, config.poll.intervalSeconds * 1000),
+    logger: logger.child({ component: 'poller' }),
+    now,
+    projectId: config.modelarts.projectId,
+    intervalSeconds: config.poll.intervalSeconds,
+    alertAfterMinutes: config.poll.alertAfterMinutes,
+    opsChannelId: config.poll.opsChannelId,
+    teamId,
+    instanceId,
+  });
+  const sender = createOutboxSender({
+    store,
+    slack: senderClient,
+    logger: logger.child({ component: 'outbox' }),
+    now,
+    instanceId,
+    consoleUrl: consoleUrlFor(slack.deps),
+  });
+  pollerHealth = () => poller.health();
+  registerStateGauges(metrics, { pollHealth: () => poller.health(), outboxDepth: () => store.outboxDepth() });
+
+  poller.start();
+  sender.start();
+  ready = true;
+  logger.info({ port, instanceId, mode: config.slack.appToken ? 'socket' : 'http', teamId }, 'ready');
+
+  let stopped: Promise<void> | null = null;
+  return {
+    config,
+    port,
+    instanceId,
+    logger,
+    metrics,
+    store,
+    slack,
+    health,
+    stop() {
+      stopped ??= (async () => {
+        ready = false;
+        // Stop taking work everywhere at once: no new Slack requests (those in flight finish, including their
+        // response_url follow-ups after the ack), no new poll cycle (the running one is aborted and the lease
+        // released), no new claims (posts in flight finish and are recorded).
+        const results = await Promise.allSettled([
+          slack.stop().then(() => interactions.idle()),
+          poller.stop(),
+          sender.stop(),
+        ]);
+        await Promise.allSettled([modelarts.close()]);
+        await store.close();
+        const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed.length > 0)
+          throw new AggregateError(
+            failed.map((r) => r.reason),
+            'error while stopping',
+          );
+      })();
+      return stopped;
+    },
+  };
+}
+
+function fail(message: string): never {
+  process.stderr.write(`modelarts-chatops: ${message}\n`);
+  process.exit(1);
+}
+
+/** The process: configuration errors exit 1 with one message; SIGTERM/SIGINT stop gracefully within the deadline. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let bot: RunningBot;
+  try {
+    bot = await startBot(env);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    // Other startup failures were logged with their details already; this line is scrubbed like the log.
+    let secrets: string[] = [];
+    try {
+      secrets = secretsOf(loadConfig(env));
+    } catch {
+      // Unreachable in practice: the configuration loaded a moment ago.
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    fail(`could not start: ${secrets.reduce((out, secret) => out.split(secret).join('[Redacted]'), message)}`);
+  }
+  const { logger } = bot;
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err }, 'unhandled promise rejection');
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    force.unref();
+    bot.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+}
