@@ -9,12 +9,9 @@
  * Targets (issue 4): at 10,000 watches at most 1 % of the naive calls, p99 latency at most interval + 2 s,
  * RSS under 200 MB.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { spawnBot } from '../src/demo/bot-process.js';
 import { startFakeSlack } from '../src/fake-slack/index.js';
@@ -23,10 +20,9 @@ import { type AlertFacts, cardRow } from '../src/poller/alert-rows.js';
 import { createPoller } from '../src/poller/poller.js';
 import { openStore } from '../src/store/index.js';
 import type { Store } from '../src/store/types.js';
-import { buildCompiled, type CompiledBuild, startCompiledBot } from './support/compiled-bot.js';
 import { naivePollCycle } from './support/naive-poller.js';
+import { buildForBench, percentile as percentileOfSorted, spawnSimulator } from './support/ops-procs.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** BENCH_POLLER_SCALES=10000 runs one scale; BENCH_POLLER_NODE_OPTIONS is passed to the bot (heap experiments). */
 const SCALES = (process.env.BENCH_POLLER_SCALES ?? '10,1000,10000').split(',').map(Number);
 const BOT_NODE_OPTIONS = process.env.BENCH_POLLER_NODE_OPTIONS;
@@ -37,55 +33,16 @@ const STEADY_CYCLES = 10;
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface SimChild {
-  url: string;
-  projectId: string;
-  token: string;
-  child: ChildProcess;
-  control<T>(method: string, path: string, body?: unknown): Promise<T>;
-  stop(): Promise<void>;
-}
-
-async function spawnSim(): Promise<SimChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'support', 'sim-process.ts')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const first = await new Promise<string>((res, rej) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', res);
-    child.once('exit', (code) => rej(new Error(`simulator exited with ${code}`)));
-  });
-  const info = JSON.parse(first) as { url: string; projectId: string; token: string };
-  return {
-    ...info,
-    child,
-    async control<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const res = await fetch(`${info.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      if (!res.ok) throw new Error(`simulator control ${method} ${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    },
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
-
 function cpuMs(since: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;
 }
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
+const percentile = (values: number[], p: number) =>
+  percentileOfSorted(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 
 const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
 
@@ -136,8 +93,9 @@ function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
-async function runScale(n: number, compiled: CompiledBuild | null): Promise<ScaleResult> {
-  const sim = await spawnSim();
+async function runScale(n: number, compiledMain: string | null): Promise<ScaleResult> {
+  // No generated jobs; all-versions rows without job fields, as the API docs show them (the poller's harder case).
+  const sim = await spawnSimulator(['--jobs', '0', '--all-versions-bare']);
   const api = createModelArtsApi({
     endpoint: sim.url,
     projectId: sim.projectId,
@@ -254,14 +212,11 @@ async function runScale(n: number, compiled: CompiledBuild | null): Promise<Scal
       LOG_LEVEL: 'info',
       ...(BOT_NODE_OPTIONS ? { NODE_OPTIONS: BOT_NODE_OPTIONS } : {}),
     };
-    const bot = compiled
-      ? await startCompiledBot(compiled.mainJs, env, 120_000)
-      : await spawnBot({ env, readyTimeoutMs: 120_000 }).then((b) => ({
-          child: b.child,
-          stop: async () => {
-            await b.stop('SIGTERM');
-          },
-        }));
+    const bot = await spawnBot({
+      env,
+      readyTimeoutMs: 120_000,
+      ...(compiledMain ? { script: compiledMain } : { entry: 'source' as const }),
+    });
     try {
       await sleep(2 * INTERVAL_S * 1000);
       const samples = Math.min(LATENCY_SAMPLES, n);
@@ -312,16 +267,11 @@ async function runScale(n: number, compiled: CompiledBuild | null): Promise<Scal
 
 async function main(): Promise<void> {
   process.stderr.write('bench:poller: compiling the bot (tsc) so RSS is measured as production runs it…\n');
-  const compiled = buildCompiled(ROOT);
-  if (!compiled) process.stderr.write('bench:poller: compiling failed; measuring the bot under tsx instead\n');
+  const compiled = buildForBench();
   const results: ScaleResult[] = [];
-  try {
-    for (const n of SCALES) {
-      process.stderr.write(`bench:poller: ${n} watched versions…\n`);
-      results.push(await runScale(n, compiled));
-    }
-  } finally {
-    compiled?.dispose();
+  for (const n of SCALES) {
+    process.stderr.write(`bench:poller: ${n} watched versions…\n`);
+    results.push(await runScale(n, compiled));
   }
 
   const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');

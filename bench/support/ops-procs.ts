@@ -14,37 +14,58 @@ import { signSlackRequest } from '../../src/fake-slack/index.js';
 
 export interface SimulatorProcess {
   url: string;
+  projectId: string;
+  /** The static token the simulator accepts (MODELARTS_AUTH_TOKEN). */
+  token: string;
   child: ChildProcess;
+  /** A call to the simulator's control API (`/__sim/...`), JSON in and out. */
+  control<T>(method: string, path: string, body?: unknown): Promise<T>;
   setLatency(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** `npm run simulator` on a free port, in its own process. */
+/** `npm run simulator` on a free port, in its own process; resolves once it printed its URL and credentials. */
 export function spawnSimulator(args: string[] = []): Promise<SimulatorProcess> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(PROJECT_ROOT, 'src/simulator/cli.ts'), '--port', '0', ...args],
     { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
+    const seen: Record<string, string> = {};
+    let ready = false;
     rl.on('line', (line) => {
-      const m = /listening on (http:\/\/[^\s]+)/.exec(line);
-      if (!m) return;
-      const url = m[1]!;
+      const url = /listening on (http:\/\/[^\s]+)/.exec(line)?.[1];
+      if (url) seen.url = url;
+      for (const m of line.matchAll(/(MODELARTS_PROJECT_ID|MODELARTS_AUTH_TOKEN)=(\S+)/g)) seen[m[1]!] = m[2]!;
+      const { url: base, MODELARTS_PROJECT_ID: projectId, MODELARTS_AUTH_TOKEN: token } = seen;
+      if (!base || !projectId || !token || ready) return;
+      ready = true;
+      const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+        const res = await fetch(`${base}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        if (!res.ok) throw new Error(`simulator control ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+        return (await res.json()) as T;
+      };
       resolve({
-        url,
+        url: base,
+        projectId,
+        token,
         child,
+        control,
         async setLatency(ms) {
-          const res = await fetch(`${url}/__sim/latency`, { method: 'PUT', body: JSON.stringify({ ms }) });
-          if (!res.ok) throw new Error(`simulator latency: HTTP ${res.status}`);
+          await control('PUT', '/__sim/latency', { ms });
         },
-        stop: () =>
-          new Promise<void>((done) => {
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
+        async stop() {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          await exited;
+        },
       });
     });
   });

@@ -45,24 +45,11 @@ export function cardEvent(status: number, previous: Pick<VersionState, 'status' 
     : `card:${status}:from:${previous.status}@${previous.updatedAt.getTime()}`;
 }
 
-/** Everything about the version an alert shows, from whichever source the poller had (detail, listing). */
-export interface AlertFacts {
-  projectId: string;
-  jobId: string;
-  versionId: string;
-  jobName: string | null;
-  versionName: string | null;
-  status: number;
-  previousStatus: number | null;
-  createTime: number | null;
-  startTime: number | null;
-  durationMs: number | null;
-  engine: string | null;
-  flavor: string | null;
-  gpuNum: number | null;
-  metrics: JobAlert['metrics'];
-  logTail: string[] | null;
-}
+/**
+ * Everything about the version an alert shows, from whichever source the poller had (detail, listing): the alert
+ * payload without what the watch adds.
+ */
+export type AlertFacts = Omit<JobAlert, 'creatorUserId' | 'watchId' | 'event'>;
 
 export function factsFromVersion(
   projectId: string,

@@ -1,6 +1,7 @@
 /**
- * `npm run simulator [-- --port 8700 --seed 42 --host 127.0.0.1 --jobs 30 --latency 0 --churn 0 --all-versions-off]`:
- * runs the ModelArts simulator alone and prints where it listens and how to authenticate against it.
+ * `npm run simulator [-- --port 8700 --seed 42 --host 127.0.0.1 --jobs 30 --latency 0 --churn 0 --all-versions-off
+ * --all-versions-bare]`: runs the ModelArts simulator alone and prints where it listens and how to authenticate against
+ * it. `--all-versions-bare` leaves job_id/job_name out of the all-versions rows, exactly as the API docs show them.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_GENERATED_JOBS, DEFAULT_SEED, SEEDED, startSimulator } from './index.js';
@@ -25,13 +26,14 @@ async function main(): Promise<void> {
       latency: { type: 'string' },
       churn: { type: 'string' },
       'all-versions-off': { type: 'boolean', default: false },
+      'all-versions-bare': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run simulator -- [--port 8700] [--host 127.0.0.1] [--seed 42] [--jobs 30] [--latency MS] [--churn SECONDS] [--all-versions-off]\n',
+      'Usage: npm run simulator -- [--port 8700] [--host 127.0.0.1] [--seed 42] [--jobs 30] [--latency MS] [--churn SECONDS] [--all-versions-off] [--all-versions-bare]\n',
     );
     return;
   }
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     generatedJobs: int(values.jobs, 'jobs', DEFAULT_GENERATED_JOBS, 0, 100_000),
     latencyMs: int(values.latency, 'latency', 0, 0, 600_000),
     allVersionsOff: values['all-versions-off'],
+    allVersionsJobFields: !values['all-versions-bare'],
     churnEveryMs: int(values.churn, 'churn', 0, 0, 86_400) * 1000,
   });
   const c = sim.credentials;

@@ -100,6 +100,10 @@ describe.skipIf(!haveChromium)('the demo in a browser', () => {
     const replies = alert.getByText(/\d+ repl(y|ies)/);
     await expect.poll(() => replies.count(), { timeout: 20_000 }).toBe(1);
     await shot('06-completed');
+    // Laid out as in Slack: "(edited)" and the reply count on lines of their own, not run together.
+    const edited = await alert.locator('.edited').boundingBox();
+    const link = await replies.boundingBox();
+    expect(edited && link && link.y >= edited.y + edited.height).toBe(true);
     await replies.click();
     const reply = page.getByTestId('thread-message').filter({ hasText: /completed/i });
     await expect.poll(() => reply.count(), { timeout: 10_000 }).toBeGreaterThan(0);

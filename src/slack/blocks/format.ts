@@ -1,13 +1,11 @@
 /**
- * Human numbers for cards: "8 min 52 s", "3 h ago", "15 Jul 2019 08:32" in the viewer's zone, "0.58%", "2 × P100",
+ * Human numbers for cards: "8 min 52 s", "about 4 h ago", "15 Jul 2019 08:32" in the viewer's zone, "0.58%", "2 × P100",
  * "5.8 MB/s", sparklines. Pure: the current time and the zone come from the caller. Output is plain text (digits,
  * units, our own words); a caller that mixes in data still escapes that data.
  *
- * Zones go through Intl (date-fns-tz is not installed); date-fns does the instant arithmetic, which does not depend
- * on the host's zone, unlike its calendar helpers.
+ * Zones go through Intl (date-fns-tz is not installed), asked once per zone and quarter hour for the offset; the
+ * rest is arithmetic on UTC fields, which does not depend on the host's zone.
  */
-import { differenceInHours, differenceInMinutes, differenceInSeconds } from 'date-fns';
-
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
@@ -45,44 +43,77 @@ function validDate(value: Date | number | null | undefined): Date | null {
   return Number.isFinite(t) ? d : null;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const FORMAT_OPTIONS: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+  hourCycle: 'h23',
+};
 
-/** A formatter for the zone; an unknown zone falls back to UTC rather than throwing. */
-function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
+/** One formatter per zone (creating one costs far more than using it); null marks a zone Intl does not know. */
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function cachedFormatter(timeZone: string): Intl.DateTimeFormat | null {
   let f = formatters.get(timeZone);
-  if (f) return f;
-  const options: Intl.DateTimeFormatOptions = {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  };
+  if (f !== undefined) return f;
   try {
-    f = new Intl.DateTimeFormat('en-GB', { ...options, timeZone });
+    f = new Intl.DateTimeFormat('en-GB', { ...FORMAT_OPTIONS, timeZone });
   } catch {
-    f = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' });
+    f = null;
   }
-  if (formatters.size > 500) formatters.clear();
+  // Zones come from users' profiles: bound the cache so odd input cannot grow it without end.
+  if (formatters.size >= 500) formatters.clear();
   formatters.set(timeZone, f);
   return f;
 }
 
 /** True when Intl knows the zone (e.g. `Europe/Berlin`). */
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
+  return cachedFormatter(timeZone) !== null;
 }
 
-function zoneParts(date: Date, timeZone: string): Record<string, string> {
-  const parts: Record<string, string> = {};
-  for (const p of zoneFormatter(timeZone).formatToParts(date)) parts[p.type] = p.value;
-  return parts;
+/** The formatter for the zone; an unknown zone falls back to UTC rather than throwing. */
+function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
+  return cachedFormatter(timeZone) ?? (cachedFormatter('UTC') as Intl.DateTimeFormat);
+}
+
+const QUARTER_HOUR = 15 * MINUTE;
+/** Zone offsets per 15-minute slice of UTC: every modern offset and transition instant falls on such a boundary. */
+const offsets = new Map<string, number>();
+
+/** The zone's offset from UTC in ms at `ms`, asking Intl once per zone and quarter hour. */
+function zoneOffset(ms: number, timeZone: string): number {
+  const slice = Math.floor(ms / QUARTER_HOUR) * QUARTER_HOUR;
+  const key = `${timeZone}\u0000${slice}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  const p: Record<string, number> = {};
+  for (const part of zoneFormatter(timeZone).formatToParts(slice)) p[part.type] = Number(part.value);
+  const local = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  // Years before 100 and odd parts make Date.UTC unreliable: treat them as UTC rather than guess.
+  const offset = Number.isFinite(local) && (p.year ?? 0) >= 100 ? local - slice : 0;
+  if (offsets.size >= 2000) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+function zoneParts(
+  date: Date,
+  timeZone: string,
+): { day: string; month: string; year: string; hour: string; minute: string } {
+  const local = new Date(date.getTime() + zoneOffset(date.getTime(), timeZone));
+  return {
+    day: String(local.getUTCDate()),
+    month: MONTHS[local.getUTCMonth()] ?? '',
+    year: String(local.getUTCFullYear()),
+    hour: String(local.getUTCHours()).padStart(2, '0'),
+    minute: String(local.getUTCMinutes()).padStart(2, '0'),
+  };
 }
 
 /** "15 Jul 2019 08:32" in the zone; null for a missing or invalid time. */
@@ -102,23 +133,31 @@ export function formatDate(value: Date | number | null | undefined, timeZone: st
 }
 
 /**
- * "just now", "42 s ago", "12 min ago", "3 h ago", "5 d ago"; older than 60 days: "on 15 Jul 2019" (in the zone).
- * Future times (clock skew) read "in 3 min".
+ * "just now", "42 s ago", "12 min ago", "about 4 h ago", "about 5 d ago"; older than 60 days: "on 15 Jul 2019" (in the
+ * zone). Future times (clock skew) read "in 3 min". Rounded to the nearest unit, never down: next to a duration such
+ * as "running 3 h 57 min" a floored "3 h ago" reads as a contradiction; "about" marks an hour or day count that was
+ * rounded.
  */
 export function formatRelative(value: Date | number | null | undefined, now: Date, timeZone: string): string | null {
   const d = validDate(value);
   if (!d || !Number.isFinite(now.getTime())) return null;
-  const future = d.getTime() > now.getTime();
-  const [later, earlier] = future ? [d, now] : [now, d];
-  const seconds = differenceInSeconds(later, earlier);
+  const diff = d.getTime() - now.getTime();
+  const future = diff > 0;
+  const ms = Math.abs(diff);
   let phrase: string;
-  if (seconds < 10) return 'just now';
-  if (seconds < 60) phrase = `${seconds} s`;
-  else if (seconds < 3600) phrase = `${differenceInMinutes(later, earlier)} min`;
-  else if (seconds < 48 * 3600) phrase = `${differenceInHours(later, earlier)} h`;
-  else if (seconds < 60 * 86400) phrase = `${Math.floor(differenceInHours(later, earlier) / 24)} d`;
+  if (ms < 10 * SECOND) return 'just now';
+  if (ms < MINUTE - SECOND / 2) phrase = `${Math.round(ms / SECOND)} s`;
+  else if (ms < HOUR - MINUTE / 2) phrase = `${Math.round(ms / MINUTE)} min`;
+  else if (ms < 48 * HOUR - HOUR / 2) phrase = rounded(ms, HOUR, 'h');
+  else if (ms < 60 * DAY) phrase = rounded(ms, DAY, 'd');
   else return `on ${formatDate(d, timeZone)}`;
   return future ? `in ${phrase}` : `${phrase} ago`;
+}
+
+/** "3 h" when `ms` is within a minute of whole units, otherwise "about 4 h". */
+function rounded(ms: number, unit: number, symbol: string): string {
+  const n = Math.round(ms / unit);
+  return Math.abs(ms - n * unit) < MINUTE ? `${n} ${symbol}` : `about ${n} ${symbol}`;
 }
 
 /** Recent times relative ("3 h ago"), older ones absolute ("15 Jul 2019 08:32"). */
@@ -130,10 +169,13 @@ export function formatWhen(value: Date | number | null | undefined, now: Date, t
   return formatDateTime(d, timeZone);
 }
 
+/** `toLocaleString` builds a formatter on every call; cards format dozens of numbers. */
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function formatInteger(value: number): string {
   if (!Number.isFinite(value)) return '—';
   if (Math.abs(value) >= 1e15) return value.toExponential(2);
-  return Math.round(value).toLocaleString('en-US');
+  return INTEGER.format(Math.round(value));
 }
 
 /** Compact general number: integers with separators, decimals to 3 significant digits, huge ones exponential. */

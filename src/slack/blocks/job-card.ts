@@ -174,7 +174,7 @@ export function renderJobVersionCard(v: TrainingJobVersion, ctx: RenderContext, 
     blocks.push(section(joinParts([`*Model metrics*${total ? `  ${total}` : ''}`, ...classes], '\n'), { max: 1800 }));
   }
 
-  const series = systemMetricEntries(v.system_metric_list, 10);
+  const series = systemMetricEntries(v.system_metric_list, 10, v.gpu_num);
   if (series.length > 0) {
     const metricsSection: SectionBlock = {
       type: 'section',

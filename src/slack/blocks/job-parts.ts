@@ -186,19 +186,39 @@ const SERIES: ReadonlyArray<[string, string, 'percent' | 'rate']> = [
   ['sendBytesRate', 'Network out', 'rate'],
 ];
 
-/** One entry per non-empty series: label and "`▁▅█▁` peak 5.76%"; known series first, at most `max`. */
+/** Accelerator series: on a job without that accelerator they are flat zeros, and "peak 0%" only adds noise. */
+const ACCELERATOR_SERIES = /^(gpu|npu)/i;
+
+/** False for a CPU-only job: `gpu_num` 0, or every GPU (NPU) series all zeros. */
+function showsAccelerator(kind: string, series: Record<string, number[]>, gpuNum: number | null | undefined): boolean {
+  if (kind === 'gpu' && gpuNum === 0) return false;
+  return Object.entries(series).some(
+    ([key, values]) => key.toLowerCase().startsWith(kind) && values.some((n) => Number.isFinite(n) && n !== 0),
+  );
+}
+
+/**
+ * One entry per non-empty series: label and "`▁▅█▁` peak 5.76%"; known series first, at most `max`. GPU and NPU
+ * series are left out when the job has none of them (`gpuNum` 0, or the series are zeros throughout). A `gpuNum` of
+ * null is "not reported", so non-zero GPU series still show.
+ */
 export function systemMetricEntries(
   metrics: SystemMetrics | null | undefined,
   max = 10,
+  gpuNum: number | null | undefined = null,
 ): Array<{ label: string; text: string }> {
   const series = metrics?.series ?? {};
   const known = new Map(SERIES.map(([key, label, unit]) => [key, { label, unit }]));
+  const accelerators = new Map(['gpu', 'npu'].map((kind) => [kind, showsAccelerator(kind, series, gpuNum)]));
   const keys = [
     ...SERIES.map(([key]) => key).filter((k) => Object.hasOwn(series, k)),
     ...Object.keys(series)
       .filter((k) => !known.has(k))
       .sort(),
-  ];
+  ].filter((k) => {
+    const kind = ACCELERATOR_SERIES.exec(k)?.[1]?.toLowerCase();
+    return kind === undefined || accelerators.get(kind) === true;
+  });
   const out: Array<{ label: string; text: string }> = [];
   for (const key of keys) {
     if (out.length >= max) break;

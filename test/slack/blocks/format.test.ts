@@ -48,6 +48,36 @@ describe('dates in the viewer zone', () => {
     expect(formatDate(Date.UTC(2019, 11, 31, 23, 30), 'Europe/Berlin')).toBe('1 Jan 2020');
   });
 
+  // Fixed English abbreviations: ICU versions disagree ("Sep" or "Sept").
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+  it('agrees with Intl at DST switches and odd offsets (offsets are cached per quarter hour)', () => {
+    const zones = ['Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+    // Around the 2019 Berlin and Lord Howe switches, minute by minute, plus a spread over several years.
+    const instants = [
+      ...Array.from({ length: 180 }, (_, i) => Date.UTC(2019, 2, 31, 0, 0) + i * 60_000),
+      ...Array.from({ length: 180 }, (_, i) => Date.UTC(2019, 3, 6, 14, 0) + i * 60_000 + 17_000),
+      ...Array.from({ length: 400 }, (_, i) => Date.UTC(2015, 0, 1) + i * 7_919_993_123),
+    ];
+    for (const timeZone of zones) {
+      const intl = new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
+      for (const t of instants) {
+        const p = Object.fromEntries(intl.formatToParts(t).map((x) => [x.type, x.value]));
+        expect(formatDateTime(t, timeZone), `${timeZone} ${new Date(t).toISOString()}`).toBe(
+          `${Number(p.day)} ${MONTHS[Number(p.month) - 1]} ${p.year} ${p.hour}:${p.minute}`,
+        );
+      }
+    }
+  });
+
   it('falls back to UTC for unknown zones and is null for invalid times', () => {
     expect(formatDateTime(1563172362000, 'Mars/Olympus')).toBe('15 Jul 2019 06:32');
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
@@ -60,10 +90,17 @@ describe('dates in the viewer zone', () => {
     [NOW.getTime() - 3_000, 'just now'],
     [NOW.getTime() - 42_000, '42 s ago'],
     [NOW.getTime() - 12 * 60_000, '12 min ago'],
-    [NOW.getTime() - 3 * 3_600_000 - 59 * 60_000, '3 h ago'],
+    [NOW.getTime() - 12 * 60_000 - 40_000, '13 min ago'],
+    [NOW.getTime() - 59 * 60_000 - 50_000, '1 h ago'],
+    // Rounded, never floored: next to "running 3 h 59 min" a "3 h ago" would contradict it.
+    [NOW.getTime() - 3 * 3_600_000 - 59 * 60_000, 'about 4 h ago'],
+    [NOW.getTime() - 3 * 3_600_000 - 20 * 60_000, 'about 3 h ago'],
+    [NOW.getTime() - 3 * 3_600_000 - 20_000, '3 h ago'],
     [NOW.getTime() - 47 * 3_600_000, '47 h ago'],
     [NOW.getTime() - 5 * 86_400_000, '5 d ago'],
+    [NOW.getTime() - 5 * 86_400_000 - 14 * 3_600_000, 'about 6 d ago'],
     [NOW.getTime() + 3 * 60_000, 'in 3 min'],
+    [NOW.getTime() + 2 * 3_600_000 + 40 * 60_000, 'in about 3 h'],
     [Date.UTC(2019, 0, 1), 'on 1 Jan 2019'],
   ])('relative %d → %s', (t, text) => {
     expect(formatRelative(t, NOW, 'Europe/Berlin')).toBe(text);

@@ -79,7 +79,7 @@ describe('job version card', () => {
     );
     const first = m.blocks[0];
     expect(first?.type === 'section' && first.text?.text).toBe(
-      '🟢 *TestModelArtsJob* · jobVersion  (job 10, version 10)\n*Completed* in 8 min 52 s · started 15 Jul 2019 08:32 (3 h ago) · TensorFlow TF-1.4.0-python2.7\n2 × P100 · 2 cores · 8 GB · 1 worker · pool p100',
+      '🟢 *TestModelArtsJob* · jobVersion  (job 10, version 10)\n*Completed* in 8 min 52 s · started 15 Jul 2019 08:32 (about 3 h ago) · TensorFlow TF-1.4.0-python2.7\n2 × P100 · 2 cores · 8 GB · 1 worker · pool p100',
     );
     const text = allText(m);
     expect(text).toContain('Accuracy 0.09% · Precision 0.02% · Recall 0.58%');
@@ -109,7 +109,27 @@ describe('job version card', () => {
     const running = { ...docVersion, status: 8, duration: null, start_time: CTX.now.getTime() - 7_440_000 };
     const m = expectSafe(renderJobVersionCard(running, CTX));
     expect(allText(m)).toContain('🔵 *TestModelArtsJob* · jobVersion');
-    expect(allText(m)).toContain('*Running* for 2 h 4 min · started 15 Jul 2019 09:31 (2 h ago)');
+    expect(allText(m)).toContain('*Running* for 2 h 4 min · started 15 Jul 2019 09:31 (about 2 h ago)');
+  });
+
+  it('shows no GPU sparklines for a CPU-only job', () => {
+    const series = docVersion.system_metric_list?.series ?? {};
+    const zeros = { ...series, gpuUtil: [0, 0, 0], gpuMemUsage: [0, 0] };
+    const interval = docVersion.system_metric_list?.interval ?? null;
+    const cases = [
+      { ...docVersion, gpu_num: 0 },
+      { ...docVersion, gpu_num: null, system_metric_list: { series: zeros, interval } },
+      { ...docVersion, gpu_num: 2, system_metric_list: { series: zeros, interval } },
+    ];
+    for (const v of cases) {
+      const text = allText(expectSafe(renderJobVersionCard(v, CTX)));
+      expect(text).toContain('*CPU*');
+      expect(text).not.toContain('*GPU');
+    }
+    // Not reported is not "none": GPU series with data still show.
+    const unreported = allText(expectSafe(renderJobVersionCard({ ...docVersion, gpu_num: null }, CTX)));
+    expect(unreported).toContain('peak 0.88%');
+    expect(unreported).toContain('*GPU memory*');
   });
 
   it('survives hostile strings (snapshot)', () => {
@@ -457,7 +477,7 @@ describe('watches', () => {
     const m = expectSafe(renderWatches(sampleWatches, CTX));
     const text = allText(m);
     expect(text).toContain('by <@UALICE01>');
-    expect(text).toContain('⛔ *Disabled* 2 h ago: channel_not_found');
+    expect(text).toContain('⛔ *Disabled* about 3 h ago: channel_not_found');
     expect(buttons(m).filter((b) => b.action_id === 'unwatch')).toHaveLength(4);
     expect(compactText(m)).toMatchSnapshot();
   });
