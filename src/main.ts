@@ -6,11 +6,10 @@
  * composition in-process (with their own log destination) without touching the process's signals or exit code.
  */
 import { randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { isEntryModule } from './entry.js';
 import { createLogger, type Logger } from './logger.js';
 import {
   createMetrics,
@@ -265,16 +264,6 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-function invokedDirectly(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
+if (isEntryModule(import.meta.url)) {
   main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
 }

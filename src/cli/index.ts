@@ -1,11 +1,6 @@
 #!/usr/bin/env node
-/**
- * `modelarts-chatops` operator CLI. Commands live in the table below; add one by adding an entry (a CliCommand from
- * ./types.ts). This file is an entry point like src/main.ts: only `runFromProcess` touches process.env/argv.
- */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config.js';
+import { isEntryModule } from '../entry.js';
 import { createModelArtsApi, InvalidIdError, ModelArtsError } from '../modelarts/index.js';
 import { apiCommand } from './api-commands.js';
 import { loadModelArtsConfig, secretsOf } from './env.js';
@@ -88,14 +83,4 @@ export async function runFromProcess(): Promise<void> {
   process.exitCode = code;
 }
 
-function invokedDirectly(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) await runFromProcess();
+if (isEntryModule(import.meta.url)) await runFromProcess();
