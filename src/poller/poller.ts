@@ -52,6 +52,9 @@ export interface PollerTuning {
    * waits for this (the watch command queues it), only the poller's first look at it may, by up to this long.
    */
   watchRefreshMs: number;
+  /** Sent and dead outbox rows older than this are deleted (by the lease holder, at most every pruneEveryMs). */
+  outboxRetentionMs: number;
+  pruneEveryMs: number;
 }
 
 export const DEFAULT_POLLER_TUNING: PollerTuning = {
@@ -64,6 +67,8 @@ export const DEFAULT_POLLER_TUNING: PollerTuning = {
   logTailLines: 20,
   statusPageSize: 1000,
   watchRefreshMs: 10_000,
+  outboxRetentionMs: 30 * 24 * 60 * 60_000,
+  pruneEveryMs: 60 * 60_000,
 };
 
 export interface PollerDeps {
@@ -216,6 +221,19 @@ export function createPoller(deps: PollerDeps): Poller {
     return emptyResult('standby');
   }
 
+  let prunedAt = Number.NEGATIVE_INFINITY;
+  /** Housekeeping rides on the lease so one replica does it; a failure is logged and tried again next time. */
+  async function pruneOutbox(now: Date): Promise<void> {
+    if (now.getTime() - prunedAt < tuning.pruneEveryMs) return;
+    prunedAt = now.getTime();
+    try {
+      const removed = await store.pruneOutbox(new Date(now.getTime() - tuning.outboxRetentionMs));
+      if (removed > 0) logger.info({ removed }, 'pruned old outbox rows');
+    } catch (err) {
+      logger.warn({ err }, 'could not prune old outbox rows');
+    }
+  }
+
   async function cycle(): Promise<PollCycleResult> {
     calls = {};
     const startedAt = deps.now();
@@ -228,6 +246,7 @@ export function createPoller(deps: PollerDeps): Poller {
       leader = true;
     }
     role = 'leader';
+    await pruneOutbox(startedAt);
     const known = states;
     const watches = await activeWatches(startedAt);
     if (watches.length === 0) {

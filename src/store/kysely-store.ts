@@ -569,6 +569,15 @@ export class KyselyStore implements Store {
     return { pending: count('pending'), dead: count('dead') };
   }
 
+  async pruneOutbox(before: Date): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('outbox')
+      .where('state', 'in', ['sent', 'dead'])
+      .where('created_at', '<', before.getTime())
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async listOutbox(filter: { state?: OutboxRow['state']; channelId?: string } = {}): Promise<OutboxRow[]> {
     let query = this.#db.selectFrom('outbox').selectAll().orderBy('id');
     if (filter.state !== undefined) query = query.where('state', '=', filter.state);

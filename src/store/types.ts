@@ -180,6 +180,9 @@ export interface Store {
   markDead(id: number, workerId: string, error: string, now: Date): Promise<boolean>;
   getCard(teamId: string, channelId: string, jobId: string, versionId: string): Promise<AlertCard | null>;
   outboxDepth(): Promise<{ pending: number; dead: number }>;
+  /** Deletes sent and dead rows created before `before`; returns how many. Sent rows double as the record of what
+   * was posted (their dedupe keys), so keep a window far longer than any poll or retry could re-derive a row. */
+  pruneOutbox(before: Date): Promise<number>;
   listOutbox(filter?: { state?: OutboxRow['state']; channelId?: string }): Promise<OutboxRow[]>;
 
   // Leases (one poller per project across replicas)

@@ -507,6 +507,17 @@ for (const db of dialects) {
         expect((await store.listOutbox())[0]).toMatchObject({ state: 'sent', slackTs: '5.5', sentAt: at(10_000) });
       });
 
+      it('pruneOutbox deletes sent and dead rows older than the cutoff, never pending ones', async () => {
+        await store.enqueue([row('sent'), row('dead', { channelId: 'C2' }), row('pending', { channelId: 'C3' })]);
+        const claimed = await claim(store, 'w', 0);
+        const byKey = new Map(claimed.map((r) => [r.dedupeKey, r]));
+        expect(await store.markSent(byKey.get('sent')!.id, 'w', { ts: '1.1', now: at(1) })).toBe(true);
+        expect(await store.markDead(byKey.get('dead')!.id, 'w', 'channel_not_found', at(1))).toBe(true);
+        expect(await store.pruneOutbox(new Date(0))).toBe(0);
+        expect(await store.pruneOutbox(new Date(Date.now() + 60_000))).toBe(2);
+        expect((await store.listOutbox()).map((r) => r.dedupeKey)).toEqual(['pending']);
+      });
+
       it('markSent records ts, is single-use, and upserts the card in the same step', async () => {
         await store.enqueue([row('card'), row('edit')]);
         expect(await store.getCard('T1', 'C1', '10', '7')).toBeNull();
