@@ -434,3 +434,35 @@ describe('poller: one poller per project', () => {
     expect((await store.listOutbox()).filter((r) => r.kind === 'terminal_reply')).toHaveLength(1);
   });
 });
+
+describe('poller: outbox housekeeping', () => {
+  it('the lease holder prunes old sent rows at most once per pruneEveryMs, with the retention cutoff', async () => {
+    const cutoffs: Date[] = [];
+    const recording: Store = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'pruneOutbox') {
+          return (before: Date) => {
+            cutoffs.push(before);
+            return target.pruneOutbox(before);
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const tuning = { pruneEveryMs: 10 * MIN, outboxRetentionMs: 24 * 60 * MIN };
+    const leader = makePoller(world, recording, { tuning });
+    const standby = makePoller(world, recording, { tuning, instanceId: 'poller-b' });
+
+    const start = world.clock.now().getTime();
+    await leader.runOnce();
+    await standby.runOnce();
+    world.clock.tick(MIN);
+    await leader.runOnce();
+    expect(cutoffs.map((d) => d.getTime())).toEqual([start - 24 * 60 * MIN]);
+
+    world.clock.tick(10 * MIN);
+    await leader.runOnce();
+    expect(cutoffs).toHaveLength(2);
+  });
+});
