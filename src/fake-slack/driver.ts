@@ -6,6 +6,7 @@
 
 import type { ReplyTarget, ResponseUrls } from './response-url.js';
 import { signSlackRequest } from './signing.js';
+import type { SocketEnvelopeType, SocketModeServer } from './socket-mode.js';
 import { SLACKBOT_USER_ID, SlackApiError, type Workspace } from './state.js';
 import type {
   Delivery,
@@ -113,6 +114,7 @@ export interface DriverOptions {
   verificationToken: string;
   ackTimeoutMs: number;
   botUrl: () => string | undefined;
+  socket: SocketModeServer;
   defaultUserId: string;
   defaultChannelId: () => string;
 }
@@ -136,8 +138,13 @@ export class Driver {
     kind: DeliveryKind = 'raw',
     payload: Obj = {},
   ): Promise<DeliveryResult> {
+    if (this.transportFor(options, kind) === 'socket') return this.sendOverSocket(kind, rawBody, payload, options);
     const url = this.opts.botUrl();
-    if (!url) throw new DriverError('fake Slack has no bot URL: pass botUrl or call setBotUrl() first');
+    if (!url) {
+      throw new DriverError(
+        'fake Slack has no bot URL and no Socket Mode connection: pass botUrl, call setBotUrl() or start the app in Socket Mode',
+      );
+    }
     const nowSec = Math.floor(Date.now() / 1000);
     const timestamp = options.timestamp ?? (options.stale ? nowSec - 600 : nowSec);
     const secret = options.wrongSignature ? `${this.opts.signingSecret}-wrong` : this.opts.signingSecret;
@@ -178,6 +185,7 @@ export class Driver {
         elapsedMs,
         outcome,
         request: { kind, rawBody, payload },
+        transport: 'http',
       };
     } catch (err) {
       const elapsedMs = performance.now() - started;
@@ -190,6 +198,73 @@ export class Driver {
         elapsedMs,
         outcome: timedOut ? 'operation_timeout' : 'dispatch_failed',
         request: { kind, rawBody, payload },
+        transport: 'http',
+      };
+    }
+    this.deliveries.push({ ...result, at: this.ws.now() });
+    this.ws.emit('call');
+    return result;
+  }
+
+  private transportFor(options: SendOptions, kind: DeliveryKind): 'http' | 'socket' {
+    if (options.mode === 'socket') {
+      if (kind === 'raw') throw new DriverError('a raw body has no Socket Mode envelope type: send it over HTTP');
+      return 'socket';
+    }
+    if (options.mode === 'http' || kind === 'raw') return 'http';
+    const signingFault = options.unsigned || options.wrongSignature || options.stale || options.timestamp !== undefined;
+    return !signingFault && this.opts.socket.connected ? 'socket' : 'http';
+  }
+
+  /**
+   * Socket Mode: the same payload in an envelope; the ack's `payload` plays the part of the HTTP answer's body (an
+   * empty payload is an empty answer), so commands and submissions are applied the same way.
+   */
+  private async sendOverSocket(
+    kind: DeliveryKind,
+    httpBody: string,
+    payload: Obj,
+    options: SendOptions,
+  ): Promise<DeliveryResult> {
+    const type = ENVELOPE_TYPES[kind];
+    if (!type) throw new DriverError(`${kind} cannot be sent over Socket Mode`);
+    const retryNum = Number(options.headers?.['x-slack-retry-num'] ?? 0);
+    const started = performance.now();
+    const { envelope, ack } = this.opts.socket.deliver(type, payload, {
+      acceptsResponsePayload: kind === 'slash_command' || kind === 'view_submission',
+      // As over HTTP: Slack gives up after the ack timeout, a little longer still shows a late ack.
+      timeoutMs: this.opts.ackTimeoutMs + 2000,
+      retryAttempt: Number.isInteger(retryNum) ? retryNum : 0,
+      retryReason: options.headers?.['x-slack-retry-reason'] ?? '',
+    });
+    const answer = await ack;
+    const elapsedMs = performance.now() - started;
+    const rawBody = envelope ? JSON.stringify(envelope) : httpBody;
+    const sent = {
+      request: { kind, rawBody, payload },
+      transport: 'socket' as const,
+      headers: {},
+      elapsedMs,
+      ...(envelope ? { envelopeId: String(envelope.envelope_id) } : {}),
+      ...(answer.kind !== 'not_connected' ? { connectionId: answer.connectionId } : {}),
+    };
+    let result: DeliveryResult;
+    if (answer.kind === 'ack') {
+      const body = answer.payload && Object.keys(answer.payload).length > 0 ? answer.payload : '';
+      result = {
+        ...sent,
+        status: 200,
+        body,
+        text: body === '' ? '' : JSON.stringify(body),
+        outcome: elapsedMs > this.opts.ackTimeoutMs ? 'operation_timeout' : 'ok',
+      };
+    } else {
+      result = {
+        ...sent,
+        status: 0,
+        body: null,
+        text: '',
+        outcome: answer.kind === 'timeout' ? 'operation_timeout' : 'dispatch_failed',
       };
     }
     this.deliveries.push({ ...result, at: this.ws.now() });
@@ -657,6 +732,16 @@ export class Driver {
 }
 
 // ---- block helpers -------------------------------------------------------------------------------------------
+
+const ENVELOPE_TYPES: Partial<Record<DeliveryKind, SocketEnvelopeType>> = {
+  slash_command: 'slash_commands',
+  block_actions: 'interactive',
+  shortcut: 'interactive',
+  message_action: 'interactive',
+  view_submission: 'interactive',
+  view_closed: 'interactive',
+  event_callback: 'events_api',
+};
 
 function headersOf(h: Headers): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,10 +1,12 @@
 /**
  * One fake Slack for the end-to-end tests and the demo: the Web API (`/api/<method>`), response_url endpoints
- * (`/response/<id>`), a signed request driver that plays Slack towards the bot, and a browser page (`/`) that looks
- * like a Slack channel. Everything runs in-process on one loopback HTTP server.
+ * (`/response/<id>`), Socket Mode (`apps.connections.open` + WebSocket upgrades on `/socket-mode/<ticket>`), a driver
+ * that plays Slack towards the bot (signed HTTP requests, or envelopes over a Socket Mode connection), and a browser
+ * page (`/`) that looks like a Slack channel. Everything runs in-process on one loopback HTTP server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { CALLBACK } from '../slack/ids.js';
 import {
   type AppHomeOpenedParams,
@@ -19,6 +21,12 @@ import {
 } from './driver.js';
 import { BodyTooLargeError, sendJson, sendText } from './http.js';
 import { ResponseUrls } from './response-url.js';
+import {
+  rejectUpgrade,
+  type SocketConnectionInfo,
+  type SocketDisconnectReason,
+  SocketModeServer,
+} from './socket-mode.js';
 import { DEFAULT_CHANNELS, DEFAULT_USERS, type Identity, Workspace } from './state.js';
 import type {
   Delivery,
@@ -42,6 +50,7 @@ export { checkBlocks, checkView } from './blocks.js';
 export type * from './driver.js';
 export { DriverError } from './driver.js';
 export { type SlackSignature, signSlackRequest } from './signing.js';
+export type { SocketConnectionInfo, SocketDisconnectReason } from './socket-mode.js';
 export { SLACKBOT_USER_ID } from './state.js';
 export type * from './types.js';
 
@@ -120,6 +129,15 @@ export interface FakeSlack {
   ): void;
   revokeToken(token: string): void;
   setBotUrl(url: string): void;
+  /** Every Socket Mode connection so far (open, draining and closed), oldest first. */
+  socketConnections(): SocketConnectionInfo[];
+  /**
+   * Sends Socket Mode `disconnect` (to one connection, or every open one): the client should reconnect; Slack closes
+   * the old connection after socketDisconnectGraceMs if it does not. Returns how many connections were told.
+   */
+  disconnectSocket(reason?: SocketDisconnectReason, connectionId?: string): number;
+  /** Drops Socket Mode connections without a close frame (a network failure). Returns how many were dropped. */
+  dropSocket(connectionId?: string): number;
   /** A human posts in a channel (the demo's composer); links on unfurl domains produce link_shared. */
   postUserMessage(p: PostUserMessageParams): Promise<SlackMessage>;
   sendSlashCommand(p: SlashCommandParams, options?: SendOptions): Promise<DeliveryResult>;
@@ -153,8 +171,20 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   const ws = new Workspace(identity, now, users, options.channels ?? DEFAULT_CHANNELS, options.triggerTtlMs ?? 3000);
   let baseUrl = '';
   let botUrl = options.botUrl;
+  const serverErrors: Error[] = [];
+  const socket = new SocketModeServer({
+    appId: identity.appId,
+    baseUrl: () => baseUrl,
+    now,
+    onChange: () => ws.changed(),
+    onError: (err) => serverErrors.push(err),
+    pingIntervalMs: options.socketPingIntervalMs ?? 10_000,
+    disconnectGraceMs: options.socketDisconnectGraceMs ?? 10_000,
+  });
   const web = new WebApi(ws, {
     botToken: options.botToken,
+    appToken: options.appToken,
+    openSocket: () => socket.issueUrl(),
     chatWritePublic: options.chatWritePublic ?? false,
     rateLimit: options.rateLimit?.postMessagePerChannel
       ? { retryAfterSeconds: 1, ...options.rateLimit.postMessagePerChannel }
@@ -176,6 +206,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     verificationToken: options.verificationToken ?? 'fake-verification-token',
     ackTimeoutMs: options.ackTimeoutMs ?? 3000,
     botUrl: () => botUrl,
+    socket,
     defaultUserId,
     defaultChannelId,
   });
@@ -189,7 +220,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     const text = asTyped(p.text);
     const msg = ws.addMessage({ channel: ch.id, author: userId, content: { text }, threadTs: p.threadTs, via: 'user' });
     const urls = linksIn(text).filter((u) => unfurlDomains.some((d) => hostMatches(u, d)));
-    if (urls.length > 0 && botUrl) {
+    if (urls.length > 0 && (botUrl || socket.connected)) {
       await driver.sendLinkShared({
         urls,
         userId,
@@ -201,13 +232,12 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     return ws.message(ch.id, msg.ts) ?? { ...msg, replies: [] };
   };
 
-  const serverErrors: Error[] = [];
   const ui = new UiServer(ws, driver, {
     shortcuts: options.shortcuts ?? DEFAULT_SHORTCUTS,
     commands: options.commands ?? DEFAULT_COMMANDS,
     defaultUserId,
     uiDir: options.uiDir,
-    hasBot: () => botUrl !== undefined,
+    hasBot: () => botUrl !== undefined || socket.connected,
     postUserMessage,
   });
 
@@ -231,6 +261,9 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'fake_slack_internal_error' });
       else res.end();
     });
+  });
+  server.on('upgrade', (req: IncomingMessage, sock: Duplex, head: Buffer) => {
+    if (!socket.handleUpgrade(req, sock, head)) rejectUpgrade(sock, 404, 'Not Found');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -319,6 +352,9 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
       botUrl = url;
       ws.changed();
     },
+    socketConnections: () => socket.connections.map((c) => ({ ...c })),
+    disconnectSocket: (reason, id) => socket.disconnect(reason, id),
+    dropSocket: (id) => socket.drop(id),
     postUserMessage,
     sendSlashCommand: (p, o) => driver.sendSlashCommand(p, o),
     sendBlockAction: (p, o) => driver.sendBlockAction(p, o),
@@ -332,6 +368,8 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     sendRaw: (raw, ct, o) => driver.sendRaw(raw, ct, o),
     close: async () => {
       ui.close();
+      // Upgraded sockets are no longer the HTTP server's: closeAllConnections() would not end them.
+      socket.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -56,6 +56,12 @@ export interface FakeSlackOptions {
   appId?: string;
   /** When set, only this token authenticates; otherwise any `xoxb-`/`xoxp-` token does. */
   botToken?: string;
+  /** Socket Mode: when set, only this app-level token opens connections; otherwise any `xapp-` token does. */
+  appToken?: string;
+  /** Socket Mode: interval of Slack's own pings to the client (default 10 000 ms; 0 = none). */
+  socketPingIntervalMs?: number;
+  /** Socket Mode: after a `disconnect` message, when Slack closes the connection itself (default 10 000 ms). */
+  socketDisconnectGraceMs?: number;
   /** Workspace channels; a realistic default set when omitted. */
   channels?: FakeChannelInit[];
   /** Human users; a default trio when omitted. */
@@ -241,16 +247,30 @@ export interface DeliveryResult {
   headers: Record<string, string>;
   elapsedMs: number;
   outcome: DeliveryOutcome;
-  /** What was sent (the exact raw body and the payload object). */
+  /**
+   * What was sent: the exact raw body (HTTP: the signed body; Socket Mode: the envelope's JSON) and the payload
+   * object (Socket Mode: the envelope's `payload`).
+   */
   request: { kind: DeliveryKind; rawBody: string; payload: Record<string, unknown> };
+  /** How it travelled: a signed HTTP POST to the bot URL, or an envelope over a Socket Mode connection. */
+  transport: 'http' | 'socket';
+  /** Socket Mode: the envelope id and the connection it went to. */
+  envelopeId?: string;
+  connectionId?: string;
 }
 
 export interface Delivery extends DeliveryResult {
   at: number;
 }
 
-/** Per-request knobs for security tests. */
+/** Per-request knobs: the transport, and signing faults for security tests (HTTP only). */
 export interface SendOptions {
+  /**
+   * `socket`: as an envelope over the newest open Socket Mode connection (outcome `dispatch_failed` when none);
+   * `http`: a signed POST to the bot URL. Default: `socket` while a Socket Mode client is connected and no signing
+   * knob below is set, as Slack sends everything over the socket once an app uses Socket Mode.
+   */
+  mode?: 'http' | 'socket';
   /** Unix seconds to sign with (default now). */
   timestamp?: number;
   /** Sign with a timestamp 10 minutes old (Slack's replay window is 5). */

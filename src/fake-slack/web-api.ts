@@ -36,8 +36,15 @@ const BOOLEAN_ARGS = new Set([
   'prevent_creation',
 ]);
 
+/** Methods that take the app-level (`xapp-`) token and refuse every other kind, and vice versa. */
+const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
+
 export interface WebApiOptions {
   botToken: string | undefined;
+  /** When set, only this app-level token authenticates; otherwise any `xapp-` token does. */
+  appToken: string | undefined;
+  /** A fresh Socket Mode URL (apps.connections.open). */
+  openSocket: () => string;
   chatWritePublic: boolean;
   rateLimit: { perSecond: number; burst: number; retryAfterSeconds: number } | undefined;
   /** Base URL of the fake (permalinks point into its page). */
@@ -81,6 +88,7 @@ export class WebApi {
       'views.push': (a) => this.viewsPush(a),
       'views.update': (a) => this.viewsUpdate(a),
       'views.publish': (a) => this.viewsPublish(a),
+      'apps.connections.open': () => ({ url: this.opts.openSocket() }),
     };
   }
 
@@ -145,7 +153,15 @@ export class WebApi {
 
     if (token === null) return answer(200, { ok: false, error: 'not_authed' });
     if (this.ws.isRevoked(token)) return answer(200, { ok: false, error: 'token_revoked' });
-    const valid = this.opts.botToken !== undefined ? token === this.opts.botToken : /^xox[bp]-[\w-]+$/.test(token);
+    const appLevel = APP_TOKEN_METHODS.has(method);
+    if (token.startsWith('xapp-') !== appLevel) return answer(200, { ok: false, error: 'not_allowed_token_type' });
+    const valid = appLevel
+      ? this.opts.appToken !== undefined
+        ? token === this.opts.appToken
+        : /^xapp-[\w-]+$/.test(token)
+      : this.opts.botToken !== undefined
+        ? token === this.opts.botToken
+        : /^xox[bp]-[\w-]+$/.test(token);
     if (!valid) return answer(200, { ok: false, error: 'invalid_auth' });
 
     const limited = this.rateLimited(method, args);
