@@ -29,11 +29,16 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '50,200' },
+    // Profiling aids: node flags for the bot processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), and a
+    // substring filter on scenario names (the bare app always runs: it is the reference).
+    'bot-node-flags': { type: 'string', default: '' },
+    only: { type: 'string', default: '' },
   },
 });
 const durationMs = Number(values.seconds) * 1000;
 const warmupMs = Number(values.warmup) * 1000;
 const connectionCounts = values.connections.split(',').map(Number);
+const botNodeFlags = values['bot-node-flags'].split(' ').filter((f) => f.length > 0);
 
 const secret = randomBytes(16).toString('hex');
 const botToken = `xoxb-bench-${randomBytes(8).toString('hex')}`;
@@ -45,7 +50,7 @@ const bare = await spawnBareBolt(secret);
 const distMain = buildForBench();
 const spawnBench = (instanceId: string, extra: Record<string, string> = {}) =>
   spawnBot({
-    ...(distMain ? { script: distMain } : { entry: 'source' as const }),
+    ...(distMain ? { script: distMain, execArgv: botNodeFlags } : { entry: 'source' as const }),
     env: botEnvironment({
       simulator: {
         url: sim.url,
@@ -98,6 +103,7 @@ const rows: Array<Array<string | number>> = [];
 for (const connections of connectionCounts) {
   let bareRps = Number.NaN;
   for (const s of scenarios) {
+    if (!s.bare && values.only !== '' && !s.name.includes(values.only)) continue;
     await sim.setLatency(s.simLatencyMs);
     const target = s.bare ? bare.child.pid : s.origin === eager.url ? eager.child.pid : bot.child.pid;
     const cpu0 = { app: cpuSeconds(target), sim: cpuSeconds(sim.child.pid) };

@@ -57,20 +57,53 @@ export function sameObsPath(a: string | null | undefined, b: string | null | und
 }
 
 /**
+ * The list request in flight per ModelArts facade. Every card asks the same question (the newest page, whatever the
+ * job), so cards rendered at the same time share one request instead of each fetching and validating the page.
+ */
+const tensorboardsInFlight = new WeakMap<ModelArtsApi, { limit: number; jobs: Promise<VisualizationJob[]> }>();
+
+/**
  * Visualization jobs that could serve a card's TensorBoard: one bounded page of the list, newest first. Fetched
  * alongside the version (the list does not depend on it); failing to get it never fails the card.
  */
-export async function listTensorboards(deps: AppDeps, call: CallOptions): Promise<VisualizationJob[]> {
-  try {
-    const list = await deps.modelarts.listVisualizationJobs(
-      { per_page: deps.tuning.tensorboardScanLimit, page: 1, sortBy: 'create_time', order: 'desc' },
-      call,
-    );
-    return list.jobs;
-  } catch (err) {
-    deps.logger.debug({ err }, 'no TensorBoard lookup for this card');
-    return [];
+export function listTensorboards(deps: AppDeps, call: CallOptions): Promise<VisualizationJob[]> {
+  const limit = deps.tuning.tensorboardScanLimit;
+  let shared = tensorboardsInFlight.get(deps.modelarts);
+  if (shared?.limit !== limit) {
+    // Shared, so no caller's signal may cancel it; it is bounded by the per-call timeout instead.
+    const jobs = deps.modelarts
+      .listVisualizationJobs(
+        { per_page: limit, page: 1, sortBy: 'create_time', order: 'desc' },
+        { timeoutMs: call.timeoutMs },
+      )
+      .then(
+        (list) => list.jobs,
+        (err: unknown) => {
+          deps.logger.debug({ err }, 'no TensorBoard lookup for this card');
+          return [];
+        },
+      )
+      .finally(() => {
+        if (tensorboardsInFlight.get(deps.modelarts) === entry) tensorboardsInFlight.delete(deps.modelarts);
+      });
+    const entry = { limit, jobs };
+    tensorboardsInFlight.set(deps.modelarts, entry);
+    shared = entry;
   }
+  return orNothingOnAbort(shared.jobs, call.signal);
+}
+
+/** The promise's value, or [] as soon as the caller's signal aborts (the card fails on its own abort anyway). */
+function orNothingOnAbort<T>(promise: Promise<T[]>, signal: AbortSignal): Promise<T[]> {
+  if (signal.aborted) return Promise.resolve([]);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve([]);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    });
+  });
 }
 
 /** The TensorBoard URL of a visualization job reading `trainUrl`; running ones win. */

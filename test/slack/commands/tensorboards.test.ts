@@ -1,0 +1,76 @@
+/**
+ * The TensorBoard page a job card scans is the same for every card, so cards rendered at the same time share one
+ * request; a caller's abort only ends its own wait, and a failed list never fails a card.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ModelArtsApi, VisualizationJob, VisualizationJobList } from '../../../src/modelarts/index.js';
+import { listTensorboards } from '../../../src/slack/commands/lookups.js';
+import { fakeAppDeps } from '../../support/app-fakes.js';
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+function fakeModelarts() {
+  const calls: Array<{ query: unknown; options: { signal?: AbortSignal; timeoutMs?: number } | undefined }> = [];
+  const answers: Array<ReturnType<typeof deferred<VisualizationJobList>>> = [];
+  const api = {
+    projectId: 'sim-project',
+    listVisualizationJobs(query: unknown, options?: { signal?: AbortSignal; timeoutMs?: number }) {
+      calls.push({ query, options });
+      const answer = deferred<VisualizationJobList>();
+      answers.push(answer);
+      return answer.promise;
+    },
+  } as unknown as ModelArtsApi;
+  return { api, calls, answers };
+}
+
+const job = { job_id: 1, job_name: 'tb', train_url: '/bucket/out/', service_url: 'https://tb', status: 8 };
+const list = { job_total_count: 1, job_count_limit: 10, jobs: [job] } as unknown as VisualizationJobList;
+const call = (signal = new AbortController().signal) => ({ signal, timeoutMs: 5_000 });
+
+describe('listTensorboards', () => {
+  it('shares one request among concurrent cards and asks again once it settled', async () => {
+    const { api, calls, answers } = fakeModelarts();
+    const deps = fakeAppDeps({ modelarts: api, tuning: { tensorboardScanLimit: 50 } });
+    const first = listTensorboards(deps, call());
+    const second = listTensorboards(deps, call());
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.query).toMatchObject({ per_page: 50, page: 1 });
+    // The shared request carries no caller's signal, only the per-call timeout.
+    expect(calls[0]?.options).toEqual({ timeoutMs: 5_000 });
+    answers[0]?.resolve(list);
+    const expected: VisualizationJob[] = list.jobs;
+    expect(await first).toEqual(expected);
+    expect(await second).toEqual(expected);
+
+    const third = listTensorboards(deps, call());
+    expect(calls).toHaveLength(2);
+    answers[1]?.resolve({ ...list, jobs: [] });
+    expect(await third).toEqual([]);
+  });
+
+  it('ends only the aborted caller’s wait, and turns a failed list into no TensorBoard', async () => {
+    const { api, calls, answers } = fakeModelarts();
+    const deps = fakeAppDeps({ modelarts: api });
+    const aborted = new AbortController();
+    const leaving = listTensorboards(deps, call(aborted.signal));
+    const staying = listTensorboards(deps, call());
+    aborted.abort();
+    expect(await leaving).toEqual([]);
+    answers[0]?.resolve(list);
+    expect(await staying).toEqual(list.jobs);
+
+    const failing = listTensorboards(deps, call());
+    expect(calls).toHaveLength(2);
+    answers[1]?.reject(new Error('boom'));
+    expect(await failing).toEqual([]);
+  });
+});
