@@ -40,23 +40,41 @@ export function createLogger(options: {
     return out;
   };
   // Asynchronous (SonicBoom): a synchronous write(2) per line stalled the event loop under load. Not buffered
-  // (minLength 0), so a lone line such as "ready" is written at once; lines logged while a write is in flight are batched into
-  // the next one. pino flushes it synchronously on process exit, so process.exit() after a fatal error or at the end
-  // of shutdown loses nothing.
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 0 });
-  const stream: pino.DestinationStream & { flush?: (cb?: (err?: Error) => void) => void } =
-    secrets.length === 0
-      ? destination
-      : {
-          write: (line: string) => destination.write(scrub(line)),
-          // So that logger.flush() reaches the destination through the wrapper.
-          flush: (cb?: (err?: Error) => void) => {
-            const target = destination as { flush?: (cb?: (err?: Error) => void) => void };
-            if (typeof target.flush === 'function') target.flush(cb);
-            else cb?.();
-          },
-        };
-  return pino(
+  // (minLength 0), so a lone line such as "ready" is written at once; lines logged while a write is in flight are
+  // batched into the next one. pino's own exit hook (flushSync) cannot rescue a write already handed to the thread
+  // pool, so whoever ends the process awaits flushLogs() first: the last lines before process.exit are not lost.
+  const own = options.destination ? null : pino.destination({ dest: 1, sync: false, minLength: 0 });
+  const destination = options.destination ?? (own as pino.DestinationStream);
+  let pendingBytes = 0;
+  if (own) own.on('write', (n: number) => (pendingBytes = Math.max(0, pendingBytes - n)));
+  const write = (line: string) => {
+    const out = secrets.length === 0 ? line : scrub(line);
+    if (own) pendingBytes += Buffer.byteLength(out);
+    destination.write(out);
+  };
+  const stream: pino.DestinationStream & { flush?: (cb?: (err?: Error) => void) => void } = {
+    write,
+    // So that logger.flush() reaches the destination through the wrapper.
+    flush: (cb?: (err?: Error) => void) => {
+      const target = destination as { flush?: (cb?: (err?: Error) => void) => void };
+      if (typeof target.flush === 'function') target.flush(cb);
+      else cb?.();
+    },
+  };
+  const drain = (timeoutMs: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (!own || pendingBytes === 0) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        own.off('drain', done);
+        resolve();
+      };
+      // A reader that never reads (a stuck pipe) must not keep the process alive past its deadline.
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref();
+      own.on('drain', done);
+    });
+  const logger = pino(
     {
       level: options.level,
       redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
@@ -65,4 +83,22 @@ export function createLogger(options: {
     },
     stream,
   );
+  drains.set(logger, drain);
+  return logger;
+}
+
+const drains = new WeakMap<Logger, (timeoutMs: number) => Promise<void>>();
+
+/**
+ * Resolves once every line logged so far has reached the output (or after `timeoutMs`). Call it before
+ * `process.exit()`: an asynchronous write still in flight at exit is otherwise lost.
+ */
+export function flushLogs(logger: Logger, timeoutMs = 1000): Promise<void> {
+  return drains.get(logger)?.(timeoutMs) ?? Promise.resolve();
+}
+
+/** Logs nothing more; waits for the log to be written, then exits. */
+export async function exitAfterLogs(logger: Logger, code: number, timeoutMs = 1000): Promise<never> {
+  await flushLogs(logger, timeoutMs);
+  process.exit(code);
 }

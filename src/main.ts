@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import type { DestinationStream } from 'pino';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { isEntryModule } from './entry.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, exitAfterLogs, flushLogs, type Logger } from './logger.js';
 import {
   createMetrics,
   instrumentBolt,
@@ -30,6 +30,9 @@ import { openStore, type Store } from './store/index.js';
 
 /** SIGTERM to exit: Docker and Kubernetes wait 10 s before SIGKILL. */
 export const SHUTDOWN_DEADLINE_MS = 9_000;
+
+/** Per Web API call of the outbox sender; its claims (30 s) leave room for one call plus the bookkeeping. */
+const SENDER_CALL_TIMEOUT_MS = 15_000;
 
 export interface StartBotOptions {
   /** Where log lines go (default stdout). Secrets are scrubbed before they reach it. */
@@ -56,7 +59,26 @@ export function secretsOf(config: Config): string[] {
   if (auth.mode === 'aksk') values.push(auth.secretKey, auth.securityToken);
   if (auth.mode === 'password') values.push(auth.password);
   if (auth.mode === 'token') values.push(auth.token);
+  values.push(...databasePasswords(config.databaseUrl));
   return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+/** The password of a postgres:// DATABASE_URL (as written and decoded), so a URL that reaches a log line is scrubbed. */
+function databasePasswords(url: string): string[] {
+  if (!/^postgres(ql)?:\/\//.test(url)) return [];
+  try {
+    const raw = new URL(url).password;
+    if (raw === '') return [];
+    let decoded = raw;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      // A malformed escape: pg would refuse the URL anyway; the raw form is still scrubbed.
+    }
+    return decoded === raw ? [raw] : [raw, decoded];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -127,7 +149,7 @@ export async function startBot(
       ...(config.slack.apiUrl ? { slackApiUrl: `${config.slack.apiUrl.replace(/\/+$/, '')}/` } : {}),
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      timeout: 15_000,
+      timeout: SENDER_CALL_TIMEOUT_MS,
     },
     metrics,
   );
@@ -140,6 +162,8 @@ export async function startBot(
     logger.error({ err }, 'could not start the Slack app (is the bot token valid and the port free?)');
     await slack.stop().catch(() => undefined);
     await Promise.allSettled([modelarts.close(), store.close()]);
+    // The caller exits next: the details above must reach the log first.
+    await flushLogs(logger);
     throw err;
   }
   const teamId = slack.deps.identity.teamId ?? '';
@@ -163,6 +187,7 @@ export async function startBot(
     now,
     instanceId,
     consoleUrl: consoleUrlFor(slack.deps),
+    slackCallTimeoutMs: SENDER_CALL_TIMEOUT_MS,
   });
   pollerHealth = () => poller.health();
   registerStateGauges(metrics, { pollHealth: () => poller.health(), outboxDepth: () => store.outboxDepth() });
@@ -232,11 +257,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const { logger } = bot;
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception');
-    process.exit(1);
+    void exitAfterLogs(logger, 1);
   });
   process.on('unhandledRejection', (err) => {
     logger.fatal({ err }, 'unhandled promise rejection');
-    process.exit(1);
+    void exitAfterLogs(logger, 1);
   });
 
   let stopping = false;
@@ -244,19 +269,20 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // The log gets at most half a second to drain on every exit path: deadline + drain stays under Docker's 10 s.
     const force = setTimeout(() => {
       logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long; exiting anyway');
-      process.exit(1);
+      void exitAfterLogs(logger, 1, 500);
     }, SHUTDOWN_DEADLINE_MS);
     force.unref();
     bot.stop().then(
       () => {
         logger.info('stopped');
-        process.exit(0);
+        void exitAfterLogs(logger, 0, 500);
       },
       (err: unknown) => {
         logger.error({ err }, 'error during shutdown');
-        process.exit(1);
+        void exitAfterLogs(logger, 1, 500);
       },
     );
   };

@@ -50,6 +50,8 @@ export interface OutboxSenderDeps {
   maxInFlight?: number;
   /** How long a claim is exclusive; must exceed the WebClient's timeout (default 30 s). */
   claimLockMs?: number;
+  /** The WebClient's per-call timeout (default 15 s): a second call for one row starts only if it fits in the claim. */
+  slackCallTimeoutMs?: number;
   /** Wait between claims when nothing was due (default 250 ms). */
   idlePollMs?: number;
   /** Transient failures (5xx, network) before a row is given up (default 25, about a day of backoff). */
@@ -179,9 +181,36 @@ function isSlackError(err: unknown): err is WebAPICallError {
   );
 }
 
-/** A row this code cannot turn into a message (corrupt payload): retrying cannot help. */
+/** A row this code cannot turn into a message (corrupt payload, renderer bug): retrying cannot help. */
 class UndeliverableRowError extends Error {
   override name = 'UndeliverableRowError';
+}
+
+/**
+ * The claim would expire before the next Slack call for a row could finish: another sender could then claim the row
+ * and post it too. Nothing was posted yet in this attempt (only a failed call precedes a second one), so the row is
+ * released for an immediate retry instead.
+ */
+class ClaimExpiringError extends Error {
+  override name = 'ClaimExpiringError';
+}
+
+/** One row's delivery attempt: when it was claimed and how many Slack calls it made. */
+interface Attempt {
+  claimedAtMs: number;
+  calls: number;
+}
+
+/**
+ * Renders, turning a renderer's exception into UndeliverableRowError: only that is final. Anything else thrown while
+ * delivering (the store looking up the card, the SDK's plain Error for a 429 without Retry-After) is retried.
+ */
+function render(build: () => Message): Message {
+  try {
+    return build();
+  } catch (err) {
+    throw new UndeliverableRowError(`rendering failed: ${err instanceof Error ? err.name : 'error'}`, { cause: err });
+  }
 }
 
 function postArgs(channel: string, message: Message): PostArgs {
@@ -210,6 +239,9 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const spacingMs = deps.channelSpacingMs ?? 1000;
   const maxInFlight = Math.max(1, deps.maxInFlight ?? 8);
   const lockMs = deps.claimLockMs ?? 30_000;
+  const callTimeoutMs = deps.slackCallTimeoutMs ?? 15_000;
+  /** Left for recording the result (markSent retries) after the last call. */
+  const bookkeepingMs = Math.min(5_000, lockMs / 6);
   const idleMs = deps.idlePollMs ?? 250;
   const maxAttempts = deps.maxAttempts ?? 25;
   const random = deps.random ?? Math.random;
@@ -227,49 +259,67 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     ...(deps.consoleUrl ? { consoleUrl: deps.consoleUrl } : {}),
   });
 
-  async function claim(limit: number): Promise<OutboxRow[]> {
-    return store.claimOutbox({
+  async function claim(limit: number): Promise<Array<{ row: OutboxRow; attempt: Attempt }>> {
+    const now = deps.now();
+    const rows = await store.claimOutbox({
       workerId: deps.instanceId,
-      now: deps.now(),
+      now,
       limit,
       lockMs,
       channelSpacingMs: spacingMs,
     });
+    return rows.map((row) => ({ row, attempt: { claimedAtMs: now.getTime(), calls: 0 } }));
+  }
+
+  /** Every Slack call of a row goes through here: a call after the first must fit in what is left of the claim. */
+  function call<T>(attempt: Attempt, fn: () => Promise<T>): Promise<T> {
+    const leftMs = attempt.claimedAtMs + lockMs - deps.now().getTime();
+    if (attempt.calls > 0 && leftMs < callTimeoutMs + bookkeepingMs) {
+      return Promise.reject(new ClaimExpiringError('not enough claim time left for another Slack call'));
+    }
+    attempt.calls++;
+    return fn();
   }
 
   /** Posts a message; a payload refused for its metadata alone is sent again without it rather than lost. */
-  async function post(args: PostArgs): Promise<string | null> {
+  async function post(attempt: Attempt, args: PostArgs): Promise<string | null> {
     try {
-      const res = await slack.chat.postMessage(args as ChatPostMessageArguments);
+      const res = await call(attempt, () => slack.chat.postMessage(args as ChatPostMessageArguments));
       return typeof res.ts === 'string' ? res.ts : null;
     } catch (err) {
       const code = platformCode(err);
       if (code && METADATA_ERRORS.has(code) && args.metadata) {
         logger.warn({ code }, 'Slack refused the message metadata; posting without it');
         const { metadata: _dropped, ...rest } = args;
-        return post(rest);
+        return post(attempt, rest);
       }
       if (code === 'thread_not_found' && args.thread_ts) {
         // The card was deleted: the reply goes to the channel on its own.
         const { thread_ts: _t, reply_broadcast: _b, ...rest } = args;
-        return post(rest);
+        return post(attempt, rest);
       }
       throw err;
     }
   }
 
-  async function deliverCard(row: OutboxRow, alert: JobAlert): Promise<{ ts: string | null; card: boolean }> {
-    const message = renderAlertCard(alert, ctx(alert.projectId));
+  async function deliverCard(
+    attempt: Attempt,
+    row: OutboxRow,
+    alert: JobAlert,
+  ): Promise<{ ts: string | null; card: boolean }> {
+    const message = render(() => renderAlertCard(alert, ctx(alert.projectId)));
     const existing = await store.getCard(row.teamId, row.channelId, alert.jobId, alert.versionId);
     if (existing) {
       try {
-        await slack.chat.update({
-          channel: row.channelId,
-          ts: existing.ts,
-          text: message.text,
-          blocks: message.blocks,
-          ...(message.metadata ? { metadata: message.metadata } : {}),
-        });
+        await call(attempt, () =>
+          slack.chat.update({
+            channel: row.channelId,
+            ts: existing.ts,
+            text: message.text,
+            blocks: message.blocks,
+            ...(message.metadata ? { metadata: message.metadata } : {}),
+          }),
+        );
         return { ts: existing.ts, card: true };
       } catch (err) {
         const code = platformCode(err);
@@ -277,59 +327,58 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         logger.info({ rowId: row.id, code }, 'card cannot be edited any more; posting a new one');
       }
     }
-    const ts = await post(postArgs(row.channelId, message));
+    const ts = await post(attempt, postArgs(row.channelId, message));
     return { ts, card: ts !== null };
   }
 
-  async function deliverThreadReply(row: OutboxRow, alert: JobAlert): Promise<string | null> {
-    const message = renderTerminalReply(alert, ctx(alert.projectId));
+  async function deliverThreadReply(attempt: Attempt, row: OutboxRow, alert: JobAlert): Promise<string | null> {
+    const message = render(() => renderTerminalReply(alert, ctx(alert.projectId)));
     const card = await store.getCard(row.teamId, row.channelId, alert.jobId, alert.versionId);
     // Without a card (it was never posted, or its row died) the outcome still reaches the channel, on its own.
-    return post({
+    return post(attempt, {
       ...postArgs(row.channelId, message),
       ...(card ? { thread_ts: card.ts, ...(isBroadcastReply(alert) ? { reply_broadcast: true } : {}) } : {}),
     });
   }
 
-  async function deliverCreatorNotice(p: CreatorNoticePayload): Promise<string | null> {
-    const message = creatorNoticeMessage(p);
+  async function deliverCreatorNotice(attempt: Attempt, p: CreatorNoticePayload): Promise<string | null> {
+    const message = render(() => creatorNoticeMessage(p));
     try {
-      const res = await slack.chat.postEphemeral({
-        channel: p.channelId,
-        user: p.userId,
-        text: message.text,
-        blocks: message.blocks,
-      });
+      const res = await call(attempt, () =>
+        slack.chat.postEphemeral({ channel: p.channelId, user: p.userId, text: message.text, blocks: message.blocks }),
+      );
       return typeof res.message_ts === 'string' ? res.message_ts : null;
     } catch (err) {
       // The channel is usually the broken thing: a DM reaches the creator anyway.
       if (!(err instanceof WebAPIPlatformError)) throw err;
-      return post(postArgs(p.userId, message));
+      return post(attempt, postArgs(p.userId, message));
     }
   }
 
-  async function deliver(row: OutboxRow): Promise<{ ts: string | null; card: boolean }> {
+  async function deliver(attempt: Attempt, row: OutboxRow): Promise<{ ts: string | null; card: boolean }> {
     if (row.kind === 'ops_notice') {
       const p = row.payload as OpsNoticePayload;
-      const message = renderOpsNotice(
-        { kind: p.kind, since: new Date(p.since), error: p.error, projectId: p.projectId },
-        ctx(p.projectId),
+      const message = render(() =>
+        renderOpsNotice(
+          { kind: p.kind, since: new Date(p.since), error: p.error, projectId: p.projectId },
+          ctx(p.projectId),
+        ),
       );
-      return { ts: await post(postArgs(row.channelId, message)), card: false };
+      return { ts: await post(attempt, postArgs(row.channelId, message)), card: false };
     }
     if (row.kind === 'creator_notice') {
-      return { ts: await deliverCreatorNotice(row.payload as CreatorNoticePayload), card: false };
+      return { ts: await deliverCreatorNotice(attempt, row.payload as CreatorNoticePayload), card: false };
     }
     const alert = parseJobAlert(row.payload);
     if (!alert) throw new UndeliverableRowError('the payload is not a job alert');
     switch (row.kind) {
       case 'card':
-        return deliverCard(row, alert);
+        return deliverCard(attempt, row, alert);
       case 'terminal_reply':
-        return { ts: await deliverThreadReply(row, alert), card: false };
+        return { ts: await deliverThreadReply(attempt, row, alert), card: false };
       case 'project_failure': {
-        const message = renderProjectFailure(alert, ctx(alert.projectId));
-        return { ts: await post(postArgs(row.channelId, message)), card: false };
+        const message = render(() => renderProjectFailure(alert, ctx(alert.projectId)));
+        return { ts: await post(attempt, postArgs(row.channelId, message)), card: false };
       }
     }
   }
@@ -396,7 +445,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     }
   }
 
-  async function handleRow(row: OutboxRow): Promise<SendOutcome> {
+  async function handleRow(row: OutboxRow, attempt: Attempt): Promise<SendOutcome> {
     const blocked = await watchBlocks(row);
     if (blocked) {
       await store.markDead(row.id, deps.instanceId, blocked, deps.now());
@@ -404,7 +453,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     }
     let delivered: { ts: string | null; card: boolean };
     try {
-      delivered = await deliver(row);
+      delivered = await deliver(attempt, row);
     } catch (err) {
       return handleFailure(row, err);
     }
@@ -414,12 +463,20 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
 
   async function handleFailure(row: OutboxRow, err: unknown): Promise<SendOutcome> {
     const now = deps.now();
-    if (!isSlackError(err) && !(err instanceof Error && err.name === 'TimeoutError')) {
-      // Not Slack's answer: a renderer or store bug. Retrying the same payload cannot help.
+    if (err instanceof ClaimExpiringError) {
+      await store.markRetry(row.id, deps.instanceId, { error: 'claim expiring', runAt: now });
+      logger.info({ rowId: row.id }, 'claim nearly expired between Slack calls; row released for a fresh attempt');
+      return 'retry';
+    }
+    if (err instanceof UndeliverableRowError) {
+      // The payload itself cannot become a message: retrying the same row cannot help.
       logger.error({ err, rowId: row.id, kind: row.kind }, 'outbox row could not be delivered');
-      await store.markDead(row.id, deps.instanceId, `internal: ${err instanceof Error ? err.name : 'error'}`, now);
+      await store.markDead(row.id, deps.instanceId, `internal: ${err.message}`, now);
       return 'dead';
     }
+    // Everything else is retried (bounded by maxAttempts): the SDK's plain Error for a 429 without a usable
+    // Retry-After, a timeout, a store hiccup while looking up the card. Dropping it would lose the alert.
+    if (!isSlackError(err)) logger.warn({ err, rowId: row.id }, 'unexpected failure while delivering; will retry');
     const failure = classifySlackError(err);
     if (failure.kind === 'rate_limited') {
       const runAt = new Date(now.getTime() + failure.retryAfterMs + Math.floor(random() * 250));
@@ -450,9 +507,9 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     return 'dead';
   }
 
-  async function processSafely(row: OutboxRow): Promise<SendOutcome> {
+  async function processSafely({ row, attempt }: { row: OutboxRow; attempt: Attempt }): Promise<SendOutcome> {
     try {
-      return await handleRow(row);
+      return await handleRow(row, attempt);
     } catch (err) {
       // Store trouble while recording: the claim expires and the row is tried again later.
       logger.error({ err, rowId: row.id }, 'outbox bookkeeping failed');
@@ -477,7 +534,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
         await Promise.race(inFlight);
         continue;
       }
-      let rows: OutboxRow[] = [];
+      let rows: Awaited<ReturnType<typeof claim>> = [];
       try {
         rows = await claim(maxInFlight - inFlight.size);
       } catch (err) {
