@@ -244,11 +244,30 @@ export function modelArtsSecrets(modelarts: Config['modelarts']): string[] {
   return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
 
+/** The password of a postgres:// DATABASE_URL (as written and decoded), so a URL that reaches a log is scrubbed. */
+function databasePasswords(url: string): string[] {
+  if (!/^postgres(ql)?:\/\//.test(url)) return [];
+  try {
+    const raw = new URL(url).password;
+    if (raw === '') return [];
+    let decoded = raw;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      // A malformed escape: pg would refuse the URL anyway; the raw form is still scrubbed.
+    }
+    return decoded === raw ? [raw] : [raw, decoded];
+  } catch {
+    return [];
+  }
+}
+
 /** Every secret value of a configuration: logs and messages are scrubbed of these. */
 export function configSecrets(config: Config): string[] {
   const slack = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken];
   return [
     ...slack.filter((v): v is string => typeof v === 'string' && v.length > 0),
     ...modelArtsSecrets(config.modelarts),
+    ...databasePasswords(config.databaseUrl),
   ];
 }

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DestinationStream } from 'pino';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, configSecrets, loadConfig } from './config.js';
 import { isEntryModule } from './entry.js';
 import { createLogger, exitAfterLogs, flushLogs, type Logger } from './logger.js';
 import {
@@ -52,35 +52,6 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-/** The configured secret values: scrubbed from every log line wherever they appear. */
-export function secretsOf(config: Config): string[] {
-  const auth = config.modelarts.auth;
-  const values = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken];
-  if (auth.mode === 'aksk') values.push(auth.secretKey, auth.securityToken);
-  if (auth.mode === 'password') values.push(auth.password);
-  if (auth.mode === 'token') values.push(auth.token);
-  values.push(...databasePasswords(config.databaseUrl));
-  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
-}
-
-/** The password of a postgres:// DATABASE_URL (as written and decoded), so a URL that reaches a log line is scrubbed. */
-function databasePasswords(url: string): string[] {
-  if (!/^postgres(ql)?:\/\//.test(url)) return [];
-  try {
-    const raw = new URL(url).password;
-    if (raw === '') return [];
-    let decoded = raw;
-    try {
-      decoded = decodeURIComponent(raw);
-    } catch {
-      // A malformed escape: pg would refuse the URL anyway; the raw form is still scrubbed.
-    }
-    return decoded === raw ? [raw] : [raw, decoded];
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Builds and starts everything from an environment object. Throws ConfigError (naming every bad variable) before
  * anything is opened; other failures close what was opened before rethrowing.
@@ -92,7 +63,7 @@ export async function startBot(
   const config = loadConfig(env);
   const logger: Logger = createLogger({
     level: config.logLevel,
-    secrets: secretsOf(config),
+    secrets: configSecrets(config),
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   const instanceId = env.INSTANCE_ID?.trim() || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -247,7 +218,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     // Other startup failures were logged with their details already; this line is scrubbed like the log.
     let secrets: string[] = [];
     try {
-      secrets = secretsOf(loadConfig(env));
+      secrets = configSecrets(loadConfig(env));
     } catch {
       // Unreachable in practice: the configuration loaded a moment ago.
     }

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, configSecrets as secretsOf } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { secretsOf } from '../../src/main.js';
 
 const base = {
   SLACK_BOT_TOKEN: 'xoxb-111-222-abcdefabcdef',
