@@ -35,6 +35,8 @@ export interface Config {
     projectId: string;
     auth: ModelArtsAuthConfig;
     timeoutMs: number;
+    /** How long an answer ModelArts gave serves identical lookups from Slack (0: none kept; in-flight ones shared). */
+    lookupCacheMs: number;
     /** Console link to a job version; {region}, {project_id}, {job_id}, {version_id} are filled in. */
     consoleJobUrlTemplate: string;
   };
@@ -171,6 +173,7 @@ function readModelArts(r: EnvReader): Config['modelarts'] {
     projectId: projectId ?? '',
     auth,
     timeoutMs: r.int('MODELARTS_TIMEOUT_MS', 10_000, 100, 120_000),
+    lookupCacheMs: r.int('MODELARTS_LOOKUP_CACHE_MS', 5_000, 0, 300_000),
     consoleJobUrlTemplate: r.get('MODELARTS_CONSOLE_JOB_URL') ?? DEFAULT_CONSOLE_JOB_URL,
   };
 }

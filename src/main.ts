@@ -14,6 +14,7 @@ import { createLogger, exitAfterLogs, flushLogs, type Logger } from './logger.js
 import {
   createMetrics,
   instrumentBolt,
+  lookupReadObserver,
   MeteredWebClient,
   type Metrics,
   metricsHandler,
@@ -21,7 +22,7 @@ import {
   registerStateGauges,
   timePollCycles,
 } from './metrics.js';
-import { createModelArtsApi } from './modelarts/index.js';
+import { createModelArtsApi, withReadCache } from './modelarts/index.js';
 import { createOutboxSender, createPoller, type PollerHealth } from './poller/index.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { consoleUrlFor } from './slack/commands/context.js';
@@ -80,6 +81,12 @@ export async function startBot(
     onRequest: modelArtsRequestObserver(metrics),
   });
 
+  // Slack lookups read through a short cache (identical reads share one request); the poller reads ModelArts directly.
+  const lookups = withReadCache(modelarts, {
+    ttlMs: config.modelarts.lookupCacheMs,
+    onRead: lookupReadObserver(metrics),
+  });
+
   let ready = false;
   const startedAt = now();
   // Set once the poller exists; /healthz answers 503 (not ready) until then.
@@ -94,7 +101,7 @@ export async function startBot(
   const slack = createSlackApp(
     {
       config,
-      modelarts,
+      modelarts: lookups,
       store,
       logger,
       now,

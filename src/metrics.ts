@@ -20,6 +20,7 @@ export interface Metrics {
   readonly modelartsRequests: Counter<'endpoint' | 'outcome'>;
   readonly modelartsErrors: Counter<'endpoint' | 'code'>;
   readonly modelartsSeconds: Histogram<'endpoint'>;
+  readonly lookupReads: Counter<'result'>;
   readonly slackCalls: Counter<'method'>;
   readonly slackFailures: Counter<'method' | 'error'>;
   readonly pollCycleSeconds: Histogram<'outcome'>;
@@ -68,6 +69,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       help: 'ModelArts API call latency by endpoint, retries included',
       labelNames: ['endpoint'],
       buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    lookupReads: new Counter({
+      name: `${PREFIX}lookup_cache_reads_total`,
+      help: 'ModelArts reads made for Slack lookups, by how they were served: hit (kept answer), shared (joined a request in flight), miss (asked ModelArts)',
+      labelNames: ['result'],
       registers,
     }),
     slackCalls: new Counter({
@@ -119,6 +126,11 @@ export function modelArtsRequestObserver(metrics: Metrics): (event: ModelArtsReq
       metrics.modelartsErrors.inc({ endpoint, code: /^[A-Za-z0-9._-]{1,40}$/.test(code) ? code : 'unknown' });
     }
   };
+}
+
+/** The lookup read cache's `onRead` hook. */
+export function lookupReadObserver(metrics: Metrics): (result: 'hit' | 'shared' | 'miss') => void {
+  return (result) => metrics.lookupReads.inc({ result });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -34,6 +34,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overall limit for this call, retries included (default: the client's retry deadline). */
   timeoutMs?: number;
+  /**
+   * Accept an answer at most this old from the lookup read cache (withReadCache); 0 asks ModelArts now. The client
+   * itself always asks ModelArts.
+   */
+  maxAgeMs?: number;
 }
 
 export type QueryScalar = string | number | boolean;

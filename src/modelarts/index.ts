@@ -69,6 +69,8 @@ export {
   paginatePageIndex,
   paginatePages,
 } from './pagination.js';
+export type { ReadCacheOptions, ReadResult } from './read-cache.js';
+export { withReadCache } from './read-cache.js';
 export type {
   ListProcessorTasksQuery,
   ProcessorDataSource,

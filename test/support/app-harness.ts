@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../src/config.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../src/fake-slack/index.js';
-import { createModelArtsApi, type ModelArtsApi } from '../../src/modelarts/index.js';
+import { createModelArtsApi, type ModelArtsApi, withReadCache } from '../../src/modelarts/index.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import type { AppTuning, HealthReport } from '../../src/slack/deps.js';
@@ -74,7 +74,9 @@ export async function startAppHarness(options: AppHarnessOptions = {}): Promise<
   const bot = createSlackApp(
     {
       config,
-      modelarts,
+      // As in production: lookups read through the short cache, so a test that changes the simulator and expects to
+      // see it at once uses Refresh (or MODELARTS_LOOKUP_CACHE_MS=0).
+      modelarts: withReadCache(modelarts, { ttlMs: config.modelarts.lookupCacheMs }),
       store,
       logger: logs.logger,
       now: () => new Date(),

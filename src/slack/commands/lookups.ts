@@ -57,40 +57,24 @@ export function sameObsPath(a: string | null | undefined, b: string | null | und
 }
 
 /**
- * The list request in flight per ModelArts facade. Every card asks the same question (the newest page, whatever the
- * job), so cards rendered at the same time share one request instead of each fetching and validating the page.
- */
-const tensorboardsInFlight = new WeakMap<ModelArtsApi, { limit: number; jobs: Promise<VisualizationJob[]> }>();
-
-/**
  * Visualization jobs that could serve a card's TensorBoard: one bounded page of the list, newest first. Fetched
- * alongside the version (the list does not depend on it); failing to get it never fails the card.
+ * alongside the version (the list does not depend on it); failing to get it never fails the card. Every card asks
+ * the same question whatever the job, so the lookup read cache answers most of them from one request.
  */
 export function listTensorboards(deps: AppDeps, call: CallOptions): Promise<VisualizationJob[]> {
-  const limit = deps.tuning.tensorboardScanLimit;
-  let shared = tensorboardsInFlight.get(deps.modelarts);
-  if (shared?.limit !== limit) {
-    // Shared, so no caller's signal may cancel it; it is bounded by the per-call timeout instead.
-    const jobs = deps.modelarts
-      .listVisualizationJobs(
-        { per_page: limit, page: 1, sortBy: 'create_time', order: 'desc' },
-        { timeoutMs: call.timeoutMs },
-      )
-      .then(
-        (list) => list.jobs,
-        (err: unknown) => {
-          deps.logger.debug({ err }, 'no TensorBoard lookup for this card');
-          return [];
-        },
-      )
-      .finally(() => {
-        if (tensorboardsInFlight.get(deps.modelarts) === entry) tensorboardsInFlight.delete(deps.modelarts);
-      });
-    const entry = { limit, jobs };
-    tensorboardsInFlight.set(deps.modelarts, entry);
-    shared = entry;
-  }
-  return orNothingOnAbort(shared.jobs, call.signal);
+  const jobs = deps.modelarts
+    .listVisualizationJobs(
+      { per_page: deps.tuning.tensorboardScanLimit, page: 1, sortBy: 'create_time', order: 'desc' },
+      call,
+    )
+    .then(
+      (list) => list.jobs,
+      (err: unknown) => {
+        deps.logger.debug({ err }, 'no TensorBoard lookup for this card');
+        return [];
+      },
+    );
+  return orNothingOnAbort(jobs, call.signal);
 }
 
 /** The promise's value, or [] as soon as the caller's signal aborts (the card fails on its own abort anyway). */
@@ -162,7 +146,10 @@ export async function jobsOverview(
     // limit=0 returns every version in one call; filtering and paging here keeps header counts exact.
     const all = await deps.modelarts.listJobVersionStatuses({ offset: 0, limit: 0 }, call);
     const wanted = new Set(cmd.statuses);
-    const rows = (wanted.size > 0 ? all.versions.filter((v) => wanted.has(v.status)) : all.versions).sort(byNewest);
+    // A copy: the answer may be shared with other lookups through the read cache.
+    const rows = (wanted.size > 0 ? all.versions.filter((v) => wanted.has(v.status)) : [...all.versions]).sort(
+      byNewest,
+    );
     return renderJobsOverview(rows, await ctx, {
       page: cmd.page,
       pageSize,

@@ -1,9 +1,15 @@
 /**
  * The TensorBoard page a job card scans is the same for every card, so cards rendered at the same time share one
- * request; a caller's abort only ends its own wait, and a failed list never fails a card.
+ * request (through the lookup read cache, here keeping nothing so only sharing is seen); a caller's abort only ends
+ * its own wait, and a failed list never fails a card.
  */
 import { describe, expect, it } from 'vitest';
-import type { ModelArtsApi, VisualizationJob, VisualizationJobList } from '../../../src/modelarts/index.js';
+import {
+  type ModelArtsApi,
+  type VisualizationJob,
+  type VisualizationJobList,
+  withReadCache,
+} from '../../../src/modelarts/index.js';
 import { listTensorboards } from '../../../src/slack/commands/lookups.js';
 import { fakeAppDeps } from '../../support/app-fakes.js';
 
@@ -29,7 +35,7 @@ function fakeModelarts() {
       return answer.promise;
     },
   } as unknown as ModelArtsApi;
-  return { api, calls, answers };
+  return { api: withReadCache(api, { ttlMs: 0 }), calls, answers };
 }
 
 const job = { job_id: 1, job_name: 'tb', train_url: '/bucket/out/', service_url: 'https://tb', status: 8 };
@@ -44,8 +50,9 @@ describe('listTensorboards', () => {
     const second = listTensorboards(deps, call());
     expect(calls).toHaveLength(1);
     expect(calls[0]?.query).toMatchObject({ per_page: 50, page: 1 });
-    // The shared request carries no caller's signal, only the per-call timeout.
-    expect(calls[0]?.options).toEqual({ timeoutMs: 5_000 });
+    // The shared request carries its own signal, not a caller's, and the per-call timeout.
+    expect(calls[0]?.options?.timeoutMs).toBe(5_000);
+    expect(calls[0]?.options?.signal?.aborted).toBe(false);
     answers[0]?.resolve(list);
     const expected: VisualizationJob[] = list.jobs;
     expect(await first).toEqual(expected);

@@ -80,12 +80,22 @@ describe('buttons end to end', () => {
   it('Refresh on a private card replaces it with fresh data', async () => {
     const { jobId, versionIds } = h.sim.addJob({ name: 'refresh-me', status: 8 });
     const versionId = versionIds[0]!;
+    h.sim.resetRequestCounts();
     const card = await ask(`job ${jobId} ${versionId}`);
     expect(text(card)).toMatch(/running/i);
     h.sim.setVersionStatus(jobId, versionId, 10);
+    // A second lookup within the read cache's life is answered from the first one's request...
+    const again = await ask(`job ${jobId} ${versionId}`, OTHER);
+    expect(text(again)).toMatch(/running/i);
+    expect(h.sim.requestCounts().getTrainingJobVersion).toBe(1);
+    // ...but Refresh asks ModelArts for the current state.
     await h.slack.sendBlockAction({ actionId: 'job_refresh', message: card });
     await eventually(() => (current(card)?.history.length === 1 ? true : undefined));
     expect(text(current(card))).toMatch(/completed/i);
+    expect(h.sim.requestCounts().getTrainingJobVersion).toBe(2);
+    // And its answer now serves everyone else's lookups.
+    expect(text(await ask(`job ${jobId} ${versionId}`, OTHER))).toMatch(/completed/i);
+    expect(h.sim.requestCounts().getTrainingJobVersion).toBe(2);
   });
 
   it('Details on a jobs row opens the job card', async () => {

@@ -40,7 +40,8 @@ describe('/modelarts subcommands end to end', () => {
     h.slack.sendSlashCommand({ text, channelId: CHANNEL, ...(userId ? { userId } : {}) });
 
   beforeAll(async () => {
-    h = await startAppHarness();
+    // Tests switch simulator features on and off between lookups of the same thing: no answers kept.
+    h = await startAppHarness({ env: { MODELARTS_LOOKUP_CACHE_MS: '0' } });
   });
   afterAll(async () => {
     await h?.close();

@@ -22,7 +22,8 @@ describe('a slow, failing or hanging ModelArts', () => {
   const latencies: number[] = [];
 
   beforeAll(async () => {
-    h = await startAppHarness({ tuning: { lookupDeadlineMs: 4_000 } });
+    // Every lookup must reach the (slowed, failing) simulator: no answers kept between tests.
+    h = await startAppHarness({ tuning: { lookupDeadlineMs: 4_000 }, env: { MODELARTS_LOOKUP_CACHE_MS: '0' } });
   });
   afterAll(async () => {
     const sorted = [...latencies].sort((a, b) => a - b);

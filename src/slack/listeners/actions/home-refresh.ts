@@ -6,7 +6,9 @@ import { publishHome } from '../events/app-home-opened.js';
 
 export function makeHomeRefreshHandler(deps: AppDeps) {
   return buttonHandler(deps, ACTION.homeRefresh, async (args, ctx) => {
-    await publishHome(deps, args.client, { userId: ctx.env.userId, teamId: ctx.env.teamId }, ctx.interaction);
+    await publishHome(deps, args.client, { userId: ctx.env.userId, teamId: ctx.env.teamId }, ctx.interaction, {
+      fresh: true,
+    });
     return 'ok';
   });
 }

@@ -27,12 +27,14 @@ export function makeJobRefreshHandler(deps: AppDeps) {
     ctx.interaction.set({ subcommand: 'job' });
     const cmd = { kind: 'job', jobId: value.jobId, versionId: value.versionId } as const;
     if (isListRowInChannel(args.body)) {
-      const answer = await withDeadline(deps, (call) =>
-        runLookup(deps, renderContext(ctx.env), cmd, call, { ephemeral: true }),
+      const answer = await withDeadline(
+        deps,
+        (call) => runLookup(deps, renderContext(ctx.env), cmd, call, { ephemeral: true }),
+        { fresh: true },
       );
       await ctx.tell(answer.message);
       return answer.outcome;
     }
-    return rerunLookup(args, ctx, cmd);
+    return rerunLookup(args, ctx, cmd, { fresh: true });
   });
 }

@@ -118,11 +118,21 @@ export async function decodedValue<T>(
   return value;
 }
 
-/** Pagination and Refresh: run the lookup again and replace the clicked message; failures stay beside it. */
-export async function rerunLookup(args: ButtonArgs, ctx: ActionContext, cmd: LookupCommand): Promise<Outcome> {
+/**
+ * Pagination and Refresh: run the lookup again and replace the clicked message; failures stay beside it. Refresh is
+ * `fresh` (ModelArts' current state); pages reuse the answer the first page came from, so they stay consistent.
+ */
+export async function rerunLookup(
+  args: ButtonArgs,
+  ctx: ActionContext,
+  cmd: LookupCommand,
+  options: { fresh?: boolean } = {},
+): Promise<Outcome> {
   const { deps } = ctx.env;
-  const answer = await withDeadline(deps, (call) =>
-    runLookup(deps, renderContext(ctx.env), cmd, call, { ephemeral: isEphemeralContainer(args.body) }),
+  const answer = await withDeadline(
+    deps,
+    (call) => runLookup(deps, renderContext(ctx.env), cmd, call, { ephemeral: isEphemeralContainer(args.body) }),
+    options,
   );
   if (answer.outcome !== 'ok') {
     await ctx.tell(answer.message);

@@ -13,19 +13,30 @@ import type { Interaction } from './interaction.js';
 export interface CallOptions {
   signal: AbortSignal;
   timeoutMs: number;
+  /** 0 when the user asked for ModelArts' current state (Refresh): no answer from the lookup read cache. */
+  maxAgeMs?: number;
 }
 
 export const LOOKING_UP = '⏳ Looking that up in ModelArts…';
 
-/** Runs `work` with a deadline-bound AbortSignal; the signal is released when the work settles. */
-export async function withDeadline<T>(deps: AppDeps, work: (call: CallOptions) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with a deadline-bound AbortSignal; the signal is released when the work settles. `fresh` work reads
+ * ModelArts' current state rather than a recent answer shared with other lookups.
+ */
+export async function withDeadline<T>(
+  deps: AppDeps,
+  work: (call: CallOptions) => Promise<T>,
+  options: { fresh?: boolean } = {},
+): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(new DOMException('The lookup took too long', 'TimeoutError')),
     deps.tuning.lookupDeadlineMs,
   );
   try {
-    return await work({ signal: controller.signal, timeoutMs: deps.tuning.modelartsTimeoutMs });
+    const call: CallOptions = { signal: controller.signal, timeoutMs: deps.tuning.modelartsTimeoutMs };
+    if (options.fresh) call.maxAgeMs = 0;
+    return await work(call);
   } finally {
     clearTimeout(timer);
   }

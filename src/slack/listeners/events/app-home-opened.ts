@@ -11,12 +11,13 @@ import type { AppDeps } from '../../deps.js';
 import { withDeadline } from '../common/answer.js';
 import { type Interaction, startInteraction } from '../common/interaction.js';
 
-/** Builds and publishes the Home tab for `userId`; used by the event and the Refresh button. */
+/** Builds and publishes the Home tab for `userId`; used by the event and the (`fresh`) Refresh button. */
 export async function publishHome(
   deps: AppDeps,
   client: WebClient,
   who: { userId: string; teamId: string },
   interaction: Interaction,
+  options: { fresh?: boolean } = {},
 ): Promise<void> {
   const access = checkAccess(deps.config.access, { userId: who.userId, channelId: null });
   const env: CommandEnv = {
@@ -29,7 +30,7 @@ export async function publishHome(
   };
   try {
     const view = access.allowed
-      ? await withDeadline(deps, (call) => homeView(env, call))
+      ? await withDeadline(deps, (call) => homeView(env, call), options)
       : refusedHomeView(env, access.sentence);
     await client.views.publish({ user_id: who.userId, view });
     interaction.done(access.allowed ? 'ok' : 'refused');
