@@ -4,6 +4,10 @@
  * The bot, the bare app and the ModelArts simulator each run in their own process; this process generates the load
  * (closed loop, undici Pool, signed requests) and hosts the Slack stand-in the bot calls for auth.test/users.info.
  * Targets (issue 5): p99 ack < 100 ms at 50 connections; throughput ≥ 1/3 of the bare app's. No assertions.
+ * The bare app runs before and after the bot's scenarios and the better of its two figures is the reference: this
+ * machine's speed drifts between runs, and the conservative reference never flatters the bot.
+ * "distinct jobs" scenarios ask for a different job each time (5,000 of them), so no lookup is answered from the
+ * read cache: they show the cost of a lookup that really goes to ModelArts.
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -11,11 +15,13 @@ import { parseArgs } from 'node:util';
 import { spawnBot } from '../src/demo/bot-process.js';
 import { botEnvironment } from '../src/demo/demo.js';
 import { startFakeSlack } from '../src/fake-slack/index.js';
-import { DEFAULT_CREDENTIALS } from '../src/simulator/index.js';
+import { DEFAULT_CREDENTIALS, SEEDED } from '../src/simulator/index.js';
+import { BUSY, LOOKING_UP } from '../src/slack/listeners/common/answer.js';
 import {
   buildForBench,
   cpuSeconds,
   load,
+  settled,
   slashCommand,
   spawnBareBolt,
   spawnSimulator,
@@ -44,7 +50,8 @@ const secret = randomBytes(16).toString('hex');
 const botToken = `xoxb-bench-${randomBytes(8).toString('hex')}`;
 
 const slack = await startFakeSlack({ signingSecret: secret, botToken });
-const sim = await spawnSimulator();
+const DISTINCT_JOBS = 5_000;
+const sim = await spawnSimulator(['--jobs', String(DISTINCT_JOBS)]);
 const bare = await spawnBareBolt(secret);
 // The bot as the Docker image runs it (compiled); tsx's loader would add its own overhead to every request.
 const distMain = buildForBench();
@@ -73,9 +80,23 @@ eager.lines.length = 0;
 
 const sink = await startSink();
 const responseUrl = sink.url;
-type Scenario = { name: string; origin: string; text: string; simLatencyMs: number; bare: boolean };
+type Scenario = {
+  name: string;
+  origin: string;
+  text: string | ((n: number) => string);
+  simLatencyMs: number;
+  bare: boolean;
+};
+const distinctJob = (n: number) => `job ${SEEDED.firstGeneratedJobId + (n % DISTINCT_JOBS)}`;
+const bareScenario: Scenario = {
+  name: "bare Bolt, ack('ok')",
+  origin: bare.url,
+  text: 'job 10 10',
+  simLatencyMs: 0,
+  bare: true,
+};
 const scenarios: Scenario[] = [
-  { name: "bare Bolt, ack('ok')", origin: bare.url, text: 'job 10 10', simLatencyMs: 0, bare: true },
+  bareScenario,
   { name: 'bot: help (no ModelArts call)', origin: bot.url, text: 'help', simLatencyMs: 0, bare: false },
   { name: 'bot: job 10 10, ModelArts 0 ms', origin: bot.url, text: 'job 10 10', simLatencyMs: 0, bare: false },
   { name: 'bot: job 10 10, ModelArts 500 ms', origin: bot.url, text: 'job 10 10', simLatencyMs: 500, bare: false },
@@ -93,6 +114,16 @@ const scenarios: Scenario[] = [
     simLatencyMs: 500,
     bare: false,
   },
+  { name: 'bot: distinct jobs, ModelArts 0 ms', origin: bot.url, text: distinctJob, simLatencyMs: 0, bare: false },
+  { name: 'bot: distinct jobs, ModelArts 500 ms', origin: bot.url, text: distinctJob, simLatencyMs: 500, bare: false },
+  {
+    name: 'bot, budget 0: distinct jobs, ModelArts 500 ms',
+    origin: eager.url,
+    text: distinctJob,
+    simLatencyMs: 500,
+    bare: false,
+  },
+  { ...bareScenario, name: "bare Bolt, ack('ok'), again" },
 ];
 
 process.stdout.write(
@@ -101,53 +132,74 @@ process.stdout.write(
 );
 const rows: Array<Array<string | number>> = [];
 for (const connections of connectionCounts) {
-  let bareRps = Number.NaN;
+  const measured: Array<{
+    s: Scenario;
+    result: ReturnType<typeof summarise>;
+    busy: number;
+    appCpuMs: number;
+    simCpuMs: number;
+  }> = [];
   for (const s of scenarios) {
     if (!s.bare && values.only !== '' && !s.name.includes(values.only)) continue;
     await sim.setLatency(s.simLatencyMs);
     const target = s.bare ? bare.child.pid : s.origin === eager.url ? eager.child.pid : bot.child.pid;
     const cpu0 = { app: cpuSeconds(target), sim: cpuSeconds(sim.child.pid) };
-    const result = summarise(
-      await load({
-        origin: s.origin,
-        path: '/slack/events',
-        connections,
-        durationMs,
-        warmupMs,
-        request: slashCommand(secret, s.text, responseUrl),
-      }),
-    );
+    const raw = await load({
+      origin: s.origin,
+      path: '/slack/events',
+      connections,
+      durationMs,
+      warmupMs,
+      request: slashCommand(secret, s.text, responseUrl),
+      classify: (body) =>
+        body.includes(BUSY.slice(0, 40)) ? 'busy' : body.includes(LOOKING_UP) ? 'deferred' : 'answered',
+    });
+    const result = summarise(raw);
+    // Deferred answers still going out must not be billed to the next scenario.
+    if (!s.bare) await settled(target);
     const served = result.requests || 1;
-    const appCpuMs = ((cpuSeconds(target) - cpu0.app) * 1000) / served;
-    const simCpuMs = ((cpuSeconds(sim.child.pid) - cpu0.sim) * 1000) / served;
+    measured.push({
+      s,
+      result,
+      busy: (raw.kinds.busy ?? 0) / served,
+      appCpuMs: ((cpuSeconds(target) - cpu0.app) * 1000) / served,
+      simCpuMs: ((cpuSeconds(sim.child.pid) - cpu0.sim) * 1000) / served,
+    });
     bot.lines.length = 0;
     eager.lines.length = 0;
-    if (s.bare) bareRps = result.rps;
+    process.stdout.write(
+      `  ${s.name} @${connections}: p99 ${result.p99.toFixed(1)} ms, ${result.rps.toFixed(0)} req/s\n`,
+    );
+  }
+  const bareRps = Math.max(...measured.filter((m) => m.s.bare).map((m) => m.result.rps));
+  for (const { s, result, busy, appCpuMs, simCpuMs } of measured) {
     rows.push([
       s.name,
       connections,
       result.p50,
       result.p99,
       result.rps,
-      s.bare ? '1.00' : (result.rps / bareRps).toFixed(2),
-      connections === 50 ? (result.p99 < 100 ? 'yes' : 'NO') : '',
+      (result.rps / bareRps).toFixed(2),
+      connections === 50 && !s.bare ? (result.p99 < 100 ? 'yes' : 'NO') : '',
+      s.bare ? '' : result.rps / bareRps >= 1 / 3 ? 'yes' : 'NO',
+      s.bare ? '' : `${(busy * 100).toFixed(0)} %`,
       appCpuMs,
       simCpuMs,
       result.errors,
     ]);
-    process.stdout.write(
-      `  ${s.name} @${connections}: p99 ${result.p99.toFixed(1)} ms, ${result.rps.toFixed(0)} req/s\n`,
-    );
   }
 }
 
 process.stdout.write(
-  `\n${table(['scenario', 'conns', 'p50 ms', 'p99 ms', 'req/s', 'vs bare', 'p99<100ms', 'app CPU ms/req', 'sim CPU ms/req', 'errors'], rows)}\n`,
+  `\n${table(['scenario', 'conns', 'p50 ms', 'p99 ms', 'req/s', 'vs bare', 'p99<100ms', '≥1/3 bare', 'busy', 'app CPU ms/req', 'sim CPU ms/req', 'errors'], rows)}\n`,
 );
 process.stdout.write(
   '\nTargets: p99 ack < 100 ms at 50 connections; throughput ≥ 0.33 × bare Bolt. A lookup that ModelArts answers\n' +
     'within the ack budget (SLACK_ACK_BUDGET_MS, default 2 s) is answered in the ack itself, so its ack latency\n' +
-    "includes ModelArts' latency; with the budget at 0 every lookup is acked at once and answered via response_url.\n",
+    "includes ModelArts' latency; with the budget at 0 every lookup is acked at once and answered via response_url.\n" +
+    'Repeated lookups of one job are answered from the lookup read cache (MODELARTS_LOOKUP_CACHE_MS, default 5 s);\n' +
+    '"vs bare" divides by the better of the two bare Bolt runs of the same connection count. "busy": acks that\n' +
+    'turned the lookup away (MAX_LOOKUPS_IN_FLIGHT, default 256). CPU per request includes work after the ack.\n',
 );
 
 await Promise.allSettled([bot.stop(), eager.stop(), bare.stop(), sim.stop(), slack.close(), sink.close()]);

@@ -26,6 +26,8 @@ export interface Config {
     /** How long a lookup may run before the ack says "Looking up…" and the answer follows via response_url;
      * 0 acks every lookup at once. */
     ackBudgetMs: number;
+    /** Lookups run at once at most; more are answered "busy" at once. */
+    maxLookupsInFlight: number;
     /** Base URL for every Web API call (proxies, tests); Slack's own when unset. */
     apiUrl: string | undefined;
     port: number;
@@ -201,6 +203,7 @@ export function loadConfig(env: Env): Config {
   const port = r.int('PORT', 3000, 0, 65535);
   // Slack gives up at 3 s; the answer must be rendered and sent before that.
   const ackBudgetMs = r.int('SLACK_ACK_BUDGET_MS', 2000, 0, 2500);
+  const maxLookupsInFlight = r.int('MAX_LOOKUPS_IN_FLIGHT', 256, 1, 100_000);
 
   const modelarts = readModelArts(r);
 
@@ -228,7 +231,7 @@ export function loadConfig(env: Env): Config {
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze({
-    slack: { botToken, signingSecret, appToken, apiUrl, port, ackBudgetMs },
+    slack: { botToken, signingSecret, appToken, apiUrl, port, ackBudgetMs, maxLookupsInFlight },
     modelarts,
     databaseUrl,
     poll: { intervalSeconds, alertAfterMinutes, opsChannelId },

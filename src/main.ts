@@ -114,7 +114,7 @@ export async function startBot(
         ? { mode: 'socket' as const, appToken: config.slack.appToken, port: config.slack.port }
         : { mode: 'http' as const, signingSecret: config.slack.signingSecret ?? '', port: config.slack.port }),
       routes: [{ path: '/metrics', method: ['GET'], handler: metricsHandler(metrics.registry) }],
-      tuning: { ackBudgetMs: config.slack.ackBudgetMs },
+      tuning: { ackBudgetMs: config.slack.ackBudgetMs, maxLookupsInFlight: config.slack.maxLookupsInFlight },
     },
   );
   const interactions = instrumentBolt(slack.app, metrics);

@@ -110,17 +110,20 @@ export interface LoadResult {
   seconds: number;
   latenciesMs: number[];
   statuses: Record<number, number>;
+  /** Answers counted by `classify`'s label (e.g. how many acks said "busy"). */
+  kinds: Record<string, number>;
 }
 
 /** Signed `/modelarts TEXT` slash command bodies, as Slack sends them. */
 export function slashCommand(
   secret: string,
-  text: string,
+  text: string | ((n: number) => string),
   responseUrl: string,
 ): () => { headers: Record<string, string>; body: string } {
   let n = 0;
   return () => {
     n++;
+    const commandText = typeof text === 'string' ? text : text(n);
     const body = new URLSearchParams({
       token: 'bench',
       team_id: 'T0FAKE0001',
@@ -130,7 +133,7 @@ export function slashCommand(
       user_id: 'U0DEMO0001',
       user_name: 'ada',
       command: '/modelarts',
-      text,
+      text: commandText,
       api_app_id: 'A0APP00001',
       is_enterprise_install: 'false',
       response_url: responseUrl,
@@ -151,10 +154,13 @@ export async function load(options: {
   durationMs: number;
   warmupMs: number;
   request: () => { headers: Record<string, string>; body: string };
+  /** Labels an answer body, for counting kinds of answers. */
+  classify?: (body: string) => string;
 }): Promise<LoadResult> {
   const pool = new Pool(options.origin, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
+  const kinds: Record<string, number> = {};
   let errors = 0;
   const start = performance.now();
   const measureFrom = start + options.warmupMs;
@@ -167,10 +173,14 @@ export async function load(options: {
       const t0 = performance.now();
       try {
         const res = await pool.request({ path: options.path, method: 'POST', headers, body });
-        await res.body.text();
+        const answer = await res.body.text();
         const t1 = performance.now();
         if (t1 >= measureFrom && t1 <= end) {
           latencies.push(t1 - t0);
+          if (options.classify) {
+            const kind = options.classify(answer);
+            kinds[kind] = (kinds[kind] ?? 0) + 1;
+          }
           statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
           if (res.statusCode !== 200) errors++;
         }
@@ -182,7 +192,14 @@ export async function load(options: {
   };
   await Promise.all(Array.from({ length: options.connections }, worker));
   await pool.close();
-  return { requests: latencies.length, errors, seconds: options.durationMs / 1000, latenciesMs: latencies, statuses };
+  return {
+    requests: latencies.length,
+    errors,
+    seconds: options.durationMs / 1000,
+    latenciesMs: latencies,
+    statuses,
+    kinds,
+  };
 }
 
 /**
@@ -229,6 +246,22 @@ export function cpuSeconds(pid: number | undefined): number {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return Number.NaN;
+  }
+}
+
+/**
+ * Waits until a process has been nearly idle (under 5 % of a core) for half a second, or `timeoutMs` passed: work a
+ * scenario left behind (answers still going out through response_url) must not be billed to the next one.
+ */
+export async function settled(pid: number | undefined, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  let last = cpuSeconds(pid);
+  while (quiet < 2 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = cpuSeconds(pid);
+    quiet = now - last < 0.0125 ? quiet + 1 : 0;
+    last = now;
   }
 }
 

@@ -41,6 +41,12 @@ export interface AppTuning {
   userTimeZoneTtlMs: number;
   /** Visualization jobs scanned for a TensorBoard matching a job's output path (one page of the list). */
   tensorboardScanLimit: number;
+  /**
+   * Lookups allowed to run at once; more are answered "busy" at once. Under a flood with ModelArts slow, waiting
+   * lookups would otherwise pile up behind its connection pool and end, minutes of CPU and memory later, as
+   * timeouts nobody waits for.
+   */
+  maxLookupsInFlight: number;
 }
 
 export const DEFAULT_TUNING: AppTuning = {
@@ -50,6 +56,7 @@ export const DEFAULT_TUNING: AppTuning = {
   viewSubmissionBudgetMs: 2_000,
   userTimeZoneTtlMs: 60 * 60 * 1000,
   tensorboardScanLimit: 100,
+  maxLookupsInFlight: 256,
 };
 
 export interface AppDeps extends SlackDeps {
@@ -58,6 +65,8 @@ export interface AppDeps extends SlackDeps {
   /** The bot's own user id once known (auth.test), for "invite @bot" hints and ignoring its own messages. */
   identity: { botUserId: string | null; botId: string | null; teamId: string | null; botName: string | null };
   timeZones: Map<string, { tz: string; expires: number }>;
+  /** Lookups running now (withDeadline), against tuning.maxLookupsInFlight. */
+  lookups: { inFlight: number };
 }
 
 export function resolveDeps(deps: SlackDeps, tuning?: Partial<AppTuning>): AppDeps {
@@ -69,5 +78,6 @@ export function resolveDeps(deps: SlackDeps, tuning?: Partial<AppTuning>): AppDe
     projectId: deps.modelarts.projectId,
     identity: { botUserId: null, botId: null, teamId: null, botName: null },
     timeZones: new Map(),
+    lookups: { inFlight: 0 },
   };
 }

@@ -38,7 +38,8 @@ export interface ErrorContext {
   botName?: string | null;
 }
 
-export type Outcome = 'ok' | 'user_error' | 'refused' | 'upstream_error' | 'internal_error';
+/** `busy`: turned away because the bot already runs as many lookups as it may (AppTuning.maxLookupsInFlight). */
+export type Outcome = 'ok' | 'user_error' | 'refused' | 'upstream_error' | 'busy' | 'internal_error';
 
 /** A failure whose sentence is already written for the user (a refusal, a channel the bot cannot use, …). */
 export class UserFacingError extends Error {

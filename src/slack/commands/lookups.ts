@@ -116,6 +116,34 @@ export async function fetchJobVersion(
   return latest;
 }
 
+/**
+ * Rendered cards per version answer. Through the lookup read cache, everyone opening one job version within a few
+ * seconds gets the same answer object, and the renderer is pure: for the same viewer time zone, card options and
+ * second of the clock it gives the same blocks, so a card is rendered once per second rather than once per viewer.
+ */
+const renderedCards = new WeakMap<TrainingJobVersion, Map<string, { second: number; message: Message }>>();
+const RENDERED_VARIANTS_PER_VERSION = 16;
+
+function renderCard(
+  version: TrainingJobVersion,
+  ctx: RenderContext,
+  options: { tensorboardUrl: string | null; ephemeral: boolean },
+): Message {
+  const second = Math.floor(ctx.now.getTime() / 1000);
+  const key = `${ctx.timeZone} ${ctx.projectId} ${options.ephemeral} ${options.tensorboardUrl ?? ''}`;
+  let variants = renderedCards.get(version);
+  const kept = variants?.get(key);
+  if (kept?.second === second) return kept.message;
+  const message = renderJobVersionCard(version, ctx, options);
+  if (!variants) {
+    variants = new Map();
+    renderedCards.set(version, variants);
+  }
+  if (variants.size >= RENDERED_VARIANTS_PER_VERSION && !variants.has(key)) variants.clear();
+  variants.set(key, { second, message });
+  return message;
+}
+
 export async function jobCard(
   deps: AppDeps,
   ctx: Ctx,
@@ -127,7 +155,7 @@ export async function jobCard(
   const tensorboards = listTensorboards(deps, call);
   const version = await fetchJobVersion(deps.modelarts, jobId, versionId, call);
   const tensorboardUrl = matchTensorboard(await tensorboards, version.train_url);
-  return renderJobVersionCard(version, await ctx, { tensorboardUrl, ephemeral: options.ephemeral });
+  return renderCard(version, await ctx, { tensorboardUrl, ephemeral: options.ephemeral });
 }
 
 function byNewest(a: JobVersionStatus, b: JobVersionStatus): number {

@@ -99,6 +99,46 @@ describe('a slow, failing or hanging ModelArts', () => {
   });
 });
 
+describe('a flood of lookups while ModelArts is slow', () => {
+  let h: AppHarness;
+  beforeAll(async () => {
+    h = await startAppHarness({ tuning: { maxLookupsInFlight: 2 }, env: { MODELARTS_LOOKUP_CACHE_MS: '0' } });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('answers "busy" at once beyond the limit of lookups in flight, fetching nothing, and takes lookups again once room frees', async () => {
+    h.sim.faults.setLatency(2_500);
+    try {
+      const slow = [
+        h.slack.sendSlashCommand({ text: `job ${SEEDED.docJobId} ${SEEDED.docVersionId}`, channelId: CHANNEL }),
+        h.slack.sendSlashCommand({ text: `job ${SEEDED.firstGeneratedJobId}`, channelId: CHANNEL }),
+      ];
+      await eventually(() => (h.bot.deps.lookups.inFlight === 2 ? true : undefined));
+      // Both slow lookups have reached the simulator (requests are counted on arrival, before the latency).
+      await eventually(() => {
+        const counts = h.sim.requestCounts();
+        return counts.getTrainingJobVersion === 1 && counts.listTrainingJobVersions === 1 ? true : undefined;
+      });
+      const before = h.sim.requestCounts();
+      const refused = await h.slack.sendSlashCommand({ text: JOB, channelId: CHANNEL, userId: USER });
+      expect(refused.outcome).toBe('ok');
+      expect(refused.elapsedMs).toBeLessThan(1_000);
+      expect(ackText(refused.body)).toContain('try again in a minute');
+      expect(h.sim.requestCounts()).toEqual(before);
+      const line = await eventually(() => interactionLines(h).find((l) => l.outcome === 'busy'));
+      expect(line.subcommand).toBe('job');
+      for (const res of await Promise.all(slow)) expect((res.body as { text?: string }).text).toBe(LOOKING_UP);
+      await eventually(() => (h.bot.deps.lookups.inFlight === 0 ? true : undefined), 15_000);
+    } finally {
+      h.sim.faults.clear();
+    }
+    const again = await h.slack.sendSlashCommand({ text: JOB, channelId: CHANNEL });
+    expect(ackText(again.body)).toContain('TestModelArtsJob');
+  });
+});
+
 describe('request signing', () => {
   let h: AppHarness;
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../../src/slack/errors.js';
 import {
   answerCommand,
+  BUSY,
   isExpired,
   LOOKING_UP,
   withDeadline,
@@ -48,6 +49,32 @@ describe('withDeadline', () => {
   it('passes the per-call timeout', async () => {
     const deps = fakeAppDeps({ tuning: { modelartsTimeoutMs: 1234 } });
     expect(await withDeadline(deps, async (call) => call.timeoutMs)).toBe(1234);
+  });
+  it('asks for a fresh read only when told to', async () => {
+    const deps = fakeAppDeps();
+    expect(await withDeadline(deps, async (call) => call.maxAgeMs)).toBeUndefined();
+    expect(await withDeadline(deps, async (call) => call.maxAgeMs, { fresh: true })).toBe(0);
+  });
+  it('refuses new work at once while maxLookupsInFlight lookups run, and counts settled ones out', async () => {
+    const deps = fakeAppDeps({ tuning: { maxLookupsInFlight: 2 } });
+    const first = deferred<string>();
+    const second = deferred<string>();
+    const running = [withDeadline(deps, () => first.promise), withDeadline(deps, () => second.promise)];
+    let started = false;
+    const refused = withDeadline(deps, async () => {
+      started = true;
+    });
+    await expect(refused).rejects.toMatchObject({ outcome: 'busy', userMessage: BUSY });
+    expect(started).toBe(false);
+    first.resolve('a');
+    await running[0];
+    expect(await withDeadline(deps, async () => 'room again')).toBe('room again');
+    second.resolve('b');
+    await running[1];
+    expect(deps.lookups.inFlight).toBe(0);
+    // A failed lookup leaves the count too.
+    await expect(withDeadline(deps, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(deps.lookups.inFlight).toBe(0);
   });
 });
 

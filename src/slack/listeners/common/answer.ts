@@ -6,7 +6,7 @@
 import type { AckFn, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Message } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
-import type { Answer } from '../../errors.js';
+import { type Answer, UserFacingError } from '../../errors.js';
 import type { Interaction } from './interaction.js';
 
 /** What every ModelArts call of one lookup receives. */
@@ -19,15 +19,21 @@ export interface CallOptions {
 
 export const LOOKING_UP = '⏳ Looking that up in ModelArts…';
 
+export const BUSY =
+  'The bot is already running as many ModelArts lookups as it may, so this one was not started. Please try again in a minute.';
+
 /**
  * Runs `work` with a deadline-bound AbortSignal; the signal is released when the work settles. `fresh` work reads
- * ModelArts' current state rather than a recent answer shared with other lookups.
+ * ModelArts' current state rather than a recent answer shared with other lookups. Beyond
+ * tuning.maxLookupsInFlight lookups at once, new work is refused at once with the BUSY sentence.
  */
 export async function withDeadline<T>(
   deps: AppDeps,
   work: (call: CallOptions) => Promise<T>,
   options: { fresh?: boolean } = {},
 ): Promise<T> {
+  if (deps.lookups.inFlight >= deps.tuning.maxLookupsInFlight) throw new UserFacingError(BUSY, 'busy');
+  deps.lookups.inFlight++;
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(new DOMException('The lookup took too long', 'TimeoutError')),
@@ -39,6 +45,7 @@ export async function withDeadline<T>(
     return await work(call);
   } finally {
     clearTimeout(timer);
+    deps.lookups.inFlight--;
   }
 }
 

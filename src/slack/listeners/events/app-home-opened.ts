@@ -8,6 +8,7 @@ import { checkAccess } from '../../access.js';
 import type { CommandEnv } from '../../commands/context.js';
 import { homeView, refusedHomeView } from '../../commands/home.js';
 import type { AppDeps } from '../../deps.js';
+import { UserFacingError } from '../../errors.js';
 import { withDeadline } from '../common/answer.js';
 import { type Interaction, startInteraction } from '../common/interaction.js';
 
@@ -35,6 +36,11 @@ export async function publishHome(
     await client.views.publish({ user_id: who.userId, view });
     interaction.done(access.allowed ? 'ok' : 'refused');
   } catch (err) {
+    if (err instanceof UserFacingError && err.outcome === 'busy') {
+      // The Home tab keeps what it showed; the next visit or Refresh tries again.
+      interaction.done('busy');
+      return;
+    }
     deps.logger.error({ err }, 'could not publish the Home tab');
     interaction.done('internal_error');
   }

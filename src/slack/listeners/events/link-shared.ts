@@ -43,7 +43,7 @@ export function makeLinkSharedHandler(deps: AppDeps) {
     const env = { deps, client, userId: event.user };
     const ctx = renderContext(env);
     const unfurls: Record<string, MessageAttachment> = {};
-    await withDeadline(deps, async (call) => {
+    const attempted = await withDeadline(deps, async (call) => {
       await Promise.all(
         [...targets].map(async ([url, ref]) => {
           try {
@@ -54,7 +54,12 @@ export function makeLinkSharedHandler(deps: AppDeps) {
           }
         }),
       );
-    });
+      return true;
+    }).catch(() => false); // only refusals reach here (busy): the links then stay plain
+    if (!attempted) {
+      interaction.done('busy');
+      return;
+    }
     if (Object.keys(unfurls).length === 0) {
       interaction.done('user_error');
       return;

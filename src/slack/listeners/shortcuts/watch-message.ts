@@ -10,6 +10,7 @@ import type { CommandEnv } from '../../commands/context.js';
 import { findJobReference } from '../../commands/job-refs.js';
 import { runWatch } from '../../commands/watches.js';
 import type { AppDeps } from '../../deps.js';
+import { classifyError } from '../../errors.js';
 import { ephemeral, withDeadline } from '../common/answer.js';
 import { startInteraction } from '../common/interaction.js';
 
@@ -71,7 +72,10 @@ export function makeWatchMessageHandler(deps: AppDeps) {
       teamId: shortcut.team?.id ?? deps.identity.teamId ?? '',
       admin: access.admin,
     };
-    const answer = await withDeadline(deps, (call) => runWatch(env, target, 'default', call));
+    const answer = await withDeadline(deps, (call) => runWatch(env, target, 'default', call)).catch((err: unknown) => {
+      const { sentence, outcome } = classifyError(err, { projectId: deps.projectId }, deps.logger);
+      return { message: renderErrorMessage(sentence), outcome };
+    });
     await reply(answer.message);
     interaction.done(answer.outcome);
   };
