@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { spawnBot } from '../src/demo/bot-process.js';
+import { RUNTIME_NODE_FLAGS, spawnBot } from '../src/demo/bot-process.js';
 import { botEnvironment } from '../src/demo/demo.js';
 import { startFakeSlack } from '../src/fake-slack/index.js';
 import { DEFAULT_CREDENTIALS, SEEDED } from '../src/simulator/index.js';
@@ -57,7 +57,9 @@ const bare = await spawnBareBolt(secret);
 const distMain = buildForBench();
 const spawnBench = (instanceId: string, extra: Record<string, string> = {}) =>
   spawnBot({
-    ...(distMain ? { script: distMain, execArgv: botNodeFlags } : { entry: 'source' as const }),
+    ...(distMain
+      ? { script: distMain, execArgv: [...RUNTIME_NODE_FLAGS, ...botNodeFlags] }
+      : { entry: 'source' as const }),
     env: botEnvironment({
       simulator: {
         url: sim.url,

@@ -8,7 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BotProcess, PROJECT_ROOT, type SpawnBotOptions, spawnBot } from '../src/demo/bot-process.js';
+import {
+  type BotProcess,
+  PROJECT_ROOT,
+  RUNTIME_NODE_FLAGS,
+  type SpawnBotOptions,
+  spawnBot,
+} from '../src/demo/bot-process.js';
 import { botEnvironment } from '../src/demo/demo.js';
 import { startFakeSlack } from '../src/fake-slack/index.js';
 import { DEFAULT_CREDENTIALS } from '../src/simulator/index.js';
@@ -42,7 +48,7 @@ const variants: Variant[] = [
     name: 'bare Bolt app (tsx)',
     options: () => ({
       script: join(PROJECT_ROOT, 'bench/support/ops-bare-bolt.ts'),
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...RUNTIME_NODE_FLAGS, '--import', 'tsx'],
       env: { SLACK_SIGNING_SECRET: secret, PORT: '0' },
     }),
     loadable: true,

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
-import { type BotProcess, PROJECT_ROOT, spawnBot } from '../../src/demo/bot-process.js';
+import { type BotProcess, PROJECT_ROOT, RUNTIME_NODE_FLAGS, spawnBot } from '../../src/demo/bot-process.js';
 import { signSlackRequest } from '../../src/fake-slack/index.js';
 
 export interface SimulatorProcess {
@@ -75,7 +75,8 @@ export function spawnSimulator(args: string[] = []): Promise<SimulatorProcess> {
 export function spawnBareBolt(signingSecret: string): Promise<BotProcess> {
   return spawnBot({
     script: join(PROJECT_ROOT, 'bench/support/ops-bare-bolt.ts'),
-    execArgv: ['--import', 'tsx'],
+    // The same runtime flags as the bot: the baseline differs only in doing no work.
+    execArgv: [...RUNTIME_NODE_FLAGS, '--import', 'tsx'],
     env: { SLACK_SIGNING_SECRET: signingSecret, PORT: '0' },
   });
 }

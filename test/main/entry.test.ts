@@ -3,12 +3,18 @@
  * answers a signed slash command, and on SIGTERM stops cleanly (exit 0, poll lease released). The compiled entry the
  * Docker image runs (`node dist/main.js`) is built and started the same way.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiledMain } from '../../bench/support/ops-procs.js';
-import { type BotProcess, type BotStartError, spawnBot } from '../../src/demo/bot-process.js';
+import {
+  type BotProcess,
+  type BotStartError,
+  PROJECT_ROOT,
+  RUNTIME_NODE_FLAGS,
+  spawnBot,
+} from '../../src/demo/bot-process.js';
 import { botEnvironment } from '../../src/demo/demo.js';
 import { type FakeSlack, startFakeSlack } from '../../src/fake-slack/index.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
@@ -117,6 +123,15 @@ describe('startup failures other than configuration', () => {
     expect(output).toMatch(/could not start/);
     expect(output).toMatch(/invalid_auth/);
     expect(output).not.toContain(wrongToken);
+  });
+});
+
+describe('runtime flags', () => {
+  it('the Docker image and npm start run node with RUNTIME_NODE_FLAGS, as the demo, tests and benchmarks do', () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8'))?.[1];
+    expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...RUNTIME_NODE_FLAGS, 'dist/main.js']);
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+    expect(pkg.scripts.start).toBe(['tsx', ...RUNTIME_NODE_FLAGS, 'src/main.ts'].join(' '));
   });
 });
 

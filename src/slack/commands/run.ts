@@ -11,8 +11,13 @@ import type { ParsedCommand, ParseProblem } from './parser.js';
 import { USAGE } from './parser.js';
 import { runUnwatch, runWatch, runWatches } from './watches.js';
 
+/** The general help never changes: rendered once (it is also what an empty `/modelarts` answers). */
+let generalHelp: Message | undefined;
+
 export function helpMessage(topic: ParsedCommand & { kind: 'help' }): Message {
-  return topic.topic ? renderHelp({ usage: USAGE[topic.topic] }) : renderHelp();
+  if (topic.topic) return renderHelp({ usage: USAGE[topic.topic] });
+  generalHelp ??= renderHelp();
+  return generalHelp;
 }
 
 export function problemMessage(problem: ParseProblem): Message {
