@@ -43,17 +43,20 @@ export interface LookupOptions {
   ephemeral: boolean;
 }
 
+/** An OBS path the way people mean it: with or without obs://, leading or trailing slashes, any case. */
+function normObsPath(p: string): string {
+  return p
+    .trim()
+    .replace(/^(?:obs|s3):\/\//i, '')
+    .replace(/^\/+|\/+$/g, '')
+    .toLowerCase();
+}
+
 /** Compares OBS paths the way people write them: with or without obs://, leading or trailing slashes. */
 export function sameObsPath(a: string | null | undefined, b: string | null | undefined): boolean {
-  const norm = (p: string) =>
-    p
-      .trim()
-      .replace(/^(?:obs|s3):\/\//i, '')
-      .replace(/^\/+|\/+$/g, '')
-      .toLowerCase();
   if (!a || !b) return false;
-  const na = norm(a);
-  return na.length > 0 && na === norm(b);
+  const na = normObsPath(a);
+  return na.length > 0 && na === normObsPath(b);
 }
 
 /**
@@ -90,12 +93,34 @@ function orNothingOnAbort<T>(promise: Promise<T[]>, signal: AbortSignal): Promis
   });
 }
 
+/**
+ * Per list of visualization jobs (one cached answer serves many cards): normalized OBS path → the TensorBoard URL
+ * that serves it. Built once per list rather than normalizing every path of the list for every card.
+ */
+const tensorboardIndexes = new WeakMap<readonly VisualizationJob[], Map<string, string>>();
+
+function tensorboardIndex(jobs: readonly VisualizationJob[]): Map<string, string> {
+  let index = tensorboardIndexes.get(jobs);
+  if (index) return index;
+  const best = new Map<string, { rank: number; url: string }>();
+  for (const job of jobs) {
+    if (!job.train_url || !job.service_url) continue;
+    const path = normObsPath(job.train_url);
+    if (path.length === 0) continue;
+    // Running (8) beats starting (7) beats the newest of the rest; the list comes newest first.
+    const rank = job.status === 8 ? 0 : job.status === 7 ? 1 : 2;
+    const current = best.get(path);
+    if (!current || rank < current.rank) best.set(path, { rank, url: job.service_url });
+  }
+  index = new Map([...best].map(([path, { url }]) => [path, url]));
+  tensorboardIndexes.set(jobs, index);
+  return index;
+}
+
 /** The TensorBoard URL of a visualization job reading `trainUrl`; running ones win. */
 export function matchTensorboard(jobs: readonly VisualizationJob[], trainUrl: string | null): string | null {
   if (!trainUrl) return null;
-  const matches = jobs.filter((j) => sameObsPath(j.train_url, trainUrl) && j.service_url);
-  const best = matches.find((j) => j.status === 8) ?? matches.find((j) => j.status === 7) ?? matches[0];
-  return best?.service_url ?? null;
+  return tensorboardIndex(jobs).get(normObsPath(trainUrl)) ?? null;
 }
 
 /** The version, or the job's latest version when `versionId` is null. */

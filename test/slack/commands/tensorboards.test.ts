@@ -10,7 +10,7 @@ import {
   type VisualizationJobList,
   withReadCache,
 } from '../../../src/modelarts/index.js';
-import { listTensorboards } from '../../../src/slack/commands/lookups.js';
+import { listTensorboards, matchTensorboard, sameObsPath } from '../../../src/slack/commands/lookups.js';
 import { fakeAppDeps } from '../../support/app-fakes.js';
 
 function deferred<T>() {
@@ -79,5 +79,35 @@ describe('listTensorboards', () => {
     expect(calls).toHaveLength(2);
     answers[1]?.reject(new Error('boom'));
     expect(await failing).toEqual([]);
+  });
+});
+
+describe('matchTensorboard', () => {
+  const viz = (id: number, train_url: string | null, status: number, service_url: string | null = `https://tb/${id}`) =>
+    ({ job_id: id, job_name: `tb${id}`, train_url, service_url, status }) as unknown as VisualizationJob;
+
+  it('matches OBS paths however they are written, preferring running, then starting, then the newest', () => {
+    const jobs = [
+      viz(1, 'obs://Bucket/out/', 10),
+      viz(2, '/bucket/out', 7),
+      viz(3, 'bucket/out//', 8),
+      viz(4, '/other/', 8),
+      viz(5, '/bucket/out/', 8, null),
+    ];
+    expect(matchTensorboard(jobs, '/bucket/out/')).toBe('https://tb/3');
+    expect(matchTensorboard(jobs.slice(0, 2), 's3://bucket/out')).toBe('https://tb/2');
+    expect(matchTensorboard([viz(6, '/b/', 10), viz(7, '/b', 11)], '/b')).toBe('https://tb/6');
+    expect(matchTensorboard(jobs, '/nowhere/')).toBeNull();
+    expect(matchTensorboard(jobs, null)).toBeNull();
+    expect(matchTensorboard([viz(8, '/', 8), viz(9, null, 8)], '/')).toBeNull();
+    // Asked again with the same list (the read cache's answer), the answers stay the same.
+    expect(matchTensorboard(jobs, 'OBS://bucket/OUT')).toBe('https://tb/3');
+  });
+
+  it('compares paths, not prefixes', () => {
+    expect(sameObsPath('/bucket/out', 'obs://bucket/out/')).toBe(true);
+    expect(sameObsPath('/bucket/out', '/bucket/output')).toBe(false);
+    expect(sameObsPath('/', '/')).toBe(false);
+    expect(sameObsPath(null, '/a')).toBe(false);
   });
 });
