@@ -87,4 +87,12 @@ describe('the demo page’s mrkdwn parser', () => {
     expect(formatSlackDate(ts, '{date_long}', ts * 1000, 'UTC')).toBe('Tuesday, November 14th, 2023');
     expect(formatSlackDate(ts, '{unknown}', ts * 1000, 'UTC')).toBe('{unknown}');
   });
+
+  it('decides today and yesterday in the viewer’s time zone, not the browser’s', () => {
+    const late = Date.parse('2023-11-14T23:30:00Z') / 1000; // already 15 Nov in Berlin, still 14 Nov in UTC
+    const noon = Date.parse('2023-11-15T12:00:00Z');
+    expect(formatSlackDate(late, '{date_pretty} {time}', noon, 'Europe/Berlin')).toBe('today 12:30 AM');
+    expect(formatSlackDate(late, '{date_pretty} {time}', noon, 'UTC')).toBe('yesterday 11:30 PM');
+    expect(formatSlackDate(late, '{date_short_pretty}', noon, 'America/New_York')).toBe('yesterday');
+  });
 });

@@ -95,20 +95,26 @@ function initialLocation() {
 
 // ---- helpers --------------------------------------------------------------------------------------------------
 
+/** The signed-in user's Slack time zone: Slack shows times and `<!date>` tokens in it, not in the browser's. */
+function viewerTimeZone() {
+  return ui.data.users.find((u) => u.id === ui.me)?.tz;
+}
+
 function maps() {
   return {
     users: new Map(ui.data.users.map((u) => [u.id, u])),
     channels: new Map(ui.data.channels.map((c) => [c.id, c])),
+    timeZone: viewerTimeZone(),
   };
 }
 
 function tsTime(ts) {
   const d = new Date(Number(ts) * 1000);
-  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', timeZone: viewerTimeZone() });
 }
 
 function tsFull(ts) {
-  return new Date(Number(ts) * 1000).toLocaleString();
+  return new Date(Number(ts) * 1000).toLocaleString([], { timeZone: viewerTimeZone() });
 }
 
 function userName(id) {

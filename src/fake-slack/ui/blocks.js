@@ -122,7 +122,7 @@ function inline(nodes, ctx) {
       case 'special':
         return h('span', { class: 'mention special', text: `@${n.name}` });
       case 'date': {
-        const text = formatSlackDate(n.ts, n.format) ?? n.fallback;
+        const text = formatSlackDate(n.ts, n.format, Date.now(), ctx.timeZone) ?? n.fallback;
         return n.link
           ? h('a', { href: n.link, target: '_blank', rel: 'noopener noreferrer', text })
           : h('span', { class: 'date', title: n.fallback, text });

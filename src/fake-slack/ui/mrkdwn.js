@@ -283,7 +283,10 @@ export function formatSlackDate(epochSeconds, format, nowMs = Date.now(), timeZo
   const opts = timeZone ? { timeZone } : {};
   const part = (o) => new Intl.DateTimeFormat('en-US', { ...opts, ...o }).format(d);
   const dayNum = Number(part({ day: 'numeric' }));
-  const sameDay = (a, b) => a.toDateString() === b.toDateString();
+  // Days as the viewer sees them: "today" in Berlin is not "today" in UTC around midnight.
+  const dayOf = (x) =>
+    new Intl.DateTimeFormat('en-CA', { ...opts, year: 'numeric', month: '2-digit', day: '2-digit' }).format(x);
+  const sameDay = (a, b) => dayOf(a) === dayOf(b);
   const now = new Date(nowMs);
   const pretty = (fallback) => {
     if (sameDay(d, now)) return 'today';
