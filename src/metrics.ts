@@ -321,9 +321,16 @@ export function registerStateGauges(
     labelNames: ['state'],
     registers,
     async collect() {
-      const depth = await sources.outboxDepth();
-      this.set({ state: 'pending' }, depth.pending);
-      this.set({ state: 'dead' }, depth.dead);
+      // A database that cannot be read must not take the whole scrape down (a 500 loses every other metric):
+      // the series disappear instead, which an `absent()` alert notices.
+      this.reset();
+      try {
+        const depth = await sources.outboxDepth();
+        this.set({ state: 'pending' }, depth.pending);
+        this.set({ state: 'dead' }, depth.dead);
+      } catch {
+        // left empty on purpose; see above
+      }
     },
   });
 }

@@ -10,6 +10,7 @@ import {
   MeteredWebClient,
   type Metrics,
   modelArtsRequestObserver,
+  registerStateGauges,
   slackErrorLabel,
   timePollCycles,
 } from '../../src/metrics.js';
@@ -144,5 +145,25 @@ describe('poll cycle timing', () => {
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/poll_cycle_duration_seconds_count\{outcome="ok"\} 1/);
     expect(text).toMatch(/poll_cycle_duration_seconds_count\{outcome="error"\} 1/);
+  });
+});
+
+describe('state gauges', () => {
+  it('serve every other metric when the outbox depth cannot be read, and drop the stale depth', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    let failing = false;
+    registerStateGauges(metrics, {
+      pollHealth: () => ({ lagSeconds: 3, failingSince: null }),
+      outboxDepth: async () => {
+        if (failing) throw new Error('database is locked');
+        return { pending: 4, dead: 1 };
+      },
+    });
+    const healthy = await metrics.registry.metrics();
+    expect(healthy).toContain('modelarts_chatops_outbox_depth{state="pending"} 4');
+    failing = true;
+    const degraded = await metrics.registry.metrics();
+    expect(degraded).toContain('modelarts_chatops_poll_lag_seconds 3');
+    expect(degraded).not.toContain('modelarts_chatops_outbox_depth{');
   });
 });
