@@ -15,7 +15,7 @@
  * - Answers are shared objects: readers must not mutate them.
  * The poller never reads through this cache: alerts need ModelArts' current statuses.
  */
-import type { Id, ModelArtsApi } from './api.js';
+import type { ModelArtsApi } from './api.js';
 import type { CallOptions } from './client.js';
 import { abortReason } from './http.js';
 
@@ -155,25 +155,21 @@ export function withReadCache(api: ModelArtsApi, options: ReadCacheOptions): Mod
 
   return {
     projectId: api.projectId,
-    getTrainingJobVersion: (jobId: Id, versionId: Id, call?: CallOptions) =>
+    getTrainingJobVersion: (jobId, versionId, call) =>
       read(keyOf('version', [jobId, versionId]), call, (o) => api.getTrainingJobVersion(jobId, versionId, o)),
-    listTrainingJobVersions: (jobId, query, call?: CallOptions) =>
+    listTrainingJobVersions: (jobId, query, call) =>
       read(keyOf('versions', [jobId, query]), call, (o) => api.listTrainingJobVersions(jobId, query, o)),
-    listJobVersionStatuses: (query, call?: CallOptions) =>
+    listJobVersionStatuses: (query, call) =>
       read(keyOf('statuses', [query]), call, (o) => api.listJobVersionStatuses(query, o)),
-    listTrainingJobs: (query, call?: CallOptions) =>
-      read(keyOf('jobs', [query]), call, (o) => api.listTrainingJobs(query, o)),
-    listTrainingJobConfigs: (query, call?: CallOptions) =>
+    listTrainingJobs: (query, call) => read(keyOf('jobs', [query]), call, (o) => api.listTrainingJobs(query, o)),
+    listTrainingJobConfigs: (query, call) =>
       read(keyOf('configs', [query]), call, (o) => api.listTrainingJobConfigs(query, o)),
-    getVisualizationJob: (jobId, call?: CallOptions) =>
-      read(keyOf('viz', [jobId]), call, (o) => api.getVisualizationJob(jobId, o)),
-    listVisualizationJobs: (query, call?: CallOptions) =>
+    getVisualizationJob: (jobId, call) => read(keyOf('viz', [jobId]), call, (o) => api.getVisualizationJob(jobId, o)),
+    listVisualizationJobs: (query, call) =>
       read(keyOf('vizs', [query]), call, (o) => api.listVisualizationJobs(query, o)),
-    listProcessorTasks: (query, call?: CallOptions) =>
-      read(keyOf('tasks', [query]), call, (o) => api.listProcessorTasks(query, o)),
-    getProcessorTask: (taskId, call?: CallOptions) =>
-      read(keyOf('task', [taskId]), call, (o) => api.getProcessorTask(taskId, o)),
-    getLogFileNames: (jobId, versionId, call?: CallOptions) =>
+    listProcessorTasks: (query, call) => read(keyOf('tasks', [query]), call, (o) => api.listProcessorTasks(query, o)),
+    getProcessorTask: (taskId, call) => read(keyOf('task', [taskId]), call, (o) => api.getProcessorTask(taskId, o)),
+    getLogFileNames: (jobId, versionId, call) =>
       read(keyOf('logfiles', [jobId, versionId]), call, (o) => api.getLogFileNames(jobId, versionId, o)),
     getAomLog: (jobId, versionId, query, call) => api.getAomLog(jobId, versionId, query, call),
     close: () => api.close(),

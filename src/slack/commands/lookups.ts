@@ -52,20 +52,14 @@ function normObsPath(p: string): string {
     .toLowerCase();
 }
 
-/** Compares OBS paths the way people write them: with or without obs://, leading or trailing slashes. */
-export function sameObsPath(a: string | null | undefined, b: string | null | undefined): boolean {
-  if (!a || !b) return false;
-  const na = normObsPath(a);
-  return na.length > 0 && na === normObsPath(b);
-}
-
 /**
  * Visualization jobs that could serve a card's TensorBoard: one bounded page of the list, newest first. Fetched
- * alongside the version (the list does not depend on it); failing to get it never fails the card. Every card asks
- * the same question whatever the job, so the lookup read cache answers most of them from one request.
+ * alongside the version (the list does not depend on it); failing to get it, or giving up on it when the caller's
+ * signal aborts, never fails the card. Every card asks the same question whatever the job, so the lookup read
+ * cache answers most of them from one request.
  */
 export function listTensorboards(deps: AppDeps, call: CallOptions): Promise<VisualizationJob[]> {
-  const jobs = deps.modelarts
+  return deps.modelarts
     .listVisualizationJobs(
       { per_page: deps.tuning.tensorboardScanLimit, page: 1, sortBy: 'create_time', order: 'desc' },
       call,
@@ -77,20 +71,6 @@ export function listTensorboards(deps: AppDeps, call: CallOptions): Promise<Visu
         return [];
       },
     );
-  return orNothingOnAbort(jobs, call.signal);
-}
-
-/** The promise's value, or [] as soon as the caller's signal aborts (the card fails on its own abort anyway). */
-function orNothingOnAbort<T>(promise: Promise<T[]>, signal: AbortSignal): Promise<T[]> {
-  if (signal.aborted) return Promise.resolve([]);
-  return new Promise((resolve) => {
-    const onAbort = () => resolve([]);
-    signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then((value) => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(value);
-    });
-  });
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   type VisualizationJobList,
   withReadCache,
 } from '../../../src/modelarts/index.js';
-import { listTensorboards, matchTensorboard, sameObsPath } from '../../../src/slack/commands/lookups.js';
+import { listTensorboards, matchTensorboard } from '../../../src/slack/commands/lookups.js';
 import { fakeAppDeps } from '../../support/app-fakes.js';
 
 function deferred<T>() {
@@ -105,9 +105,10 @@ describe('matchTensorboard', () => {
   });
 
   it('compares paths, not prefixes', () => {
-    expect(sameObsPath('/bucket/out', 'obs://bucket/out/')).toBe(true);
-    expect(sameObsPath('/bucket/out', '/bucket/output')).toBe(false);
-    expect(sameObsPath('/', '/')).toBe(false);
-    expect(sameObsPath(null, '/a')).toBe(false);
+    const at = (path: string) => [viz(1, path, 8)];
+    expect(matchTensorboard(at('obs://bucket/out/'), '/bucket/out')).toBe('https://tb/1');
+    expect(matchTensorboard(at('/bucket/output'), '/bucket/out')).toBeNull();
+    expect(matchTensorboard(at('/'), '/')).toBeNull();
+    expect(matchTensorboard(at('/a'), null)).toBeNull();
   });
 });

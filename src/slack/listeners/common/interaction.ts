@@ -1,6 +1,7 @@
 /**
  * One JSON log line per interaction: who, where, what, how long, how it ended. Never the raw command text or any
- * payload (they may hold anything); tokens are kept out by construction and by the logger's redaction.
+ * payload (they may hold anything); tokens are kept out by construction and by the destination's scrubbing of
+ * configured secret values.
  */
 
 import type { Logger } from 'pino';
