@@ -34,8 +34,6 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
-# tsc emits no non-TypeScript files: the Slack stand-in's page (used by `node dist/demo/index.js`) goes beside its code.
-COPY --from=build --chown=root:root /app/src/fake-slack/ui ./dist/fake-slack/ui
 COPY package.json ./
 # The image's built-in unprivileged user; it owns only the data directory.
 RUN mkdir -p /data && chown node:node /data
@@ -46,5 +44,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM
-# The flags are RUNTIME_NODE_FLAGS in src/demo/bot-process.ts (test/main/entry.test.ts keeps the two equal).
+# The flags are RUNTIME_NODE_FLAGS in tools/demo/bot-process.ts (test/main/entry.test.ts keeps the two equal).
 CMD ["node", "dist/main.js"]

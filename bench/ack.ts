@@ -13,11 +13,11 @@
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { RUNTIME_NODE_FLAGS, spawnBot } from '../src/demo/bot-process.js';
-import { botEnvironment } from '../src/demo/demo.js';
-import { startFakeSlack } from '../src/fake-slack/index.js';
-import { DEFAULT_CREDENTIALS, SEEDED } from '../src/simulator/index.js';
 import { BUSY, LOOKING_UP } from '../src/slack/listeners/common/answer.js';
+import { RUNTIME_NODE_FLAGS, spawnBot } from '../tools/demo/bot-process.js';
+import { botEnvironment } from '../tools/demo/demo.js';
+import { startFakeSlack } from '../tools/fake-slack/index.js';
+import { DEFAULT_CREDENTIALS, SEEDED } from '../tools/simulator/index.js';
 import {
   buildForBench,
   cpuSeconds,

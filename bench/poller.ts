@@ -13,13 +13,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { spawnBot } from '../src/demo/bot-process.js';
-import { startFakeSlack } from '../src/fake-slack/index.js';
+import { type AlertFacts, cardRow } from '../src/alerts/rows.js';
 import { createModelArtsApi } from '../src/modelarts/index.js';
-import { type AlertFacts, cardRow } from '../src/poller/alert-rows.js';
 import { createPoller } from '../src/poller/poller.js';
 import { openStore } from '../src/store/index.js';
 import type { Store } from '../src/store/types.js';
+import { spawnBot } from '../tools/demo/bot-process.js';
+import { startFakeSlack } from '../tools/fake-slack/index.js';
 import { naivePollCycle } from './support/naive-poller.js';
 import { buildForBench, percentile as percentileOfSorted, spawnSimulator } from './support/ops-procs.js';
 

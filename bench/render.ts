@@ -5,10 +5,9 @@
  * Baseline in the same run: JSON.stringify of the rendered payload (the serialisation every Slack call pays anyway).
  */
 import { cpus } from 'node:os';
+import { factsFromVersion, jobAlert } from '../src/alerts/index.js';
 import type { JobVersionStatus, ProcessorTask, TrainingJobConfig, TrainingJobVersion } from '../src/modelarts/index.js';
 import { createModelArtsApi } from '../src/modelarts/index.js';
-import { factsFromVersion, jobAlert } from '../src/poller/index.js';
-import { startSimulator } from '../src/simulator/index.js';
 import {
   checkLimits,
   type RenderContext,
@@ -22,6 +21,7 @@ import {
   renderWatches,
 } from '../src/slack/blocks/index.js';
 import type { Watch } from '../src/store/types.js';
+import { startSimulator } from '../tools/simulator/index.js';
 import { percentile, table } from './support/ops-procs.js';
 
 const sim = await startSimulator({ port: 0, generatedJobs: 400, control: false });

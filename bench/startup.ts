@@ -14,10 +14,10 @@ import {
   RUNTIME_NODE_FLAGS,
   type SpawnBotOptions,
   spawnBot,
-} from '../src/demo/bot-process.js';
-import { botEnvironment } from '../src/demo/demo.js';
-import { startFakeSlack } from '../src/fake-slack/index.js';
-import { DEFAULT_CREDENTIALS } from '../src/simulator/index.js';
+} from '../tools/demo/bot-process.js';
+import { botEnvironment } from '../tools/demo/demo.js';
+import { startFakeSlack } from '../tools/fake-slack/index.js';
+import { DEFAULT_CREDENTIALS } from '../tools/simulator/index.js';
 import { buildForBench, load, rssMb, slashCommand, spawnSimulator, summarise, table } from './support/ops-procs.js';
 
 const RUNS = 5;

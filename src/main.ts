@@ -23,10 +23,11 @@ import {
   timePollCycles,
 } from './metrics.js';
 import { createModelArtsApi, withReadCache } from './modelarts/index.js';
-import { createOutboxSender, createPoller, type PollerHealth } from './poller/index.js';
+import { createPoller, type PollerHealth } from './poller/index.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
-import { consoleUrlFor } from './slack/commands/context.js';
+import { createOutboxSender } from './slack/delivery/index.js';
 import type { HealthReport } from './slack/deps.js';
+import { consoleUrlFor } from './slack/use-cases/context.js';
 import { openStore, type Store } from './store/index.js';
 
 /** SIGTERM to exit: Docker and Kubernetes wait 10 s before SIGKILL. */

@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, type WebAPICallResult, WebClient } from '@slack/web-api';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { SUBCOMMANDS } from './slack/commands/parser.js';
 import { ACTION, CALLBACK } from './slack/ids.js';
+import { SUBCOMMANDS } from './slack/use-cases/parser.js';
 
 const PREFIX = 'modelarts_chatops_';
 /** Slack gives 3 s to ack; the buckets resolve the interesting range around it. */

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
-import { type BotProcess, PROJECT_ROOT, RUNTIME_NODE_FLAGS, spawnBot } from '../../src/demo/bot-process.js';
-import { signSlackRequest } from '../../src/fake-slack/index.js';
+import { type BotProcess, PROJECT_ROOT, RUNTIME_NODE_FLAGS, spawnBot } from '../../tools/demo/bot-process.js';
+import { signSlackRequest } from '../../tools/fake-slack/index.js';
 
 export interface SimulatorProcess {
   url: string;
@@ -28,7 +28,7 @@ export interface SimulatorProcess {
 export function spawnSimulator(args: string[] = []): Promise<SimulatorProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(PROJECT_ROOT, 'src/simulator/cli.ts'), '--port', '0', ...args],
+    ['--import', 'tsx', join(PROJECT_ROOT, 'tools/simulator/cli.ts'), '--port', '0', ...args],
     { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((done) => child.once('exit', () => done()));

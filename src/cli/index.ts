@@ -5,7 +5,6 @@ import { createModelArtsApi, InvalidIdError, ModelArtsError } from '../modelarts
 import { apiCommand } from './api-commands.js';
 import { loadModelArtsConfig, secretsOf } from './env.js';
 import { clean } from './format.js';
-import { previewCliCommand } from './preview.js';
 import { type CliCommand, type CliContext, UsageError } from './types.js';
 
 export type { CliCommand, CliContext, CliIo } from './types.js';
@@ -13,7 +12,6 @@ export { UsageError } from './types.js';
 
 export const COMMANDS: Record<string, CliCommand> = {
   api: apiCommand,
-  preview: previewCliCommand,
 };
 
 export function usage(): string {

@@ -6,8 +6,9 @@
  * Each stops on a short or empty page or when the reported total is reached, and never runs past `maxPages`, so a
  * server that ignores paging cannot loop us forever.
  */
+
+import type { ModelArtsApi } from './api.js';
 import type { CallOptions } from './client.js';
-import type { ModelArtsApi } from './index.js';
 import type { ListProcessorTasksQuery, ProcessorTask } from './resources/processor-tasks.js';
 import type { ListTrainingJobConfigsQuery, TrainingJobConfig } from './resources/training-job-configs.js';
 import type {

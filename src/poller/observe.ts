@@ -12,6 +12,9 @@
  * The observer keeps learned version→job mappings in memory; they are a cache (stored states seed it after a
  * restart), never the source of truth for alerting.
  */
+
+import { type ObservedVersion, versionKey } from '../alerts/diff.js';
+import { endedAfterWatch, FIRST_SIGHT_MARGIN_MS, filterMatches } from '../alerts/plan.js';
 import {
   type CallOptions,
   collect,
@@ -27,8 +30,6 @@ import {
   trainingJobStatus,
 } from '../modelarts/index.js';
 import type { VersionState, Watch } from '../store/types.js';
-import { type ObservedVersion, versionKey } from './diff.js';
-import { endedAfterWatch, FIRST_SIGHT_MARGIN_MS, filterMatches } from './plan.js';
 
 export type ObserveMode = 'all-versions' | 'fallback';
 

@@ -6,6 +6,22 @@
  */
 import type { Logger } from 'pino';
 import {
+  diffVersionStates,
+  indexStates,
+  type ObservedVersion,
+  type VersionChange,
+  versionKey,
+} from '../alerts/diff.js';
+import { type AlertIntent, planAlerts } from '../alerts/plan.js';
+import {
+  type AlertFacts,
+  cardRow,
+  factsFromVersion,
+  opsNoticeRow,
+  projectFailureRow,
+  terminalReplyRow,
+} from '../alerts/rows.js';
+import {
   type CallOptions,
   ConnectionError,
   type ModelArtsApi,
@@ -17,17 +33,7 @@ import {
   trainingJobStatus,
 } from '../modelarts/index.js';
 import type { NewOutboxRow, PollHealth, Store, VersionState, Watch } from '../store/types.js';
-import {
-  type AlertFacts,
-  cardRow,
-  factsFromVersion,
-  opsNoticeRow,
-  projectFailureRow,
-  terminalReplyRow,
-} from './alert-rows.js';
-import { diffVersionStates, indexStates, type ObservedVersion, type VersionChange, versionKey } from './diff.js';
 import { type Observation, type ObserveMode, Observer } from './observe.js';
-import { type AlertIntent, planAlerts } from './plan.js';
 
 export interface PollerTuning {
   /** Detail and log calls in flight at once when many versions change together. */

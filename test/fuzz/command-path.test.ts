@@ -1,7 +1,7 @@
 /**
  * Every `/modelarts` input gets an answer through the real app (signed request → Bolt → listener → ModelArts
  * simulator → ack or response_url): HTTP 200 within the ack, a message within Block Kit's limits, the user's words
- * and upstream error text escaped, and no listener error. (test/slack/commands fuzzes the pure parser; this is the
+ * and upstream error text escaped, and no listener error. (test/slack/use-cases fuzzes the pure parser; this is the
  * whole path, so it runs fewer cases.)
  */
 import fc from 'fast-check';

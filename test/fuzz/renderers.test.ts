@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { factsFromVersion, jobAlert } from '../../src/alerts/index.js';
 import {
   type JobVersionStatus,
   type ProcessorTaskList,
@@ -28,7 +29,6 @@ import {
   TrainingJobVersionSchema,
 } from '../../src/modelarts/resources/training-jobs.js';
 import { VisualizationJobSchema } from '../../src/modelarts/resources/visualization-jobs.js';
-import { factsFromVersion, jobAlert } from '../../src/poller/index.js';
 import {
   checkLimits,
   type RenderContext,

@@ -1,7 +1,7 @@
 /** Every authentication mode of the API layer against the simulator's IAM and gateway checks. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, PermissionDeniedError } from '../../src/modelarts/index.js';
-import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { type Simulator, startSimulator } from '../../tools/simulator/index.js';
 import { type AuthMode, apiFor, authConfig } from './helpers.js';
 
 let sim: Simulator;

@@ -11,7 +11,7 @@ import {
   type ModelArtsApi,
   NotFoundError,
 } from '../../src/modelarts/index.js';
-import { SEEDED, type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { SEEDED, type Simulator, startSimulator } from '../../tools/simulator/index.js';
 import { apiFor } from './helpers.js';
 
 let sim: Simulator;

@@ -10,7 +10,7 @@ import {
   ServerError,
   TimeoutError,
 } from '../../src/modelarts/index.js';
-import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { type Simulator, startSimulator } from '../../tools/simulator/index.js';
 import { apiFor } from './helpers.js';
 
 let sim: Simulator;

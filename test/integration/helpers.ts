@@ -1,7 +1,7 @@
 /** The real API layer pointed at a simulator, in each authentication mode. */
 import type { ModelArtsAuthConfig } from '../../src/config.js';
 import { createModelArtsApi, type ModelArtsApi, type RetryOptions } from '../../src/modelarts/index.js';
-import type { Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../tools/simulator/index.js';
 
 export type AuthMode = 'aksk' | 'password' | 'password-by-id' | 'token';
 

@@ -3,7 +3,7 @@
  * invalid variable, never a value.
  */
 import { describe, expect, it } from 'vitest';
-import { BotStartError, spawnBot } from '../../src/demo/bot-process.js';
+import { BotStartError, spawnBot } from '../../tools/demo/bot-process.js';
 
 async function startFailure(env: Record<string, string>): Promise<BotStartError> {
   try {

@@ -8,17 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiledMain } from '../../bench/support/ops-procs.js';
+import { openStore } from '../../src/store/index.js';
 import {
   type BotProcess,
   type BotStartError,
   PROJECT_ROOT,
   RUNTIME_NODE_FLAGS,
   spawnBot,
-} from '../../src/demo/bot-process.js';
-import { botEnvironment } from '../../src/demo/demo.js';
-import { type FakeSlack, startFakeSlack } from '../../src/fake-slack/index.js';
-import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { openStore } from '../../src/store/index.js';
+} from '../../tools/demo/bot-process.js';
+import { botEnvironment } from '../../tools/demo/demo.js';
+import { type FakeSlack, startFakeSlack } from '../../tools/fake-slack/index.js';
+import { type Simulator, startSimulator } from '../../tools/simulator/index.js';
 
 const signingSecret = 'entry-test-signing-secret-0f9e8d';
 const botToken = 'xoxb-entry-test-token-1a2b3c';
@@ -131,7 +131,9 @@ describe('runtime flags', () => {
     const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8'))?.[1];
     expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...RUNTIME_NODE_FLAGS, 'dist/main.js']);
     const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-    expect(pkg.scripts.start).toBe(['tsx', ...RUNTIME_NODE_FLAGS, 'src/main.ts'].join(' '));
+    expect(pkg.scripts.start).toBe(
+      ['node scripts/build-if-stale.mjs && exec node', ...RUNTIME_NODE_FLAGS, 'dist/main.js'].join(' '),
+    );
   });
 });
 

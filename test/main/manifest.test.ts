@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/demo/bot-process.js';
-import { DEFAULT_UNFURL_DOMAINS } from '../../src/fake-slack/index.js';
 import { CALLBACK } from '../../src/slack/ids.js';
+import { PROJECT_ROOT } from '../../tools/demo/bot-process.js';
+import { DEFAULT_UNFURL_DOMAINS } from '../../tools/fake-slack/index.js';
 
 const read = (name: string) => readFileSync(join(PROJECT_ROOT, 'manifest', name), 'utf8');
 

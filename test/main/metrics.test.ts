@@ -3,7 +3,6 @@
  * the Slack stand-in, ModelArts requests by endpoint and code, poll cycle timing from the store calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../src/fake-slack/index.js';
 import {
   createMetrics,
   interactionLabels,
@@ -14,6 +13,7 @@ import {
   slackErrorLabel,
   timePollCycles,
 } from '../../src/metrics.js';
+import { type FakeSlack, startFakeSlack } from '../../tools/fake-slack/index.js';
 
 async function value(metrics: Metrics, name: string, labels: Record<string, string>): Promise<number> {
   const metric = metrics.registry.getSingleMetric(name);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffVersionStates, indexStates, type ObservedVersion } from '../../src/poller/diff.js';
+import { diffVersionStates, indexStates, type ObservedVersion } from '../../src/alerts/diff.js';
 import type { VersionState } from '../../src/store/types.js';
 
 const T0 = new Date('2024-05-01T10:00:00Z');

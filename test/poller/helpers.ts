@@ -3,11 +3,11 @@
  * store, and helpers that create watches the way the `watch` command does.
  */
 import { pino } from 'pino';
+import { watchStartRows } from '../../src/alerts/rows.js';
 import { createModelArtsApi, type ModelArtsApi } from '../../src/modelarts/index.js';
-import { watchStartRows } from '../../src/poller/alert-rows.js';
 import { createPoller, type Poller, type PollerDeps } from '../../src/poller/poller.js';
-import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.js';
 import type { OutboxRow, Store, Watch, WatchFilter, WatchTarget } from '../../src/store/types.js';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../../tools/simulator/index.js';
 
 export const silent = pino({ level: 'silent' });
 export const TEAM = 'T0POLLER';

@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../src/fake-slack/index.js';
-import type { TrainingJobVersion } from '../../src/modelarts/index.js';
 import {
   type AlertFacts,
   cardRow,
@@ -12,10 +10,16 @@ import {
   opsNoticeRow,
   projectFailureRow,
   terminalReplyRow,
-} from '../../src/poller/alert-rows.js';
-import { createOutboxSender, type OutboxSender, type OutboxSenderDeps } from '../../src/poller/outbox-sender.js';
+} from '../../src/alerts/rows.js';
+import type { TrainingJobVersion } from '../../src/modelarts/index.js';
+import {
+  createOutboxSender,
+  type OutboxSender,
+  type OutboxSenderDeps,
+} from '../../src/slack/delivery/outbox-sender.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store, Watch, WatchTarget } from '../../src/store/types.js';
+import { type FakeSlack, startFakeSlack } from '../../tools/fake-slack/index.js';
 import { silent } from './helpers.js';
 
 const TEAM = 'T0FAKE0001';

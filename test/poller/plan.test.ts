@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ObservedVersion, VersionChange } from '../../src/poller/diff.js';
-import { endedAfterWatch, FIRST_SIGHT_MARGIN_MS, filterMatches, planAlerts } from '../../src/poller/plan.js';
+import type { ObservedVersion, VersionChange } from '../../src/alerts/diff.js';
+import { endedAfterWatch, FIRST_SIGHT_MARGIN_MS, filterMatches, planAlerts } from '../../src/alerts/plan.js';
 import type { VersionState, Watch, WatchFilter, WatchTarget } from '../../src/store/types.js';
 
 const WATCH_AT = Date.parse('2024-05-01T10:00:00Z');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JobAlert } from '../../src/slack/blocks/alerts.js';
+import type { JobAlert } from '../../src/alerts/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { describeRows, makePoller, startWorld, TEAM, type World, watch } from './helpers.js';

@@ -14,13 +14,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotProcess, spawnBot } from '../../src/demo/bot-process.js';
-import { type FakeSlack, type RecordedCall, startFakeSlack } from '../../src/fake-slack/index.js';
+import { watchStartRows } from '../../src/alerts/rows.js';
 import { createModelArtsApi, type ModelArtsApi } from '../../src/modelarts/index.js';
-import { watchStartRows } from '../../src/poller/alert-rows.js';
-import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
+import { type BotProcess, spawnBot } from '../../tools/demo/bot-process.js';
+import { type FakeSlack, type RecordedCall, startFakeSlack } from '../../tools/fake-slack/index.js';
+import { type Simulator, startSimulator } from '../../tools/simulator/index.js';
 import { probePostgres, schemaOf, storeTestDatabases, withPgClient } from '../support/store-databases.js';
 
 const SECRET = 'replica-test-signing-secret';

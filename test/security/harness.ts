@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { botEnvironment } from '../../src/demo/demo.js';
-import { type FakeSlack, startFakeSlack } from '../../src/fake-slack/index.js';
 import { type RunningBot, startBot } from '../../src/main.js';
-import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.js';
+import { botEnvironment } from '../../tools/demo/demo.js';
+import { type FakeSlack, startFakeSlack } from '../../tools/fake-slack/index.js';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../../tools/simulator/index.js';
 
 export const TEAM = 'T0FAKE0001';
 export const CHANNEL = 'C0MLOPS001';

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidIdError } from '../../src/modelarts/index.js';
-import { tokenize } from '../../src/slack/commands/parser.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
+import { tokenize } from '../../src/slack/use-cases/parser.js';
 import { CHANNEL, type Stack, startStack, totalRequests } from './harness.js';
 
 const HOSTILE = [

@@ -5,8 +5,8 @@
  * an alert from the poller with its failure reply, and ModelArts failures.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EphemeralMessage } from '../../src/fake-slack/index.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
+import type { EphemeralMessage } from '../../tools/fake-slack/index.js';
 import { CHANNEL, type Stack, startStack } from './harness.js';
 
 const USER = 'U0DEMO0001';

@@ -3,8 +3,8 @@
  * get 401 and cause nothing: no store rows, no Slack Web API calls, no response_url posts, no ModelArts requests.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DeliveryResult, SendOptions } from '../../src/fake-slack/index.js';
 import { ACTION, CALLBACK } from '../../src/slack/ids.js';
+import type { DeliveryResult, SendOptions } from '../../tools/fake-slack/index.js';
 import { CHANNEL, type Stack, startStack, TEAM, totalRequests } from './harness.js';
 
 let stack: Stack;

@@ -4,13 +4,13 @@
  * in-memory SQLite store. Nothing talks to slack.com.
  */
 import type { Config } from '../../src/config.js';
-import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../src/fake-slack/index.js';
 import { createModelArtsApi, type ModelArtsApi, withReadCache } from '../../src/modelarts/index.js';
-import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/index.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import type { AppTuning, HealthReport } from '../../src/slack/deps.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store, Watch } from '../../src/store/types.js';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../tools/fake-slack/index.js';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../../tools/simulator/index.js';
 import { type CapturedLines, captureLogger, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, testConfig } from './app-fakes.js';
 
 export interface AppHarness {

@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import type { FakeSlack } from '../../src/fake-slack/index.js';
+import type { FakeSlack } from '../../tools/fake-slack/index.js';
 
 export interface FakeBot {
   app: App;

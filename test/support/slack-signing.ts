@@ -1,2 +1,2 @@
 /** Test-side access to the fake Slack's request signing (the demo uses the same code). */
-export { type SlackSignature, signSlackRequest } from '../../src/fake-slack/signing.js';
+export { type SlackSignature, signSlackRequest } from '../../tools/fake-slack/signing.js';

@@ -1,7 +1,7 @@
 /** `/modelarts help`, usage errors ("did you mean") and error sentences. */
 import type { KnownBlock } from '@slack/types';
-import { USAGE } from '../commands/parser.js';
 import { codeSpan, escapeEntities, stripControls, truncateMrkdwn } from '../mrkdwn.js';
+import { USAGE } from '../use-cases/parser.js';
 import { context, fallbackText, header, section } from './kit.js';
 import type { Message } from './types.js';
 

@@ -21,12 +21,10 @@ export {
   tasksPageValue,
   unwatchValue,
 } from './action-values.js';
-export type { JobAlert, OpsNotice } from './alerts.js';
+export type { OpsNotice } from './alerts.js';
 export {
   alertMetadata,
   isBroadcastReply,
-  JobAlertSchema,
-  parseJobAlert,
   renderAlertCard,
   renderOpsNotice,
   renderProjectFailure,

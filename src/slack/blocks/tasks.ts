@@ -2,9 +2,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { ProcessorDataSource, ProcessorTask, ProcessorTaskList } from '../../modelarts/index.js';
 import { processorTaskStatus } from '../../modelarts/statuses.js';
-import { TASK_TYPES } from '../commands/parser.js';
 import { ACTION } from '../ids.js';
 import { escapeInline } from '../mrkdwn.js';
+import { TASK_TYPES } from '../use-cases/parser.js';
 import { shareValue, type TaskFilters, tasksPageValue } from './action-values.js';
 import { formatDuration, formatInteger, formatRelative, plural } from './format.js';
 import {

@@ -2,6 +2,8 @@
  * Renderer fixtures: the API pages' samples (copied from the docs, made valid and parsed by the API layer's own schemas, so they have the
  * exact shape the renderers get), hostile strings, null-everywhere records and big lists.
  */
+
+import type { JobAlert } from '../../../src/alerts/index.js';
 import type {
   JobVersionStatus,
   ProcessorTask,
@@ -18,7 +20,7 @@ import {
   TrainingJobVersionSchema,
 } from '../../../src/modelarts/resources/training-jobs.js';
 import { VisualizationJobSchema } from '../../../src/modelarts/resources/visualization-jobs.js';
-import type { JobAlert, RenderContext } from '../../../src/slack/blocks/index.js';
+import type { RenderContext } from '../../../src/slack/blocks/index.js';
 import type { Watch } from '../../../src/store/types.js';
 
 export const CONSOLE = 'https://console.example.com/modelarts/';

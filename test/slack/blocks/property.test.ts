@@ -2,8 +2,10 @@
  * Property tests: random TrainingJobVersion-like data (hostile strings, huge numbers, NaN, nulls, long lists) through
  * every renderer: nothing throws, every payload is within Slack's limits and nothing from the data forms a mention.
  */
+
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
+import type { JobAlert } from '../../../src/alerts/index.js';
 import type {
   JobVersionStatus,
   ModelMetrics,
@@ -14,7 +16,6 @@ import type {
   VisualizationJob,
 } from '../../../src/modelarts/index.js';
 import {
-  type JobAlert,
   renderAlertCard,
   renderConfigs,
   renderErrorMessage,

@@ -2,15 +2,16 @@
  * Snapshot tests of every renderer (doc samples, empty and 1000-item lists, hostile strings, unknown statuses, nulls).
  * Every payload goes through expectSafe: Slack's limits, and no `<!…>`/`<@…>` that did not come from us.
  */
+
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import { parseJobAlert } from '../../../src/alerts/index.js';
 import type { ProcessorTask, TrainingJobConfig } from '../../../src/modelarts/index.js';
 import {
   alertMetadata,
   isBroadcastReply,
   JOBS_MAX_PAGE_SIZE,
   jobsPageValue,
-  parseJobAlert,
   renderAlertCard,
   renderConfigs,
   renderErrorMessage,
@@ -28,7 +29,7 @@ import {
   renderVisualizationJob,
   renderWatches,
 } from '../../../src/slack/blocks/index.js';
-import { USAGE } from '../../../src/slack/commands/parser.js';
+import { USAGE } from '../../../src/slack/use-cases/parser.js';
 import {
   alertFor,
   analysisTask,

@@ -4,9 +4,9 @@
  * are replaced through response_url, channel messages with chat.update.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EphemeralMessage, SlackMessage } from '../../../src/fake-slack/index.js';
-import { SEEDED } from '../../../src/simulator/index.js';
 import { checkLimits, configsPageValue, shareValue, tasksPageValue } from '../../../src/slack/blocks/index.js';
+import type { EphemeralMessage, SlackMessage } from '../../../tools/fake-slack/index.js';
+import { SEEDED } from '../../../tools/simulator/index.js';
 import { type AppHarness, eventually, startAppHarness } from '../../support/app-harness.js';
 
 const CHANNEL = 'C0MLOPS001';

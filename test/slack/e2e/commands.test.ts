@@ -4,9 +4,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryResult } from '../../../src/fake-slack/index.js';
-import { SEEDED } from '../../../src/simulator/index.js';
 import { checkLimits } from '../../../src/slack/blocks/index.js';
+import type { DeliveryResult } from '../../../tools/fake-slack/index.js';
+import { SEEDED } from '../../../tools/simulator/index.js';
 import { type AppHarness, interactionLines, startAppHarness } from '../../support/app-harness.js';
 
 const CHANNEL = 'C0MLOPS001';

@@ -3,8 +3,8 @@
  * unsigned or replayed requests; a bot that answers people it should not; secrets in logs or payloads.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEEDED } from '../../../src/simulator/index.js';
 import { LOOKING_UP } from '../../../src/slack/listeners/common/answer.js';
+import { SEEDED } from '../../../tools/simulator/index.js';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../../support/app-fakes.js';
 import { type AppHarness, eventually, interactionLines, startAppHarness } from '../../support/app-harness.js';
 

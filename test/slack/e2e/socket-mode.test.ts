@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/config.js';
-import { type DeliveryResult, type FakeSlack, startFakeSlack } from '../../../src/fake-slack/index.js';
 import { createModelArtsApi, type ModelArtsApi } from '../../../src/modelarts/index.js';
-import { SEEDED, type Simulator, startSimulator } from '../../../src/simulator/index.js';
 import { createSlackApp, type SlackApp } from '../../../src/slack/app.js';
 import { openStore } from '../../../src/store/index.js';
 import type { Store, Watch } from '../../../src/store/types.js';
+import { type DeliveryResult, type FakeSlack, startFakeSlack } from '../../../tools/fake-slack/index.js';
+import { SEEDED, type Simulator, startSimulator } from '../../../tools/simulator/index.js';
 import { captureLogger, TEST_BOT_TOKEN, TEST_SIGNING_SECRET, testConfig } from '../../support/app-fakes.js';
 import { eventually } from '../../support/app-harness.js';
 

@@ -2,9 +2,9 @@
  * The global shortcut and its modal, App Home and unfurls, end to end through the fake Slack.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEEDED } from '../../../src/simulator/index.js';
 import { checkLimits } from '../../../src/slack/blocks/index.js';
 import { BLOCK } from '../../../src/slack/ids.js';
+import { SEEDED } from '../../../tools/simulator/index.js';
 import { type AppHarness, eventually, startAppHarness } from '../../support/app-harness.js';
 
 const CHANNEL = 'C0MLOPS001';

@@ -5,9 +5,9 @@
  */
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryResult } from '../../../src/fake-slack/index.js';
-import { createOutboxSender } from '../../../src/poller/index.js';
-import { SEEDED } from '../../../src/simulator/index.js';
+import { createOutboxSender } from '../../../src/slack/delivery/index.js';
+import type { DeliveryResult } from '../../../tools/fake-slack/index.js';
+import { SEEDED } from '../../../tools/simulator/index.js';
 import { TEST_BOT_TOKEN } from '../../support/app-fakes.js';
 import { type AppHarness, eventually, startAppHarness } from '../../support/app-harness.js';
 

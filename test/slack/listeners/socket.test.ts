@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../../src/fake-slack/index.js';
 import { createSlackApp } from '../../../src/slack/app.js';
+import { type FakeSlack, startFakeSlack } from '../../../tools/fake-slack/index.js';
 import { fakeAppDeps, TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../../support/app-fakes.js';
 
 describe('Socket Mode', () => {

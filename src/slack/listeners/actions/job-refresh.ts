@@ -5,10 +5,10 @@
  */
 import type { BlockAction } from '@slack/bolt';
 import { jobRefValue } from '../../blocks/action-values.js';
-import { renderContext } from '../../commands/context.js';
-import { runLookup } from '../../commands/lookups.js';
 import type { AppDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
+import { renderContext } from '../../use-cases/context.js';
+import { runLookup } from '../../use-cases/lookups.js';
 import { buttonHandler, decodedValue, rerunLookup } from '../common/action.js';
 import { withDeadline } from '../common/answer.js';
 

@@ -1,8 +1,8 @@
 /** Watch on a job version card: a version watch in the channel the card is in. */
 import { jobRefValue } from '../../blocks/action-values.js';
-import { runWatch } from '../../commands/watches.js';
 import type { AppDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
+import { runWatch } from '../../use-cases/watches.js';
 import { buttonHandler, decodedValue } from '../common/action.js';
 import { withDeadline } from '../common/answer.js';
 

@@ -4,11 +4,11 @@
  */
 import { type ShareValue, shareValue } from '../../blocks/action-values.js';
 import { renderErrorMessage } from '../../blocks/index.js';
-import { renderContext } from '../../commands/context.js';
-import { type LookupCommand, runLookup } from '../../commands/lookups.js';
 import type { AppDeps } from '../../deps.js';
 import { classifyError } from '../../errors.js';
 import { ACTION } from '../../ids.js';
+import { renderContext } from '../../use-cases/context.js';
+import { type LookupCommand, runLookup } from '../../use-cases/lookups.js';
 import { actionValue, buttonHandler, STALE_BUTTON } from '../common/action.js';
 import { withDeadline } from '../common/answer.js';
 import { postCard, withAttribution } from '../common/post.js';

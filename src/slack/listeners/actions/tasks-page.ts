@@ -1,9 +1,9 @@
 /** Previous/Next on the processing tasks list. */
 import { type TaskFilters, tasksPageValue } from '../../blocks/action-values.js';
-import type { LookupCommand } from '../../commands/lookups.js';
-import { TASK_TYPES, type TaskTypeWord } from '../../commands/parser.js';
 import type { AppDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
+import type { LookupCommand } from '../../use-cases/lookups.js';
+import { TASK_TYPES, type TaskTypeWord } from '../../use-cases/parser.js';
 import { buttonHandler, decodedValue, rerunLookup } from '../common/action.js';
 
 /** A task type as a grammar word, whether the value carries the word or the template id. */

@@ -4,10 +4,10 @@
  */
 import { unwatchValue } from '../../blocks/action-values.js';
 import { describeWatchTarget } from '../../blocks/watches.js';
-import { notice } from '../../commands/notice.js';
-import { unwatchById, watchesMessage } from '../../commands/watches.js';
 import type { AppDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
+import { notice } from '../../use-cases/notice.js';
+import { unwatchById, watchesMessage } from '../../use-cases/watches.js';
 import { buttonHandler, decodedValue, isEphemeralContainer, isViewContainer } from '../common/action.js';
 import { replaceOriginal } from '../common/post.js';
 import { publishHome } from '../events/app-home-opened.js';

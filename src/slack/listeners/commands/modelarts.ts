@@ -5,10 +5,10 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { parseStatusWord } from '../../../modelarts/statuses.js';
 import { checkAccess } from '../../access.js';
 import { renderErrorMessage } from '../../blocks/index.js';
-import { parseCommand, subcommandOf } from '../../commands/parser.js';
-import { problemMessage, runCommand } from '../../commands/run.js';
 import type { AppDeps } from '../../deps.js';
 import { classifyError } from '../../errors.js';
+import { parseCommand, subcommandOf } from '../../use-cases/parser.js';
+import { problemMessage, runCommand } from '../../use-cases/run.js';
 import { answerCommand, ephemeral } from '../common/answer.js';
 import { startInteraction } from '../common/interaction.js';
 

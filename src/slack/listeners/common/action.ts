@@ -5,10 +5,10 @@
 import type { AllMiddlewareArgs, BlockAction, BlockElementAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { type AccessDecision, checkAccess } from '../../access.js';
 import { type Message, renderErrorMessage } from '../../blocks/index.js';
-import { type CommandEnv, renderContext } from '../../commands/context.js';
-import { type LookupCommand, runLookup } from '../../commands/lookups.js';
 import type { AppDeps } from '../../deps.js';
 import { classifyError, type Outcome } from '../../errors.js';
+import { type CommandEnv, renderContext } from '../../use-cases/context.js';
+import { type LookupCommand, runLookup } from '../../use-cases/lookups.js';
 import { ephemeral, withDeadline } from './answer.js';
 import { type Interaction, startInteraction } from './interaction.js';
 import { replaceOriginal } from './post.js';

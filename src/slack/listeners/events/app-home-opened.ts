@@ -5,10 +5,10 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { checkAccess } from '../../access.js';
-import type { CommandEnv } from '../../commands/context.js';
-import { homeView, refusedHomeView } from '../../commands/home.js';
 import type { AppDeps } from '../../deps.js';
 import { UserFacingError } from '../../errors.js';
+import type { CommandEnv } from '../../use-cases/context.js';
+import { homeView, refusedHomeView } from '../../use-cases/home.js';
 import { withDeadline } from '../common/answer.js';
 import { type Interaction, startInteraction } from '../common/interaction.js';
 

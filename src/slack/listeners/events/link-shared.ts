@@ -6,10 +6,10 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { MessageAttachment } from '@slack/types';
 import { checkAccess } from '../../access.js';
 import { renderUnfurl } from '../../blocks/index.js';
-import { renderContext } from '../../commands/context.js';
-import { parseConsoleLink } from '../../commands/job-refs.js';
-import { fetchJobVersion } from '../../commands/lookups.js';
 import type { AppDeps } from '../../deps.js';
+import { renderContext } from '../../use-cases/context.js';
+import { parseConsoleLink } from '../../use-cases/job-refs.js';
+import { fetchJobVersion } from '../../use-cases/lookups.js';
 import { withDeadline } from '../common/answer.js';
 import { startInteraction } from '../common/interaction.js';
 

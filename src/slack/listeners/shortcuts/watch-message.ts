@@ -6,11 +6,11 @@ import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } 
 import type { WatchTarget } from '../../../store/types.js';
 import { checkAccess } from '../../access.js';
 import { renderErrorMessage } from '../../blocks/index.js';
-import type { CommandEnv } from '../../commands/context.js';
-import { findJobReference } from '../../commands/job-refs.js';
-import { runWatch } from '../../commands/watches.js';
 import type { AppDeps } from '../../deps.js';
 import { classifyError } from '../../errors.js';
+import type { CommandEnv } from '../../use-cases/context.js';
+import { findJobReference } from '../../use-cases/job-refs.js';
+import { runWatch } from '../../use-cases/watches.js';
 import { ephemeral, withDeadline } from '../common/answer.js';
 import { startInteraction } from '../common/interaction.js';
 

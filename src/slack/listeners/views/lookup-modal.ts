@@ -7,11 +7,11 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { WebClient } from '@slack/web-api';
 import { checkAccess } from '../../access.js';
 import { type Message, renderErrorMessage } from '../../blocks/index.js';
-import { renderContext } from '../../commands/context.js';
-import { jobCard } from '../../commands/lookups.js';
 import type { AppDeps } from '../../deps.js';
 import { classifyError, type ErrorContext, slackErrorCode } from '../../errors.js';
 import { BLOCK, INPUT } from '../../ids.js';
+import { renderContext } from '../../use-cases/context.js';
+import { jobCard } from '../../use-cases/lookups.js';
 import { isExpired, withDeadline, within } from '../common/answer.js';
 import { startInteraction } from '../common/interaction.js';
 import { postCard, withAttribution } from '../common/post.js';

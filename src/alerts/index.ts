@@ -1,0 +1,24 @@
+/**
+ * The alert domain, below both the poller and Slack: which watch hears about which change (plan), what changed
+ * (diff), and the outbox rows and dedupe keys that carry an alert to delivery (rows).
+ */
+
+export type { ObservedVersion, VersionChange } from './diff.js';
+export { diffVersionStates } from './diff.js';
+export type { JobAlert } from './job-alert.js';
+export { JobAlertSchema, parseJobAlert } from './job-alert.js';
+export type { AlertIntent, AlertIntentKind } from './plan.js';
+export { filterMatches, planAlerts } from './plan.js';
+export type { AlertFacts, CreatorNoticePayload, OpsNoticePayload } from './rows.js';
+export {
+  cardEvent,
+  cardRow,
+  creatorNoticeRow,
+  dedupeKey,
+  factsFromVersion,
+  jobAlert,
+  opsNoticeRow,
+  projectFailureRow,
+  terminalReplyRow,
+  watchStartRows,
+} from './rows.js';

@@ -1,0 +1,240 @@
+/**
+ * Outbox rows for alerts: the only place that decides what an alert row contains and how it is keyed.
+ *
+ * Dedupe keys. The store makes (team_id, channel_id, dedupe_key) unique, so the key names the job, the version and
+ * the event; team and channel are repeated inside it so a key read alone (logs, `listOutbox`) says everything:
+ *
+ *     v1|<team>|<channel>|<job or ->|<version or ->|<event>
+ *
+ * with <event> one of
+ * - `card:<status>`: the card showing <status> when no earlier status is known to us: the card a watch command queues
+ *   (`watchStartRows`) and the card the poller queues on first sight of a version share this key, so a version
+ *   still in the status the watch command showed is never carded twice;
+ * - `card:<status>:from:<previous>@<ms>`: the card edit for a transition the poller saw from a stored state
+ *   (<previous> status, stored at <ms> epoch milliseconds). Every transition has its own key, so a status that comes
+ *   back (running → scaling → running) is shown again, while two pollers racing on the same stored state produce
+ *   the same key and at most one row;
+ * - `terminal:<status>`: the thread reply for a terminal status (a version ends once);
+ * - `project_failure:<status>`: a project-wide watch's message for a version that ended so;
+ * - `ops:failing:<ms>` / `ops:recovered:<ms>` (no job, no version): the operator notices of one failing streak that
+ *   began at <ms>;
+ * - `creator_notice:<watch id>` (channel part = the creator's user id): the watch was disabled, tell its creator.
+ */
+import type { TrainingJobVersion } from '../modelarts/index.js';
+import type { NewOutboxRow, OutboxKind, VersionState, Watch, WatchTarget } from '../store/types.js';
+import type { JobAlert } from './job-alert.js';
+
+const KEY_VERSION = 'v1';
+
+export function dedupeKey(parts: {
+  teamId: string;
+  channelId: string;
+  jobId: string | null;
+  versionId: string | null;
+  event: string;
+}): string {
+  return [KEY_VERSION, parts.teamId, parts.channelId, parts.jobId ?? '-', parts.versionId ?? '-', parts.event].join(
+    '|',
+  );
+}
+
+/** The event part of a card key (see the module comment). */
+export function cardEvent(status: number, previous: Pick<VersionState, 'status' | 'updatedAt'> | null): string {
+  return previous === null
+    ? `card:${status}`
+    : `card:${status}:from:${previous.status}@${previous.updatedAt.getTime()}`;
+}
+
+/**
+ * Everything about the version an alert shows, from whichever source the poller had (detail, listing): the alert
+ * payload without what the watch adds.
+ */
+export type AlertFacts = Omit<JobAlert, 'creatorUserId' | 'watchId' | 'event'>;
+
+export function factsFromVersion(
+  projectId: string,
+  v: TrainingJobVersion,
+  extra: { previousStatus?: number | null; logTail?: string[] | null } = {},
+): AlertFacts {
+  return {
+    projectId,
+    jobId: String(v.job_id),
+    versionId: String(v.version_id),
+    jobName: v.job_name,
+    versionName: v.version_name,
+    status: v.status,
+    previousStatus: extra.previousStatus ?? null,
+    createTime: v.create_time,
+    startTime: v.start_time,
+    durationMs: v.duration,
+    engine: engineLabel(v),
+    flavor: v.spec_code,
+    gpuNum: v.gpu_num,
+    metrics: v.model_metric_list,
+    logTail: extra.logTail ?? null,
+  };
+}
+
+function engineLabel(v: TrainingJobVersion): string | null {
+  const parts = [v.engine_name, v.engine_version].filter((p): p is string => typeof p === 'string' && p !== '');
+  return parts.length > 0 ? parts.join(' ') : null;
+}
+
+export function jobAlert(facts: AlertFacts, watch: Watch | null, event: JobAlert['event']): JobAlert {
+  return {
+    projectId: facts.projectId,
+    jobId: facts.jobId,
+    versionId: facts.versionId,
+    jobName: facts.jobName,
+    versionName: facts.versionName,
+    status: facts.status,
+    previousStatus: facts.previousStatus,
+    createTime: facts.createTime,
+    startTime: facts.startTime,
+    durationMs: facts.durationMs,
+    engine: facts.engine,
+    flavor: facts.flavor,
+    gpuNum: facts.gpuNum,
+    metrics: facts.metrics,
+    logTail: facts.logTail,
+    creatorUserId: watch?.creatorUserId ?? null,
+    watchId: watch?.id ?? null,
+    event,
+  };
+}
+
+function alertRow(kind: OutboxKind, watch: Watch, alert: JobAlert, event: string, now: Date): NewOutboxRow {
+  return {
+    teamId: watch.teamId,
+    channelId: watch.channelId,
+    dedupeKey: dedupeKey({
+      teamId: watch.teamId,
+      channelId: watch.channelId,
+      jobId: alert.jobId,
+      versionId: alert.versionId,
+      event,
+    }),
+    kind,
+    watchId: watch.id,
+    jobId: alert.jobId,
+    versionId: alert.versionId,
+    payload: alert,
+    runAt: now,
+  };
+}
+
+/** Post or edit the channel's card for the version. `previous`: the stored state the change was seen from. */
+export function cardRow(
+  watch: Watch,
+  facts: AlertFacts,
+  previous: Pick<VersionState, 'status' | 'updatedAt'> | null,
+  now: Date,
+): NewOutboxRow {
+  return alertRow('card', watch, jobAlert(facts, watch, 'status'), cardEvent(facts.status, previous), now);
+}
+
+/** Reply in the card's thread with the terminal outcome (the sender broadcasts failures and mentions the creator). */
+export function terminalReplyRow(watch: Watch, facts: AlertFacts, now: Date): NewOutboxRow {
+  return alertRow('terminal_reply', watch, jobAlert(facts, watch, 'terminal'), `terminal:${facts.status}`, now);
+}
+
+/** A project-wide watch's standalone message for one version that ended in a state its filter selects. */
+export function projectFailureRow(watch: Watch, facts: AlertFacts, now: Date): NewOutboxRow {
+  return alertRow('project_failure', watch, jobAlert(facts, watch, 'terminal'), `project_failure:${facts.status}`, now);
+}
+
+/**
+ * The first card when a watch starts: for a version watch the watched version, for a job watch its newest version
+ * (`version` is what the watch command fetched). A project-wide watch has no card: it speaks only on failures.
+ */
+export function watchStartRows(watch: Watch, version: TrainingJobVersion, now: Date): NewOutboxRow[] {
+  if (watch.target.kind === 'project') return [];
+  return [cardRow(watch, factsFromVersion(watch.projectId, version), null, now)];
+}
+
+export interface OpsNoticePayload {
+  kind: 'failing' | 'recovered';
+  /** ISO time the failing streak began. */
+  since: string;
+  error: string | null;
+  projectId: string;
+}
+
+export function opsNoticeRow(input: {
+  teamId: string;
+  channelId: string;
+  projectId: string;
+  kind: 'failing' | 'recovered';
+  failingSince: Date;
+  error: string | null;
+  now: Date;
+}): NewOutboxRow {
+  const payload: OpsNoticePayload = {
+    kind: input.kind,
+    since: input.failingSince.toISOString(),
+    error: input.error,
+    projectId: input.projectId,
+  };
+  return {
+    teamId: input.teamId,
+    channelId: input.channelId,
+    dedupeKey: dedupeKey({
+      teamId: input.teamId,
+      channelId: input.channelId,
+      jobId: null,
+      versionId: null,
+      event: `ops:${input.kind}:${input.failingSince.getTime()}`,
+    }),
+    kind: 'ops_notice',
+    watchId: null,
+    jobId: null,
+    versionId: null,
+    payload,
+    runAt: input.now,
+  };
+}
+
+export interface CreatorNoticePayload {
+  userId: string;
+  /** The channel the watch posted to: the ephemeral is tried there first, then a DM. */
+  channelId: string;
+  watchId: number;
+  projectId: string;
+  target: WatchTarget;
+  /** Slack's error code, e.g. `channel_not_found`. */
+  reason: string;
+}
+
+/**
+ * Tells a watch's creator that the watch was disabled. Keyed and paced by the creator's user id rather than the
+ * broken channel, so it does not wait behind that channel's rows.
+ */
+export function creatorNoticeRow(watch: Watch, reason: string, now: Date): NewOutboxRow {
+  const payload: CreatorNoticePayload = {
+    userId: watch.creatorUserId,
+    channelId: watch.channelId,
+    watchId: watch.id,
+    projectId: watch.projectId,
+    target: watch.target,
+    reason,
+  };
+  const jobId = watch.target.kind === 'project' ? null : watch.target.jobId;
+  const versionId = watch.target.kind === 'version' ? watch.target.versionId : null;
+  return {
+    teamId: watch.teamId,
+    channelId: watch.creatorUserId,
+    dedupeKey: dedupeKey({
+      teamId: watch.teamId,
+      channelId: watch.creatorUserId,
+      jobId,
+      versionId,
+      event: `creator_notice:${watch.id}`,
+    }),
+    kind: 'creator_notice',
+    watchId: watch.id,
+    jobId,
+    versionId,
+    payload,
+    runAt: now,
+  };
+}

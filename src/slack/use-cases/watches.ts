@@ -1,0 +1,239 @@
+/**
+ * `watch`, `unwatch`, `watches` and their buttons. A watch is only created where the bot can post, and only for a
+ * job/version that exists; its first card is queued durably in the outbox (the poller's row builder), so the card
+ * appears even if this process dies right after answering.
+ */
+import { watchStartRows } from '../../alerts/rows.js';
+import type { Watch, WatchFilter, WatchTarget } from '../../store/types.js';
+import { canRemoveWatch, isAdmin } from '../access.js';
+import { type Message, renderWatches } from '../blocks/index.js';
+import { describeWatchTarget } from '../blocks/watches.js';
+import {
+  type Answer,
+  type ErrorContext,
+  slackErrorCode,
+  slackPlatformSentence,
+  UserFacingError,
+  withUserErrors,
+} from '../errors.js';
+import type { CallOptions } from '../listeners/common/answer.js';
+import { type CommandEnv, renderContext } from './context.js';
+import { fetchJobVersion } from './lookups.js';
+import { notice } from './notice.js';
+import { USAGE } from './parser.js';
+
+export function describeFilter(target: WatchTarget, filter: WatchFilter): string {
+  switch (filter === 'default' ? (target.kind === 'project' ? 'failed' : 'all') : filter) {
+    case 'failed':
+      return 'when it fails';
+    case 'completed':
+      return 'when it completes';
+    case 'cancelled':
+      return 'when it is cancelled';
+    default:
+      return 'until it completes, fails or is cancelled';
+  }
+}
+
+export function sameTarget(a: WatchTarget, b: WatchTarget): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'project' || b.kind === 'project') return true;
+  if (a.jobId !== b.jobId) return false;
+  return a.kind === 'job' || (b.kind === 'version' && a.versionId === b.versionId);
+}
+
+function requireChannel(env: CommandEnv): string {
+  if (env.channelId === null) {
+    throw new UserFacingError('Watches belong to a channel: run this in the channel that should get the alerts.');
+  }
+  return env.channelId;
+}
+
+/**
+ * Fails with a sentence when alerts could not be posted in `channelId`: archived, or private without the bot.
+ * Public channels are fine without membership (chat:write.public).
+ */
+export async function ensureCanPost(env: CommandEnv, channelId: string): Promise<void> {
+  const subject = { kind: 'channel', channelId } as const;
+  const botName = env.deps.identity.botName;
+  let channel: {
+    is_archived?: boolean;
+    is_private?: boolean;
+    is_group?: boolean;
+    is_mpim?: boolean;
+    is_im?: boolean;
+    is_member?: boolean;
+  };
+  try {
+    const info = await env.client.conversations.info({ channel: channelId });
+    channel = info.channel ?? {};
+  } catch (err) {
+    const code = slackErrorCode(err);
+    if (code === 'channel_not_found') {
+      throw new UserFacingError(slackPlatformSentence(code, subject, botName) ?? code);
+    }
+    // Without channels:read/groups:read we cannot check; the outbox will disable the watch if posting fails.
+    if (code === 'missing_scope') {
+      env.deps.logger.warn('conversations.info is not allowed (missing scope); watching without a channel check');
+      return;
+    }
+    throw err;
+  }
+  if (channel.is_archived) throw new UserFacingError(slackPlatformSentence('is_archived', subject, botName) ?? '');
+  const isPrivate = channel.is_private === true || channel.is_group === true || channel.is_mpim === true;
+  if (isPrivate && !channel.is_im && channel.is_member !== true) {
+    throw new UserFacingError(slackPlatformSentence('not_in_channel', subject, botName) ?? '');
+  }
+}
+
+function errorContext(env: CommandEnv, target: WatchTarget, usage: string): ErrorContext {
+  const projectId = env.deps.projectId;
+  const botName = env.deps.identity.botName;
+  switch (target.kind) {
+    case 'version':
+      return {
+        projectId,
+        botName,
+        usage,
+        subject: { kind: 'version', jobId: target.jobId, versionId: target.versionId },
+      };
+    case 'job':
+      return { projectId, botName, usage, subject: { kind: 'job', jobId: target.jobId } };
+    case 'project':
+      return { projectId, botName, usage, subject: { kind: 'none' } };
+  }
+}
+
+/** Creates (or finds) the watch and queues its first card. */
+export async function startWatch(
+  env: CommandEnv,
+  target: WatchTarget,
+  filter: WatchFilter,
+  call: CallOptions,
+): Promise<{ watch: Watch; created: boolean }> {
+  const { deps } = env;
+  const channelId = requireChannel(env);
+  // Both checks before anything is stored: the channel must take posts, the job must exist.
+  const [, version] = await Promise.all([
+    ensureCanPost(env, channelId),
+    target.kind === 'project'
+      ? Promise.resolve(null)
+      : fetchJobVersion(deps.modelarts, target.jobId, target.kind === 'version' ? target.versionId : null, call),
+  ]);
+  const now = deps.now();
+  const result = await deps.store.createWatch({
+    teamId: env.teamId,
+    channelId,
+    projectId: deps.projectId,
+    creatorUserId: env.userId,
+    target,
+    filter,
+    now,
+  });
+  if (version) {
+    // Duplicates are ignored by the outbox's unique key, so a repeated watch never posts a second card.
+    await deps.store.enqueue(watchStartRows(result.watch, version, now));
+  }
+  if (result.created && deps.onWatchCreated) {
+    try {
+      await deps.onWatchCreated(result.watch);
+    } catch (err) {
+      deps.logger.warn({ err }, 'onWatchCreated failed');
+    }
+  }
+  return result;
+}
+
+export function watchStartedMessage(env: CommandEnv, watch: Watch, created: boolean): Message {
+  const what = describeWatchTarget(watch.target, env.deps.projectId);
+  const when = describeFilter(watch.target, watch.filter);
+  const card =
+    watch.target.kind === 'project'
+      ? 'Each failure gets its own message here.'
+      : 'Its card appears in this channel and is updated as the status changes.';
+  return created
+    ? notice(`👀 Watching ${what} in this channel ${when}. ${card}`)
+    : notice(`This channel already watches ${what} ${when}. \`/modelarts watches\` lists every watch here.`);
+}
+
+export function runWatch(
+  env: CommandEnv,
+  target: WatchTarget,
+  filter: WatchFilter,
+  call: CallOptions,
+): Promise<Answer> {
+  return withUserErrors(errorContext(env, target, USAGE.watch), env.deps.logger, async () => {
+    const { watch, created } = await startWatch(env, target, filter, call);
+    return watchStartedMessage(env, watch, created);
+  });
+}
+
+/** Removes the channel's watches on `target`, if the user may. */
+export async function stopWatch(env: CommandEnv, target: WatchTarget): Promise<Message> {
+  const { deps } = env;
+  const channelId = requireChannel(env);
+  const existing = (await deps.store.listChannelWatches(env.teamId, channelId)).filter((w) =>
+    sameTarget(w.target, target),
+  );
+  const what = describeWatchTarget(target, deps.projectId);
+  if (existing.length === 0) {
+    throw new UserFacingError(`This channel does not watch ${what}. \`/modelarts watches\` lists its watches.`);
+  }
+  if (!existing.every((w) => canRemoveWatch(deps.config.access, env.userId, w))) {
+    throw new UserFacingError(
+      `Someone else started the watch on ${what}; only they or an admin of the bot can remove it.`,
+      'refused',
+    );
+  }
+  const removed = await deps.store.deleteWatches(env.teamId, channelId, target);
+  return notice(`🔕 Stopped watching ${what} in this channel${removed > 1 ? ` (${removed} watches removed)` : ''}.`);
+}
+
+export function runUnwatch(env: CommandEnv, target: WatchTarget): Promise<Answer> {
+  return withUserErrors(errorContext(env, target, USAGE.unwatch), env.deps.logger, () => stopWatch(env, target));
+}
+
+export async function watchesMessage(env: CommandEnv): Promise<Message> {
+  const channelId = requireChannel(env);
+  const [watches, ctx] = await Promise.all([
+    env.deps.store.listChannelWatches(env.teamId, channelId),
+    renderContext(env),
+  ]);
+  return renderWatches(watches, ctx);
+}
+
+export function runWatches(env: CommandEnv): Promise<Answer> {
+  return withUserErrors(
+    { projectId: env.deps.projectId, usage: USAGE.watches, subject: { kind: 'none' } },
+    env.deps.logger,
+    () => watchesMessage(env),
+  );
+}
+
+/**
+ * The Unwatch button (watches list, App Home): removes the watch's target in its channel. Returns the watch that
+ * was removed (null when it was already gone).
+ */
+export async function unwatchById(env: CommandEnv, watchId: number): Promise<Watch | null> {
+  const { deps } = env;
+  const watch = await deps.store.getWatch(watchId);
+  if (!watch || watch.teamId !== env.teamId) return null;
+  // From a channel's list only that channel's watches; from App Home (no channel) the user's own or an admin's.
+  if (env.channelId !== null && watch.channelId !== env.channelId) {
+    throw new UserFacingError('That watch belongs to another channel; remove it there.', 'refused');
+  }
+  const what = describeWatchTarget(watch.target, deps.projectId);
+  const refusal = new UserFacingError(
+    `Someone else started the watch on ${what}; only they or an admin of the bot can remove it.`,
+    'refused',
+  );
+  // The button's value is a watch id anyone can forge. Without a channel there is no membership to vouch for
+  // "channel property" clean-up, so only the creator or an admin.
+  if (env.channelId === null && watch.creatorUserId !== env.userId && !isAdmin(deps.config.access, env.userId)) {
+    throw refusal;
+  }
+  if (!canRemoveWatch(deps.config.access, env.userId, watch)) throw refusal;
+  // The button names one watch: remove exactly that one, whoever else watches the same target with another filter.
+  await deps.store.deleteWatch(watch.id);
+  return watch;
+}

@@ -1,0 +1,259 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseStatusWord } from '../../../src/modelarts/statuses.js';
+import {
+  levenshtein,
+  type ParseResult,
+  parseCommand,
+  SUBCOMMANDS,
+  suggestSubcommand,
+  USAGE,
+} from '../../../src/slack/use-cases/parser.js';
+
+const parse = (text: string): ParseResult => parseCommand(text, parseStatusWord);
+const command = (text: string) => {
+  const r = parse(text);
+  if (!r.ok) throw new Error(`expected ${text} to parse, got: ${r.error.problem}`);
+  return r.command;
+};
+const failure = (text: string) => {
+  const r = parse(text);
+  if (r.ok) throw new Error(`expected ${text} to fail, got ${JSON.stringify(r.command)}`);
+  return r.error;
+};
+
+describe('parseCommand', () => {
+  it('treats empty text and help as help', () => {
+    expect(command('')).toEqual({ kind: 'help', topic: null });
+    expect(command('   ')).toEqual({ kind: 'help', topic: null });
+    expect(command('help')).toEqual({ kind: 'help', topic: null });
+    expect(command('HELP watch')).toEqual({ kind: 'help', topic: 'watch' });
+    expect(command('help nonsense')).toEqual({ kind: 'help', topic: null });
+  });
+
+  it('parses jobs with status words and a page', () => {
+    expect(command('jobs')).toEqual({ kind: 'jobs', statuses: [], statusWords: [], page: 1 });
+    const c = command('jobs running failed page 3');
+    expect(c.kind).toBe('jobs');
+    if (c.kind !== 'jobs') return;
+    expect(c.page).toBe(3);
+    expect(c.statusWords).toEqual(['running', 'failed']);
+    const expected = [...new Set([...(parseStatusWord('running') ?? []), ...(parseStatusWord('failed') ?? [])])];
+    expect(c.statuses).toEqual(expected.sort((a, b) => a - b));
+    expect(command('jobs JOBSTAT_FAILED').kind).toBe('jobs');
+    expect(command('jobs p2')).toMatchObject({ page: 2 });
+  });
+
+  it('rejects an unknown status and a bad page with the jobs usage', () => {
+    const e = failure('jobs sleeping');
+    expect(e.subcommand).toBe('jobs');
+    expect(e.usage).toBe(USAGE.jobs);
+    expect(e.problem).toContain('`sleeping`');
+    expect(failure('jobs page').problem).toContain('needs a number');
+    expect(failure('jobs page zero').problem).toContain('`zero`');
+    expect(failure('jobs page 0').problem).toContain('Pages go from 1');
+    expect(failure('jobs page 2 page 3').problem).toContain('only once');
+  });
+
+  it('parses job with and without a version', () => {
+    expect(command('job 10')).toEqual({ kind: 'job', jobId: '10', versionId: null });
+    expect(command('job 10 12')).toEqual({ kind: 'job', jobId: '10', versionId: '12' });
+    expect(command('job #10 v12')).toEqual({ kind: 'job', jobId: '10', versionId: '12' });
+    expect(command('job 10 version 12')).toEqual({ kind: 'job', jobId: '10', versionId: '12' });
+    expect(command('show 10')).toEqual({ kind: 'job', jobId: '10', versionId: null });
+  });
+
+  it('explains bad job ids with the job usage', () => {
+    for (const text of ['job', 'job abc', 'job 10 xyz', 'job 10 11 12', 'job ../10', 'job 10%2F11', 'job 10 version']) {
+      const e = failure(text);
+      expect(e.subcommand).toBe('job');
+      expect(e.usage).toBe(USAGE.job);
+    }
+  });
+
+  it('parses configs with search and page', () => {
+    expect(command('configs')).toEqual({ kind: 'configs', search: null, page: 1 });
+    expect(command('configs resnet page 2')).toEqual({ kind: 'configs', search: 'resnet', page: 2 });
+    expect(command('configs my config')).toEqual({ kind: 'configs', search: 'my config', page: 1 });
+    expect(failure(`configs ${'x'.repeat(80)}`).subcommand).toBe('configs');
+  });
+
+  it('parses viz', () => {
+    expect(command('viz 10')).toEqual({ kind: 'viz', jobId: '10' });
+    expect(failure('viz').usage).toBe(USAGE.viz);
+    expect(failure('viz ten').usage).toBe(USAGE.viz);
+    expect(failure('viz 10 11').usage).toBe(USAGE.viz);
+  });
+
+  it('parses tasks in any combination', () => {
+    expect(command('tasks')).toEqual({
+      kind: 'tasks',
+      datasetId: null,
+      taskType: null,
+      status: null,
+      statusWord: null,
+      page: 1,
+    });
+    expect(command('tasks X6c3N3eztX7cr3Arvqu analysis completed page 2')).toEqual({
+      kind: 'tasks',
+      datasetId: 'X6c3N3eztX7cr3Arvqu',
+      taskType: 'analysis',
+      status: 2,
+      statusWord: 'completed',
+      page: 2,
+    });
+    expect(command('tasks failed')).toMatchObject({ datasetId: null, status: 3 });
+    expect(command('tasks cleaning')).toMatchObject({ datasetId: null, taskType: 'cleaning' });
+    expect(failure('tasks ds1 bogus').usage).toBe(USAGE.tasks);
+    expect(failure('tasks ds/1').usage).toBe(USAGE.tasks);
+    expect(failure('tasks analysis cleaning').problem).toContain('one task type');
+  });
+
+  it('parses every watch form', () => {
+    expect(command('watch 10 12')).toEqual({
+      kind: 'watch',
+      target: { kind: 'version', jobId: '10', versionId: '12' },
+      filter: 'default',
+    });
+    expect(command('watch 10 12 failed')).toMatchObject({ filter: 'failed' });
+    expect(command('watch 10')).toEqual({ kind: 'watch', target: { kind: 'job', jobId: '10' }, filter: 'default' });
+    expect(command('watch 10 completed')).toEqual({
+      kind: 'watch',
+      target: { kind: 'job', jobId: '10' },
+      filter: 'completed',
+    });
+    expect(command('watch 10 canceled')).toMatchObject({ filter: 'cancelled' });
+    expect(command('watch 10 all')).toMatchObject({ filter: 'all' });
+    expect(command('watch failures')).toEqual({ kind: 'watch', target: { kind: 'project' }, filter: 'default' });
+    expect(failure('watch').usage).toBe(USAGE.watch);
+    expect(failure('watch 10 12 sometimes').usage).toBe(USAGE.watch);
+    expect(failure('watch 10 12 failed extra').usage).toBe(USAGE.watch);
+    expect(failure('watch failures now').usage).toBe(USAGE.watch);
+    expect(failure('watch abc').usage).toBe(USAGE.watch);
+  });
+
+  it('parses unwatch and watches', () => {
+    expect(command('unwatch 10 12')).toEqual({
+      kind: 'unwatch',
+      target: { kind: 'version', jobId: '10', versionId: '12' },
+    });
+    expect(command('unwatch 10')).toEqual({ kind: 'unwatch', target: { kind: 'job', jobId: '10' } });
+    expect(command('unwatch failures')).toEqual({ kind: 'unwatch', target: { kind: 'project' } });
+    expect(command('watches')).toEqual({ kind: 'watches' });
+    expect(failure('watches 10').usage).toBe(USAGE.watches);
+  });
+
+  it('suggests the closest subcommand for typos', () => {
+    expect(failure('jbos').didYouMean).toBe('jobs');
+    expect(failure('cnfigs').didYouMean).toBe('configs');
+    expect(failure('wathc').didYouMean).toBe('watch');
+    expect(failure('taks').didYouMean).toBe('tasks');
+    expect(failure('conf').didYouMean).toBe('configs');
+    const far = failure('deploy');
+    expect(far.didYouMean).toBeNull();
+    expect(far.problem).toContain('`deploy`');
+  });
+
+  it('does not resolve words through Object.prototype', () => {
+    for (const text of [
+      'constructor',
+      '__proto__',
+      'toString',
+      'jobs constructor',
+      'tasks ds1 constructor',
+      'watch 1 toString',
+    ]) {
+      expect(parse(text).ok).toBe(false);
+    }
+  });
+
+  it('quotes hostile tokens without breaking out of the code span', () => {
+    const e = failure('job `<!channel>`');
+    expect(e.problem).toBe('`<!channel>` is not a job id: job ids are numbers.');
+    expect(failure(`x${'y'.repeat(500)}`).problem.length).toBeLessThan(80);
+  });
+});
+
+describe('levenshtein and suggestions', () => {
+  it('measures edit distance', () => {
+    expect(levenshtein('', '')).toBe(0);
+    expect(levenshtein('jobs', 'job')).toBe(1);
+    expect(levenshtein('kitten', 'sitting')).toBe(3);
+  });
+  it('maps each subcommand to itself', () => {
+    for (const s of SUBCOMMANDS) expect(suggestSubcommand(s)).toBe(s);
+  });
+});
+
+describe('parseCommand properties', () => {
+  const word = fc.oneof(
+    fc.constantFrom(
+      ...SUBCOMMANDS,
+      'page',
+      'failed',
+      'running',
+      'all',
+      'version',
+      'analysis',
+      'failures',
+      '10',
+      '007',
+      'v3',
+      '<!channel>',
+      '`',
+      '../',
+      '%2F',
+    ),
+    fc.string({ maxLength: 12 }),
+    fc.nat().map(String),
+  );
+  const text = fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc.array(word, { maxLength: 8 }).map((ws) => ws.join(' ')),
+    fc.string({ unit: 'grapheme', maxLength: 60 }),
+  );
+
+  it('answers every input and never throws', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const r = parse(t);
+        if (r.ok) {
+          expect(SUBCOMMANDS).toContain(r.command.kind);
+        } else {
+          expect(r.error.problem.length).toBeGreaterThan(0);
+          expect(r.error.problem.length).toBeLessThan(400);
+          if (r.error.subcommand) expect(r.error.usage).toBe(USAGE[r.error.subcommand]);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('accepts only decimal ids for jobs, versions and visualization jobs', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const r = parse(t);
+        if (!r.ok) return;
+        const c = r.command;
+        if (c.kind === 'job' || c.kind === 'viz') expect(c.jobId).toMatch(/^\d+$/);
+        if (c.kind === 'job' && c.versionId !== null) expect(c.versionId).toMatch(/^\d+$/);
+        if ((c.kind === 'watch' || c.kind === 'unwatch') && c.target.kind !== 'project') {
+          expect(c.target.jobId).toMatch(/^\d+$/);
+        }
+        if ('page' in c) expect(c.page).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never echoes a backtick or newline from the user inside a problem quote', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 50 }), (junk) => {
+        const r = parse(`job ${junk.replace(/\s/g, '')}x`);
+        if (r.ok) return;
+        const quoted = /`([^`]*)`/.exec(r.error.problem)?.[1] ?? '';
+        expect(quoted).not.toMatch(/[\r\n]/);
+      }),
+    );
+  });
+});

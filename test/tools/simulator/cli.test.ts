@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run simulator (tools/simulator/cli.ts)', () => {
+  it('prints the URL and credentials, serves requests, and exits 0 on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tools/simulator/cli.ts', '--port', '0', '--seed', '5', '--jobs', '3'],
+      {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+) \(seed 5\)/.exec(out);
+        if (m && out.includes('control:')) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`simulator exited early with ${code}: ${out}`)));
+    });
+    expect(out).toContain('MODELARTS_PROJECT_ID=sim-project');
+    expect(out).toContain('HUAWEICLOUD_SDK_AK=SIMACCESSKEY');
+    expect(out).toContain('MODELARTS_AUTH_TOKEN=sim-token');
+    expect(out).toContain(`OS_AUTH_URL=${url}/v3`);
+    const res = await fetch(`${url}/v1/sim-project/training-jobs?per_page=100`, {
+      headers: { 'x-auth-token': 'sim-token' },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { job_total_count: number }).job_total_count).toBe(2 + 3);
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(0);
+  });
+
+  it('refuses an invalid port with exit code 2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/simulator/cli.ts', '--port', 'abc'], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => {
+      err += c;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(err).toContain('--port');
+  });
+});
