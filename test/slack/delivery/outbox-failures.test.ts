@@ -6,11 +6,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardRow } from '../../src/alerts/rows.js';
-import { createOutboxSender } from '../../src/slack/delivery/outbox-sender.js';
-import { openStore } from '../../src/store/index.js';
-import type { Store, Watch } from '../../src/store/types.js';
-import { silent } from './helpers.js';
+import { cardRow } from '../../../src/alerts/rows.js';
+import { createOutboxSender } from '../../../src/slack/delivery/outbox-sender.js';
+import { openStore } from '../../../src/store/index.js';
+import type { Store, Watch } from '../../../src/store/types.js';
+import { silent } from '../../poller/helpers.js';
 
 const TEAM = 'T0FAIL0001';
 const CHANNEL = 'C0FAIL0001';

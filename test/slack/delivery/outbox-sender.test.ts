@@ -10,17 +10,17 @@ import {
   opsNoticeRow,
   projectFailureRow,
   terminalReplyRow,
-} from '../../src/alerts/rows.js';
-import type { TrainingJobVersion } from '../../src/modelarts/index.js';
+} from '../../../src/alerts/rows.js';
+import type { TrainingJobVersion } from '../../../src/modelarts/index.js';
 import {
   createOutboxSender,
   type OutboxSender,
   type OutboxSenderDeps,
-} from '../../src/slack/delivery/outbox-sender.js';
-import { openStore } from '../../src/store/index.js';
-import type { Store, Watch, WatchTarget } from '../../src/store/types.js';
-import { type FakeSlack, startFakeSlack } from '../../tools/fake-slack/index.js';
-import { silent } from './helpers.js';
+} from '../../../src/slack/delivery/outbox-sender.js';
+import { openStore } from '../../../src/store/index.js';
+import type { Store, Watch, WatchTarget } from '../../../src/store/types.js';
+import { type FakeSlack, startFakeSlack } from '../../../tools/fake-slack/index.js';
+import { silent } from '../../poller/helpers.js';
 
 const TEAM = 'T0FAKE0001';
 const ML = 'C0MLOPS001';
