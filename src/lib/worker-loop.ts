@@ -90,8 +90,7 @@ export class WorkerLoop<T> {
   /** Aborts the running iteration's signal, ends any wait, and resolves once no iteration is running. */
   stop(): Promise<void> {
     if (this.#stopping) return this.#stopping;
-    const wasActive = this.#state === 'active';
-    if (wasActive) this.#state = 'stopping';
+    if (this.#state === 'active') this.#state = 'stopping';
     this.#abort.abort();
     this.#endWait?.();
     this.#stopping = (async () => {
@@ -126,16 +125,15 @@ export class WorkerLoop<T> {
     const next = this.#chain.then(async (): Promise<Iteration<T>> => {
       const signal = this.#abort.signal;
       const startedAt = Date.now();
-      let result: T;
       try {
-        result = await this.#options.run(signal);
+        const result = await this.#options.run(signal);
+        const pace = this.#options.pace(result, Date.now() - startedAt);
+        if (!pace.ok) return { ok: true, result, waitMs: this.#failed(pace.retryAfterMs) };
+        this.#failures = 0;
+        return { ok: true, result, waitMs: Math.max(0, pace.waitMs) };
       } catch (error) {
         return { ok: false, error, waitMs: this.#failed(null) };
       }
-      const pace = this.#options.pace(result, Date.now() - startedAt);
-      if (!pace.ok) return { ok: true, result, waitMs: this.#failed(pace.retryAfterMs) };
-      this.#failures = 0;
-      return { ok: true, result, waitMs: Math.max(0, pace.waitMs) };
     });
     this.#chain = next;
     return next;
@@ -150,21 +148,19 @@ export class WorkerLoop<T> {
    * time cannot starve I/O; it just skips setTimeout's one-millisecond floor. */
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const cancel =
-        ms > 0
-          ? (() => {
-              const timer = setTimeout(() => done(), ms);
-              return () => clearTimeout(timer);
-            })()
-          : (() => {
-              const immediate = setImmediate(() => done());
-              return () => clearImmediate(immediate);
-            })();
+      let cancel = () => {};
       const done = () => {
         cancel();
         this.#endWait = null;
         resolve();
       };
+      if (ms > 0) {
+        const timer = setTimeout(done, ms);
+        cancel = () => clearTimeout(timer);
+      } else {
+        const immediate = setImmediate(done);
+        cancel = () => clearImmediate(immediate);
+      }
       this.#endWait = done;
     });
   }
