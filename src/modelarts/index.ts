@@ -37,6 +37,8 @@ export type {
   RetryOptions,
 } from './client.js';
 export { createModelArtsClient, DEFAULT_TIMEOUT_MS } from './client.js';
+export type { Cloud, ConsoleLinkOptions, ConsoleLinks, LinkedJob } from './console-links.js';
+export { consoleLinks, endpointCloud, fillTemplate, parseConsoleLink } from './console-links.js';
 export type { ApiErrorInit, IdKind } from './errors.js';
 export {
   ApiError,
@@ -55,7 +57,44 @@ export {
   ServerError,
   TimeoutError,
 } from './errors.js';
+export {
+  engineLabel,
+  listedFromV1StatusRow,
+  runFromV1JobSummary,
+  runFromV1StatusRow,
+  runFromV1Version,
+  runsFromV1VersionList,
+} from './from-v1.js';
 export { validateDatasetId, validateId, validateJobId, validateTaskId, validateVersionId } from './ids.js';
+export type {
+  Accelerators,
+  JobRun,
+  ListedRun,
+  RunFailure,
+  RunLocation,
+  RunModelMetrics,
+  RunParameter,
+  RunRef,
+  RunResources,
+  RunStatus,
+  RunUsage,
+  TrainingApiVersion,
+  UnnamedRun,
+} from './job-run.js';
+export {
+  emptyRun,
+  fillRun,
+  isV2JobId,
+  listedIds,
+  refFromParts,
+  refParts,
+  runKey,
+  sameRun,
+  statusFromKey,
+  V2_ACTIVE_PHASES,
+  v1Status,
+  v2Status,
+} from './job-run.js';
 export type { Page, PagingOptions } from './pagination.js';
 export {
   collect,
