@@ -1,0 +1,185 @@
+/**
+ * Runs of both APIs in the store (a v2 job has a UUID job id and no version, statuses are text keys), and migration
+ * 0003 taking a database written by 0001 (integer statuses) to text keys without changing what they mean.
+ */
+import { Kysely, Migrator, sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { StorePostgresDialect } from '../../src/store/postgres.js';
+import { createSqliteDialect } from '../../src/store/sqlite.js';
+import type { NewWatch, Store } from '../../src/store/types.js';
+import { parseDatabaseUrl } from '../../src/store/url.js';
+import { dialects } from './dialects.js';
+
+const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const at = (ms: number) => new Date(T0 + ms);
+const UUID = '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b';
+
+function newWatch(overrides: Partial<NewWatch> = {}): NewWatch {
+  return {
+    teamId: 'T1',
+    channelId: 'C1',
+    projectId: 'P1',
+    creatorUserId: 'U1',
+    target: { kind: 'run', jobId: UUID, versionId: null },
+    filter: 'default',
+    now: at(0),
+    ...overrides,
+  };
+}
+
+/** A Kysely on the URL's database with only the named migrations applied, as a deployed older build left it. */
+async function migratedTo(url: string, names: readonly string[]): Promise<Kysely<unknown>> {
+  const target = parseDatabaseUrl(url);
+  const provider = { getMigrations: async () => Object.fromEntries(names.map((n) => [n, MIGRATIONS[n]!])) };
+  if (target.dialect === 'sqlite') {
+    const db = new Kysely<unknown>({ dialect: createSqliteDialect(target.file) });
+    const { error } = await new Migrator({ db, provider }).migrateToLatest();
+    if (error) throw error;
+    return db;
+  }
+  const schema = target.schema!;
+  const pool = new pg.Pool({ connectionString: target.connectionString, options: `-c search_path=${schema}` });
+  const db = new Kysely<unknown>({ dialect: new StorePostgresDialect({ pool }) });
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  const { error } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest();
+  if (error) throw error;
+  return db;
+}
+
+for (const db of dialects) {
+  describe.skipIf(db.skipReason !== undefined)(`runs in the store on ${db.name}`, () => {
+    const opened: Store[] = [];
+    const open = async (url = db.freshUrl()) => {
+      const s = await openStore(url);
+      opened.push(s);
+      return s;
+    };
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
+    });
+    afterAll(async () => {
+      await db.dispose();
+    });
+
+    it('keeps a v2 job (no version) apart from v1 versions in watches, states and cards', async () => {
+      const store = await open(await db.emptiedUrl());
+      const v2 = await store.createWatch(newWatch());
+      expect(v2.watch.target).toEqual({ kind: 'run', jobId: UUID, versionId: null });
+      expect((await store.createWatch(newWatch({ creatorUserId: 'U2' }))).created).toBe(false);
+      const v1 = await store.createWatch(newWatch({ target: { kind: 'run', jobId: '10', versionId: '7' } }));
+      expect(v1.created).toBe(true);
+
+      await store.commitPollCycle({
+        projectId: 'P1',
+        now: at(1),
+        states: [
+          {
+            projectId: 'P1',
+            jobId: UUID,
+            versionId: null,
+            status: 'Running',
+            jobName: 'bert',
+            versionName: null,
+            updatedAt: at(1),
+          },
+          {
+            projectId: 'P1',
+            jobId: '10',
+            versionId: '7',
+            status: '8',
+            jobName: 'j',
+            versionName: 'V0007',
+            updatedAt: at(1),
+          },
+        ],
+        alerts: [],
+        watchStatuses: [
+          { watchId: v2.watch.id, status: 'Running' },
+          { watchId: v1.watch.id, status: '8' },
+        ],
+      });
+      const states = await store.getRunStates('P1');
+      expect(states.map((s) => [s.jobId, s.versionId, s.status])).toEqual([
+        ['10', '7', '8'],
+        [UUID, null, 'Running'],
+      ]);
+      expect((await store.getWatch(v2.watch.id))?.lastStatus).toBe('Running');
+
+      await store.enqueue([
+        {
+          teamId: 'T1',
+          channelId: 'C1',
+          dedupeKey: `v1|T1|C1|${UUID}||card:Running`,
+          kind: 'card',
+          watchId: v2.watch.id,
+          jobId: UUID,
+          versionId: null,
+          payload: {},
+          runAt: at(1),
+        },
+      ]);
+      const [row] = await store.claimOutbox({ workerId: 'w', now: at(2), limit: 1, lockMs: 1000, channelSpacingMs: 0 });
+      const card = { teamId: 'T1', channelId: 'C1', jobId: UUID, versionId: null, ts: '1.1', updatedAt: at(2) };
+      expect(await store.markSent(row!.id, 'w', { ts: '1.1', card, now: at(2) })).toBe(true);
+      expect(await store.getCard('T1', 'C1', UUID, null)).toEqual(card);
+      expect(await store.getCard('T1', 'C1', UUID, '')).toEqual(card);
+      expect(await store.getCard('T1', 'C1', '10', '7')).toBeNull();
+
+      expect(await store.deleteWatches('T1', 'C1', { kind: 'run', jobId: UUID, versionId: null })).toBe(1);
+      expect(await store.getWatch(v1.watch.id)).not.toBeNull();
+    });
+
+    it.skipIf(!db.persistent)('migrates rows written before 0003: integer statuses become the same keys', async () => {
+      const url = db.freshUrl();
+      const old = await migratedTo(url, ['0001_init']);
+      await sql`insert into watches (team_id, channel_id, project_id, creator_user_id, target_kind, job_id, version_id,
+                  target_key, filter, created_at, last_status)
+                values ('T1', 'C1', 'P1', 'U1', 'version', '10', '7', '["version","10","7"]', 'default', ${T0}, 11),
+                       ('T1', 'C1', 'P1', 'U1', 'job', '10', null, '["job","10"]', 'default', ${T0}, null)`.execute(
+        old,
+      );
+      await sql`insert into version_states (project_id, job_id, version_id, status, job_name, version_name, updated_at)
+                values ('P1', '10', '7', 11, 'j', 'V0007', ${T0}), ('P1', '10', '8', 0, null, null, ${T0})`.execute(
+        old,
+      );
+      await old.destroy();
+
+      const store = await open(url);
+      const watches = await store.listActiveWatches('P1');
+      expect(watches.map((w) => [w.target, w.lastStatus])).toEqual([
+        [{ kind: 'run', jobId: '10', versionId: '7' }, '11'],
+        [{ kind: 'job', jobId: '10' }, null],
+      ]);
+      // The watch stored by 0001 is the same watch a new request names: no duplicate after the upgrade.
+      const again = await store.createWatch(newWatch({ target: { kind: 'run', jobId: '10', versionId: '7' } }));
+      expect(again).toMatchObject({ created: false, watch: { id: watches[0]?.id } });
+      expect((await store.getRunStates('P1')).map((s) => [s.versionId, s.status])).toEqual([
+        ['7', '11'],
+        ['8', '0'],
+      ]);
+      // And the columns take text now.
+      await store.commitPollCycle({
+        projectId: 'P1',
+        now: at(5),
+        states: [
+          {
+            projectId: 'P1',
+            jobId: UUID,
+            versionId: null,
+            status: 'Failed',
+            jobName: null,
+            versionName: null,
+            updatedAt: at(5),
+          },
+        ],
+        alerts: [],
+        watchStatuses: [{ watchId: watches[0]!.id, status: 'Failed' }],
+      });
+      expect((await store.getRunStates('P1')).find((s) => s.jobId === UUID)?.status).toBe('Failed');
+      expect((await store.getWatch(watches[0]!.id))?.lastStatus).toBe('Failed');
+    });
+  });
+}
