@@ -30,21 +30,28 @@ function newWatch(overrides: Partial<NewWatch> = {}): NewWatch {
   };
 }
 
-/** A Kysely on the URL's database with only the named migrations applied, as a deployed older build left it. */
-async function migratedTo(url: string, names: readonly string[]): Promise<Kysely<unknown>> {
+/** A Kysely on the URL's database and a migrator that knows only the named migrations (an older build's). */
+async function migratorFor(
+  url: string,
+  names: readonly string[],
+): Promise<{ db: Kysely<unknown>; migrator: Migrator }> {
   const target = parseDatabaseUrl(url);
   const provider = { getMigrations: async () => Object.fromEntries(names.map((n) => [n, MIGRATIONS[n]!])) };
   if (target.dialect === 'sqlite') {
     const db = new Kysely<unknown>({ dialect: createSqliteDialect(target.file) });
-    const { error } = await new Migrator({ db, provider }).migrateToLatest();
-    if (error) throw error;
-    return db;
+    return { db, migrator: new Migrator({ db, provider }) };
   }
   const schema = target.schema!;
   const pool = new pg.Pool({ connectionString: target.connectionString, options: `-c search_path=${schema}` });
   const db = new Kysely<unknown>({ dialect: new StorePostgresDialect({ pool }) });
   await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-  const { error } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest();
+  return { db, migrator: new Migrator({ db, provider, migrationTableSchema: schema }) };
+}
+
+/** The database with only the named migrations applied, as a deployed older build left it. */
+async function migratedTo(url: string, names: readonly string[]): Promise<Kysely<unknown>> {
+  const { db, migrator } = await migratorFor(url, names);
+  const { error } = await migrator.migrateToLatest();
   if (error) throw error;
   return db;
 }
@@ -180,6 +187,50 @@ for (const db of dialects) {
       });
       expect((await store.getRunStates('P1')).find((s) => s.jobId === UUID)?.status).toBe('Failed');
       expect((await store.getWatch(watches[0]!.id))?.lastStatus).toBe('Failed');
+    });
+
+    it.skipIf(!db.persistent)('0003 goes back down to integer codes, dropping what only text could hold', async () => {
+      const url = db.freshUrl();
+      const store = await open(url);
+      await store.commitPollCycle({
+        projectId: 'P1',
+        now: at(1),
+        states: [
+          {
+            projectId: 'P1',
+            jobId: '10',
+            versionId: '7',
+            status: '11',
+            jobName: null,
+            versionName: null,
+            updatedAt: at(1),
+          },
+          {
+            projectId: 'P1',
+            jobId: UUID,
+            versionId: null,
+            status: 'Failed',
+            jobName: null,
+            versionName: null,
+            updatedAt: at(1),
+          },
+        ],
+        alerts: [],
+        watchStatuses: [],
+      });
+      await store.close();
+      const { db: raw, migrator } = await migratorFor(url, ['0001_init', '0003_status_keys']);
+      try {
+        const { error } = await migrator.migrateDown();
+        if (error) throw error;
+        const rows = await sql<{
+          job_id: string;
+          status: number | string;
+        }>`select job_id, status from version_states`.execute(raw);
+        expect(rows.rows.map((r) => [r.job_id, Number(r.status)])).toEqual([['10', 11]]);
+      } finally {
+        await raw.destroy();
+      }
     });
   });
 }

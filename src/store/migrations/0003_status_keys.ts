@@ -34,18 +34,24 @@ async function sqliteRetype(
   await db.schema.alterTable(table).renameColumn(temp, column).execute();
 }
 
+/** Every status column to `type`, in place on PostgreSQL, rebuilt on SQLite. */
+async function retypeStatuses(db: Kysely<unknown>, type: 'text' | 'integer'): Promise<void> {
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  for (const { table, column, notNull } of COLUMNS) {
+    if (pg) {
+      const col = sql.ref(column);
+      await sql`alter table ${sql.table(table)} alter column ${col} type ${sql.raw(type)} using ${col}::${sql.raw(type)}`.execute(
+        db,
+      );
+    } else {
+      await sqliteRetype(db, table, column, type, notNull);
+    }
+  }
+}
+
 export const migration0003: Migration = {
   async up(db: Kysely<unknown>) {
-    const pg = db.getExecutor().adapter instanceof PostgresAdapter;
-    for (const { table, column, notNull } of COLUMNS) {
-      if (pg) {
-        await sql`alter table ${sql.table(table)} alter column ${sql.ref(column)} type text using ${sql.ref(column)}::text`.execute(
-          db,
-        );
-      } else {
-        await sqliteRetype(db, table, column, 'text', notNull);
-      }
-    }
+    await retypeStatuses(db, 'text');
   },
 
   /** Back to integer codes: v2 states cannot be represented there and are dropped, a v2 last status is forgotten. */
@@ -56,14 +62,6 @@ export const migration0003: Migration = {
     await sql`update watches set last_status = null where not (last_status ${digits} and last_status <> '')`.execute(
       db,
     );
-    for (const { table, column, notNull } of COLUMNS) {
-      if (pg) {
-        await sql`alter table ${sql.table(table)} alter column ${sql.ref(column)} type integer using ${sql.ref(column)}::integer`.execute(
-          db,
-        );
-      } else {
-        await sqliteRetype(db, table, column, 'integer', notNull);
-      }
-    }
+    await retypeStatuses(db, 'integer');
   },
 };
