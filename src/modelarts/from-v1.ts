@@ -23,9 +23,12 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !
 const count = (v: number | null | undefined): number | null =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
 
-/** A v1 id as text; the schemas guarantee a non-negative integer. */
+/**
+ * A v1 id as text. The schemas guarantee a non-negative integer; one beyond 2^53 has lost digits already and, like
+ * anything odd, shows as it is (refFromParts will not accept it, so nothing is stored or put in a button under it).
+ */
 export function v1Id(id: number): string {
-  return Number.isSafeInteger(id) ? String(id) : BigInt(Math.trunc(id)).toString();
+  return Number.isSafeInteger(id) ? String(id) : Number.isFinite(id) ? BigInt(Math.trunc(id)).toString() : String(id);
 }
 
 /** Initials of a name's words (`TensorFlow` → `tf`, `Scikit_Learn` → `sl`): how version strings abbreviate it. */
@@ -67,9 +70,10 @@ function cores(raw: string | null): number | null {
   return t !== null && /^\d+(?:\.\d+)?$/.test(t) ? Number(t) : null;
 }
 
+/** `gpu_num` 0 is a CPU job (a count of 0), a missing one is not reported (null). */
 function gpus(perWorker: number | null, workers: number | null, type: string | null): Accelerators | null {
   const n = count(perWorker);
-  if (n === null || n === 0) return null;
+  if (n === null) return null;
   return { kind: 'GPU', count: n * (count(workers) || 1), type: text(type) };
 }
 
@@ -78,7 +82,8 @@ function listedAccelerators(gpuNum: number | null, npuNum: number | null): Accel
   const npu = count(npuNum);
   if (npu !== null && npu > 0) return { kind: 'NPU', count: npu, type: null };
   const gpu = count(gpuNum);
-  return gpu !== null && gpu > 0 ? { kind: 'GPU', count: gpu, type: null } : null;
+  if (gpu !== null) return { kind: 'GPU', count: gpu, type: null };
+  return npu === 0 ? { kind: 'NPU', count: 0, type: null } : null;
 }
 
 /** A `data_source` entry: `{type, data_url}` or a dataset reference; shapes we do not know as their scalar fields. */

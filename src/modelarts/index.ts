@@ -72,6 +72,7 @@ export type {
   ListedRun,
   RunFailure,
   RunLocation,
+  RunMetricValues,
   RunModelMetrics,
   RunParameter,
   RunRef,
@@ -82,6 +83,7 @@ export type {
   UnnamedRun,
 } from './job-run.js';
 export {
+  emptyResources,
   emptyRun,
   fillRun,
   isV2JobId,

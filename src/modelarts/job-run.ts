@@ -149,6 +149,7 @@ export function statusFromKey(key: string): RunStatus {
 // -------------------------------------------------------------------------------------------------------------------
 // Runs
 
+/** A run's GPUs or NPUs. `count` 0 means the platform says there are none (a CPU job); no object: not reported. */
 export interface Accelerators {
   kind: 'GPU' | 'NPU';
   /** Cards across all nodes; null when the platform does not say. */
@@ -282,7 +283,8 @@ export function listedIds(run: ListedRun): { jobId: string | null; versionId: st
   return run.ref === null ? { jobId: run.jobId, versionId: run.versionId } : refParts(run.ref);
 }
 
-function emptyResources(): RunResources {
+/** Resources nobody reported. */
+export function emptyResources(): RunResources {
   return {
     flavor: null,
     flavorName: null,

@@ -88,14 +88,18 @@ describe('v1 version detail → run', () => {
     ]);
   });
 
-  it('counts GPUs across workers, and none for a CPU job', () => {
+  it('counts GPUs across workers, none for a CPU job, and tells none from not reported', () => {
     const base = detail();
     expect(runFromV1Version({ ...base, worker_server_num: 4 }).resources.accelerators).toEqual({
       kind: 'GPU',
       count: 8,
       type: 'P100',
     });
-    expect(runFromV1Version({ ...base, gpu_num: 0 }).resources.accelerators).toBeNull();
+    expect(runFromV1Version({ ...base, gpu_num: 0 }).resources.accelerators).toEqual({
+      kind: 'GPU',
+      count: 0,
+      type: 'P100',
+    });
     expect(runFromV1Version({ ...base, gpu_num: null, gpu_type: null }).resources.accelerators).toBeNull();
     expect(runFromV1Version({ ...base, worker_server_num: null }).resources.accelerators?.count).toBe(2);
   });
@@ -161,7 +165,8 @@ describe('v1 listings → runs', () => {
       count: 8,
       type: null,
     });
-    expect(runFromV1StatusRow({ ...row, gpu_num: 0, npu_num: 0 }, '7').resources.accelerators).toBeNull();
+    expect(runFromV1StatusRow({ ...row, gpu_num: 0, npu_num: 0 }, '7').resources.accelerators?.count).toBe(0);
+    expect(runFromV1StatusRow({ ...row, gpu_num: null, npu_num: null }, '7').resources.accelerators).toBeNull();
   });
 
   it("maps job-list rows without taking the job's creation time for a later version's", () => {
