@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { ModelArtsApi } from '../modelarts/index.js';
+import { type ConsoleLinks, consoleLinks, type ModelArtsApi } from '../modelarts/index.js';
 import type { Store, Watch } from '../store/types.js';
 
 /** What GET /healthz answers; `ok` decides 200 or 503. Other fields are free-form JSON for operators. */
@@ -62,11 +62,24 @@ export const DEFAULT_TUNING: AppTuning = {
 export interface AppDeps extends SlackDeps {
   tuning: AppTuning;
   projectId: string;
+  /** Links to runs in the ModelArts console, and reading such links back. */
+  consoleLinks: ConsoleLinks;
   /** The bot's own user id once known (auth.test), for "invite @bot" hints and ignoring its own messages. */
   identity: { botUserId: string | null; botId: string | null; teamId: string | null; botName: string | null };
   timeZones: Map<string, { tz: string; expires: number }>;
   /** Lookups running now (withDeadline), against tuning.maxLookupsInFlight. */
   lookups: { inFlight: number };
+}
+
+/** The console links the configuration asks for (templates, or the cloud and region of the endpoint). */
+export function consoleLinksFor(config: Config['modelarts'], projectId: string): ConsoleLinks {
+  return consoleLinks({
+    endpoint: config.endpoint,
+    projectId,
+    region: config.consoleRegion,
+    v1Template: config.consoleJobUrlTemplate,
+    v2Template: config.consoleV2JobUrlTemplate,
+  });
 }
 
 export function resolveDeps(deps: SlackDeps, tuning?: Partial<AppTuning>): AppDeps {
@@ -76,6 +89,7 @@ export function resolveDeps(deps: SlackDeps, tuning?: Partial<AppTuning>): AppDe
     ...deps,
     tuning: merged,
     projectId: deps.modelarts.projectId,
+    consoleLinks: consoleLinksFor(deps.config.modelarts, deps.modelarts.projectId),
     identity: { botUserId: null, botId: null, teamId: null, botName: null },
     timeZones: new Map(),
     lookups: { inFlight: 0 },

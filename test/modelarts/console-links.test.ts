@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { consoleLinks, endpointCloud, parseConsoleLink } from '../../src/modelarts/console-links.js';
 import { emptyRun, v2Status } from '../../src/modelarts/job-run.js';
@@ -126,5 +127,39 @@ describe('reading console links back', () => {
     expect(parseConsoleLink('ftp://console.otc.t-systems.com/modelarts/#/trainingJobs/details/5', t)).toBeNull();
     expect(parseConsoleLink(`https://console.otc.t-systems.com/modelarts/#/training/detail/${UUID}x`, t)).toBeNull();
     expect(parseConsoleLink('not a url', t)).toBeNull();
+  });
+
+  it('reads the routes old links used, whatever the template', () => {
+    const list = ['https://console.otc.t-systems.com/modelarts/?region={region}&locale=en-us#/trainingJobs'];
+    expect(
+      parseConsoleLink(
+        'https://console.huaweicloud.com/modelarts/?region=ap-southeast-1#/trainingJobs/details/123',
+        list,
+      ),
+    ).toEqual({ jobId: '123', versionId: null });
+    expect(
+      parseConsoleLink(
+        'https://console.otc.t-systems.com/modelarts/?region=eu-de&locale=en-us#/training/detail/55?versionId=9',
+        list,
+      ),
+    ).toEqual({ jobId: '55', versionId: '9' });
+    expect(
+      parseConsoleLink(
+        'https://console.otc.t-systems.com/modelarts/?region=eu-de#/trainingJobs?jobId=8&version_id=3',
+        list,
+      ),
+    ).toEqual({ jobId: '8', versionId: '3' });
+    expect(parseConsoleLink('https://evil.example.com/modelarts/#/trainingJobs/details/1', list)).toBeNull();
+    expect(parseConsoleLink('javascript:alert(1)', list)).toBeNull();
+    expect(parseConsoleLink('https://console.otc.t-systems.com/modelarts/%E0%A4%A', list)).toBeNull();
+  });
+
+  it('never throws on arbitrary strings, and names only ids ModelArts issues', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (url, template) => {
+        const r = parseConsoleLink(url, [template]);
+        if (r) expect(r.jobId).toMatch(/^(\d{1,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/);
+      }),
+    );
   });
 });
