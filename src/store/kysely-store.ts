@@ -1,11 +1,13 @@
 import { type ExpressionBuilder, type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import { RequestSignatures } from './request-signatures.js';
 import {
   cardFromRow,
   millisOrNull,
   outboxFromRow,
   pollHealthFromRow,
   targetColumns,
+  toDate,
   toNumber,
   versionStateFromRow,
   watchFromRow,
@@ -67,10 +69,12 @@ export class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly #db: Kysely<Database>;
   readonly #logger: Logger | undefined;
+  readonly #requests: RequestSignatures;
   #closed: Promise<void> | undefined;
 
   constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', logger?: Logger) {
     this.#db = db;
+    this.#requests = new RequestSignatures(db);
     this.dialect = dialect;
     this.#logger = logger;
   }
@@ -569,6 +573,18 @@ export class KyselyStore implements Store {
     return { pending: count('pending'), dead: count('dead') };
   }
 
+  async oldestDueOutboxRunAt(now: Date): Promise<Date | null> {
+    const row = await this.#db
+      .selectFrom('outbox')
+      .select('run_at')
+      .where('state', '=', 'pending')
+      .where('run_at', '<=', now.getTime())
+      .orderBy('run_at')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toDate(row.run_at) : null;
+  }
+
   async pruneOutbox(before: Date): Promise<number> {
     const result = await this.#db
       .deleteFrom('outbox')
@@ -651,6 +667,14 @@ export class KyselyStore implements Store {
         })),
       )
       .execute();
+  }
+
+  rememberRequest(key: string, expiresAt: Date, now: Date): Promise<boolean> {
+    return this.#requests.remember(key, expiresAt, now);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
   }
 
   close(): Promise<void> {
