@@ -20,6 +20,7 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { type AppDeps, type AppTuning, resolveDeps, type SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
+import { guardHttpReceiver, skipRedeliveredEvents } from './request-guard.js';
 
 export type SlackAppOptions = (
   | { mode: 'http'; signingSecret: string; port?: number | undefined }
@@ -158,6 +159,11 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
     return identity;
   };
 
+  const guardDeps = {
+    remember: (key: string, expiresAt: Date, now: Date) => deps.store.rememberRequest(key, expiresAt, now),
+    logger: deps.logger.child({ component: 'slack-requests' }),
+    now: deps.now,
+  };
   let receiver: Receiver;
   let httpReceiver: HTTPReceiver | null = null;
   if (options.mode === 'http') {
@@ -168,6 +174,7 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
       logger,
       processBeforeResponse: false,
     });
+    guardHttpReceiver(httpReceiver, { ...guardDeps, signingSecret: options.signingSecret, endpoint: '/slack/events' });
     receiver = httpReceiver;
   } else {
     // The routes get their own small server (started with the port given to start()), not the receiver's OAuth
@@ -188,6 +195,7 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
     deps.logger.error({ err: error, type: b.type ?? b.command ?? null }, 'unhandled error in a Slack listener');
   });
   registerListeners(app, deps);
+  skipRedeliveredEvents(app, guardDeps);
 
   let server: Server | null = null;
   return {

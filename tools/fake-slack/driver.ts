@@ -184,7 +184,7 @@ export class Driver {
         headers: headersOf(res.headers),
         elapsedMs,
         outcome,
-        request: { kind, rawBody, payload },
+        request: { kind, rawBody, payload, headers },
         transport: 'http',
       };
     } catch (err) {
@@ -197,13 +197,41 @@ export class Driver {
         headers: {},
         elapsedMs,
         outcome: timedOut ? 'operation_timeout' : 'dispatch_failed',
-        request: { kind, rawBody, payload },
+        request: { kind, rawBody, payload, headers },
         transport: 'http',
       };
     }
     this.deliveries.push({ ...result, at: this.ws.now() });
     this.ws.emit('call');
     return result;
+  }
+
+  /** The same bytes and headers again, as someone who captured the request would send them (HTTP only). */
+  replay(delivery: DeliveryResult): Promise<DeliveryResult> {
+    const { kind, rawBody, payload, headers } = delivery.request;
+    if (delivery.transport !== 'http' || !headers) throw new DriverError('only an HTTP delivery can be replayed');
+    return this.sendRaw(
+      rawBody,
+      headers['content-type'] ?? 'application/json',
+      { mode: 'http', headers },
+      kind,
+      payload,
+    );
+  }
+
+  /**
+   * Slack's own retry of a delivery it thinks failed: the same body (same event_id) signed afresh with a new
+   * timestamp, with X-Slack-Retry-Num / X-Slack-Retry-Reason (HTTP) or retry_attempt / retry_reason (Socket Mode).
+   */
+  redeliver(delivery: DeliveryResult, attempt = 1, reason = 'http_timeout'): Promise<DeliveryResult> {
+    const { kind, rawBody, payload, headers } = delivery.request;
+    const retry = { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': reason };
+    if (delivery.transport === 'socket') return this.sendOverSocket(kind, rawBody, payload, { headers: retry });
+    const contentType = headers?.['content-type'] ?? 'application/json';
+    // Slack retries after its 3-second ack timeout at the earliest: never signed in the same second as the original.
+    const original = Number(headers?.['x-slack-request-timestamp'] ?? 0);
+    const timestamp = Math.max(Math.floor(Date.now() / 1000), original + 1);
+    return this.sendRaw(rawBody, contentType, { mode: 'http', headers: retry, timestamp }, kind, payload);
   }
 
   private transportFor(options: SendOptions, kind: DeliveryKind): 'http' | 'socket' {

@@ -152,6 +152,10 @@ export interface FakeSlack {
   sendLinkShared(p: LinkSharedParams, options?: SendOptions): Promise<DeliveryResult>;
   /** Any body, signed like Slack (or not, per options), e.g. to replay a captured request. */
   sendRaw(rawBody: string, contentType: string, options?: SendOptions): Promise<DeliveryResult>;
+  /** An earlier HTTP delivery again, byte for byte with its signature headers: what a replay attacker sends. */
+  replay(delivery: DeliveryResult): Promise<DeliveryResult>;
+  /** Slack's retry of an earlier delivery: same body, fresh signature, retry headers (or retry_attempt). */
+  redeliver(delivery: DeliveryResult, attempt?: number, reason?: string): Promise<DeliveryResult>;
   close(): Promise<void>;
 }
 
@@ -366,6 +370,8 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     sendAppHomeOpened: (p, o) => driver.sendAppHomeOpened(p, o),
     sendLinkShared: (p, o) => driver.sendLinkShared(p, o),
     sendRaw: (raw, ct, o) => driver.sendRaw(raw, ct, o),
+    replay: (d) => driver.replay(d),
+    redeliver: (d, attempt, reason) => driver.redeliver(d, attempt, reason),
     close: async () => {
       ui.close();
       // Upgraded sockets are no longer the HTTP server's: closeAllConnections() would not end them.

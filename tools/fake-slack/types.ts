@@ -251,7 +251,13 @@ export interface DeliveryResult {
    * What was sent: the exact raw body (HTTP: the signed body; Socket Mode: the envelope's JSON) and the payload
    * object (Socket Mode: the envelope's `payload`).
    */
-  request: { kind: DeliveryKind; rawBody: string; payload: Record<string, unknown> };
+  request: {
+    kind: DeliveryKind;
+    rawBody: string;
+    payload: Record<string, unknown>;
+    /** HTTP: the headers sent (signature and timestamp included), so a test can replay the request byte for byte. */
+    headers?: Record<string, string>;
+  };
   /** How it travelled: a signed HTTP POST to the bot URL, or an envelope over a Socket Mode connection. */
   transport: 'http' | 'socket';
   /** Socket Mode: the envelope id and the connection it went to. */

@@ -176,6 +176,19 @@ describe('Socket Mode end to end', () => {
     expect(JSON.stringify(home.view.blocks)).toContain('home_refresh');
   });
 
+  it('an event Slack redelivers over the socket (retry_attempt, same event_id) is acked and not handled again', async () => {
+    const publishes = () => slack.callsTo('views.publish').length;
+    const initial = publishes();
+    const first = await slack.sendAppHomeOpened({ userId: USER });
+    await eventually(() => publishes() === initial + 1);
+    const before = publishes();
+    const retry = await slack.redeliver(first, 1, 'timeout');
+    expect(socketAck(retry)).toBe('');
+    expect(JSON.parse(retry.request.rawBody)).toMatchObject({ retry_attempt: 1, payload: first.request.payload });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(publishes()).toBe(before);
+  });
+
   it('serves /healthz on its own port in Socket Mode', async () => {
     expect(healthPort).toBeGreaterThan(0);
     expect(healthPort).not.toBe(slack.port);
