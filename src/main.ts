@@ -17,16 +17,15 @@ import {
   lookupReadObserver,
   MeteredWebClient,
   type Metrics,
-  metricsHandler,
   modelArtsRequestObserver,
-  registerStateGauges,
   timePollCycles,
 } from './metrics.js';
 import { createModelArtsApi, withReadCache } from './modelarts/index.js';
+import { createOps, type HealthReport, type Phase } from './ops/index.js';
+import type { OpsServer } from './ops/server.js';
 import { createPoller, type PollerHealth } from './poller/index.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createOutboxSender } from './slack/delivery/index.js';
-import type { HealthReport } from './slack/deps.js';
 import { consoleUrlFor } from './slack/use-cases/context.js';
 import { openStore, type Store } from './store/index.js';
 
@@ -44,6 +43,8 @@ export interface StartBotOptions {
 export interface RunningBot {
   readonly config: Config;
   readonly port: number;
+  /** Port of the operations listener (GET /metrics, GET /health). */
+  readonly metricsPort: number;
   readonly instanceId: string;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -88,15 +89,18 @@ export async function startBot(
     onRead: lookupReadObserver(metrics),
   });
 
-  let ready = false;
-  const startedAt = now();
-  // Set once the poller exists; /healthz answers 503 (not ready) until then.
+  let phase: Phase = 'starting';
+  // Set once the poller exists.
   let pollerHealth: (() => PollerHealth) | null = null;
-  const health = (): HealthReport => ({
-    ok: ready,
+  const ops = createOps({
+    config,
+    store,
+    metrics,
+    logger: logger.child({ component: 'ops' }),
+    now,
     instanceId,
-    startedAt: startedAt.toISOString(),
-    poller: pollerHealth?.() ?? null,
+    pollerHealth: () => pollerHealth?.() ?? null,
+    phase: () => phase,
   });
 
   const slack = createSlackApp(
@@ -108,13 +112,12 @@ export async function startBot(
       now,
       botToken: config.slack.botToken,
       slackApiUrl: config.slack.apiUrl,
-      health,
     },
     {
       ...(config.slack.appToken
         ? { mode: 'socket' as const, appToken: config.slack.appToken, port: config.slack.port }
         : { mode: 'http' as const, signingSecret: config.slack.signingSecret ?? '', port: config.slack.port }),
-      routes: [{ path: '/metrics', method: ['GET'], handler: metricsHandler(metrics.registry) }],
+      routes: ops.publicRoutes,
       tuning: { ackBudgetMs: config.slack.ackBudgetMs, maxLookupsInFlight: config.slack.maxLookupsInFlight },
     },
   );
@@ -135,11 +138,22 @@ export async function startBot(
 
   // Starting the app checks the bot token (auth.test) and learns the workspace the poller alerts in.
   let port: number;
+  let opsServer: OpsServer;
   try {
     ({ port } = await slack.start(config.slack.port));
   } catch (err) {
     logger.error({ err }, 'could not start the Slack app (is the bot token valid and the port free?)');
     await slack.stop().catch(() => undefined);
+    await Promise.allSettled([modelarts.close(), store.close()]);
+    // The caller exits next: the details above must reach the log first.
+    await flushLogs(logger);
+    throw err;
+  }
+  try {
+    opsServer = await ops.start();
+  } catch (err) {
+    logger.error({ err }, 'could not start the operations listener (is METRICS_PORT free?)');
+    await Promise.allSettled([ops.stop(), slack.stop()]);
     await Promise.allSettled([modelarts.close(), store.close()]);
     // The caller exits next: the details above must reach the log first.
     await flushLogs(logger);
@@ -169,26 +183,29 @@ export async function startBot(
     slackCallTimeoutMs: SENDER_CALL_TIMEOUT_MS,
   });
   pollerHealth = () => poller.health();
-  registerStateGauges(metrics, { pollHealth: () => poller.health(), outboxDepth: () => store.outboxDepth() });
 
   poller.start();
   sender.start();
-  ready = true;
-  logger.info({ port, instanceId, mode: config.slack.appToken ? 'socket' : 'http', teamId }, 'ready');
+  phase = 'ready';
+  logger.info(
+    { port, metricsPort: opsServer.port, instanceId, mode: config.slack.appToken ? 'socket' : 'http', teamId },
+    'ready',
+  );
 
   let stopped: Promise<void> | null = null;
   return {
     config,
     port,
+    metricsPort: opsServer.port,
     instanceId,
     logger,
     metrics,
     store,
     slack,
-    health,
+    health: ops.health,
     stop() {
       stopped ??= (async () => {
-        ready = false;
+        phase = 'stopping';
         // Stop taking work everywhere at once: no new Slack requests (those in flight finish, including their
         // response_url follow-ups after the ack), no new poll cycle (the running one is aborted and the lease
         // released), no new claims (posts in flight finish and are recorded).
@@ -197,7 +214,7 @@ export async function startBot(
           poller.stop(),
           sender.stop(),
         ]);
-        await Promise.allSettled([modelarts.close()]);
+        await Promise.allSettled([modelarts.close(), ops.stop()]);
         await store.close();
         const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed.length > 0)

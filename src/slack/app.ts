@@ -1,5 +1,5 @@
 /**
- * The Bolt app: HTTP mode (POST /slack/events, GET /healthz on the same server) or Socket Mode. Every Web API call,
+ * The Bolt app: HTTP mode (POST /slack/events, GET /healthz and the given routes on the same server) or Socket Mode. Every Web API call,
  * including the per-request clients Bolt hands to listeners, goes to `slackApiUrl` with short retries: a slow Slack
  * must not hold an interaction past its deadline, and the outbox owns retrying for alerts.
  */
@@ -28,7 +28,7 @@ export type SlackAppOptions = (
 ) & {
   /** Shorter budgets for tests; defaults fit Slack's 3 s limits. */
   tuning?: Partial<AppTuning> | undefined;
-  /** More routes on the same HTTP server (e.g. GET /metrics). */
+  /** More routes on the same HTTP server (e.g. GET /readyz). */
   routes?: CustomRoute[] | undefined;
 };
 
@@ -79,23 +79,18 @@ export function slackClientOptions(slackApiUrl: string | undefined, logger: Bolt
   };
 }
 
-function healthRoute(deps: SlackDeps, isStarted: () => boolean): CustomRoute {
+/**
+ * GET /healthz, liveness: 200 while the app serves, 503 once it is stopping. Public, so only a status word; whether
+ * the bot can do its job (database, polling, outbox) is GET /readyz, passed in as a route by the composition root.
+ */
+function livenessRoute(isStarted: () => boolean): CustomRoute {
   return {
     path: '/healthz',
     method: ['GET'],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      let report: Record<string, unknown>;
-      let ok = false;
-      try {
-        const health = deps.health();
-        ok = isStarted() && health.ok;
-        report = { ...health, ok };
-      } catch (err) {
-        deps.logger.error({ err }, 'health report failed');
-        report = { ok: false };
-      }
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(report));
+      const live = isStarted();
+      res.writeHead(live ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ ok: live, status: live ? 'ok' : 'stopping' }));
     },
   };
 }
@@ -130,7 +125,7 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
   const logger = boltLogger(deps.logger);
   const clientOptions = slackClientOptions(deps.slackApiUrl, logger);
   let started = false;
-  const routes = [healthRoute(deps, () => started), ...(options.routes ?? [])];
+  const routes = [livenessRoute(() => started), ...(options.routes ?? [])];
 
   // auth.test once (retried on the next request if it failed), so listeners know the bot's ids and Bolt can
   // ignore the bot's own events.

@@ -7,12 +7,6 @@ import type { Config } from '../config.js';
 import type { ModelArtsApi } from '../modelarts/index.js';
 import type { Store, Watch } from '../store/types.js';
 
-/** What GET /healthz answers; `ok` decides 200 or 503. Other fields are free-form JSON for operators. */
-export interface HealthReport {
-  ok: boolean;
-  [key: string]: unknown;
-}
-
 export interface SlackDeps {
   config: Config;
   modelarts: ModelArtsApi;
@@ -24,7 +18,6 @@ export interface SlackDeps {
   slackApiUrl?: string | undefined;
   /** Told about each new watch (e.g. to poll sooner); errors are logged, never shown to the user. */
   onWatchCreated?: ((watch: Watch) => void | Promise<void>) | undefined;
-  health: () => HealthReport;
 }
 
 /** Timing knobs. Defaults fit Slack's 3 s ack deadline; tests may shorten them, never lengthen past it. */

@@ -673,10 +673,6 @@ export class KyselyStore implements Store {
     return this.#requests.remember(key, expiresAt, now);
   }
 
-  async ping(): Promise<void> {
-    await sql`select 1`.execute(this.#db);
-  }
-
   close(): Promise<void> {
     this.#closed ??= this.#db.destroy();
     return this.#closed;

@@ -202,7 +202,5 @@ export interface Store {
    * are pruned as it goes. */
   rememberRequest(key: string, expiresAt: Date, now: Date): Promise<boolean>;
 
-  /** A trivial query: resolves when the database answers. */
-  ping(): Promise<void>;
   close(): Promise<void>;
 }

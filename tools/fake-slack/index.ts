@@ -109,6 +109,10 @@ export interface FakeSlack {
   waitUntil<T>(check: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   /** Makes the next call(s) of `method` fail (`*` for any method, `response_url` for response_url posts). */
   failNext(method: string, spec?: FailureSpec): void;
+  /** Makes the next call(s) of `method` (`*`: any) wait `ms` before Slack handles them; a caller that gives up
+   * meanwhile (timeout, abort) is recorded with status 499 and its call is not carried out. */
+  delayNext(method: string, ms: number, times?: number): void;
+  /** Forgets pending failures and delays. */
   clearFailures(): void;
   /** Forgets recorded calls, response_url posts and deliveries (the workspace's messages stay). */
   reset(): void;
@@ -336,6 +340,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     waitForResponse: (predicate, timeoutMs) => waitUntil(() => responseUrls.posts.find(predicate), timeoutMs),
     waitUntil,
     failNext: (method, spec = { status: 500 }) => web.failNext(method, spec),
+    delayNext: (method, ms, times) => web.delayNext(method, ms, times),
     clearFailures: () => web.clearFailures(),
     reset: () => {
       web.calls.length = 0;

@@ -56,6 +56,7 @@ type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
 export class WebApi {
   readonly calls: RecordedCall[] = [];
   private readonly failures = new Map<string, Array<FailureSpec & { remaining: number }>>();
+  private readonly delays = new Map<string, Array<{ ms: number; remaining: number }>>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly handlers: Record<string, Handler>;
 
@@ -102,6 +103,26 @@ export class WebApi {
 
   clearFailures(): void {
     this.failures.clear();
+    this.delays.clear();
+  }
+
+  /** Makes the next call(s) of `method` (`*`: any) wait `ms` before Slack handles them: a slow or stuck Slack. */
+  delayNext(method: string, ms: number, times = 1): void {
+    const q = this.delays.get(method) ?? [];
+    q.push({ ms, remaining: times });
+    this.delays.set(method, q);
+  }
+
+  private takeDelay(method: string): number {
+    for (const key of [method, '*']) {
+      const q = this.delays.get(key);
+      const d = q?.[0];
+      if (!q || !d) continue;
+      d.remaining -= 1;
+      if (d.remaining <= 0) q.shift();
+      return d.ms;
+    }
+    return 0;
   }
 
   /** The next injected failure for `method` (a `*` entry matches every method), consumed. */
@@ -139,6 +160,22 @@ export class WebApi {
     } catch (err) {
       if (err instanceof SlackApiError) return answer(200, { ok: false, error: err.code, ...err.extra });
       throw err;
+    }
+
+    const delayMs = this.takeDelay(method);
+    if (delayMs > 0) {
+      let gone = false;
+      res.once('close', () => {
+        gone = true;
+      });
+      await new Promise((r) => setTimeout(r, delayMs));
+      // The caller gave up (timeout, abort) before Slack got to the request: it is recorded, never carried out.
+      if (gone) {
+        const { token: _t, ...recorded } = args;
+        this.calls.push({ method, args: recorded, at: this.ws.now(), status: 499, response: 'client_closed', token });
+        this.ws.emit('call');
+        return;
+      }
     }
 
     const failure = this.takeFailure(method);

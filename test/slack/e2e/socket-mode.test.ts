@@ -80,7 +80,6 @@ describe('Socket Mode end to end', () => {
         now: () => new Date(),
         botToken: config.slack.botToken,
         slackApiUrl: config.slack.apiUrl,
-        health: () => ({ ok: true, instanceId: 'socket-test' }),
         onWatchCreated: (watch) => {
           created.push(watch);
         },
