@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { FetchFunction } from '@slack/web-api';
 import type { DestinationStream } from 'pino';
 import { type Config, ConfigError, configSecrets, loadConfig } from './config.js';
 import { isEntryModule } from './entry.js';
@@ -29,10 +30,17 @@ import { createOutboxSender } from './slack/delivery/index.js';
 import { consoleUrlFor } from './slack/use-cases/context.js';
 import { openStore, type Store } from './store/index.js';
 
-/** SIGTERM to exit: Docker and Kubernetes wait 10 s before SIGKILL. */
+/**
+ * Shutdown timing. Docker and Kubernetes send SIGKILL 10 s after SIGTERM; the process exits by
+ * SHUTDOWN_DEADLINE_MS plus at most 0.5 s of log draining. An alert post in flight at SIGTERM gets SENDER_DRAIN_MS
+ * to finish (then it is recorded as sent); one still running then is cancelled and its row released for a retry,
+ * never recorded as sent. The remaining 4 s cover that bookkeeping and closing the database.
+ */
 export const SHUTDOWN_DEADLINE_MS = 9_000;
+export const SENDER_DRAIN_MS = 5_000;
 
-/** Per Web API call of the outbox sender; its claims (30 s) leave room for one call plus the bookkeeping. */
+/** Per Web API call of the outbox sender in normal operation; its claims (30 s) leave room for one call plus the
+ * bookkeeping. At shutdown SENDER_DRAIN_MS cuts it short. */
 const SENDER_CALL_TIMEOUT_MS = 15_000;
 
 export interface StartBotOptions {
@@ -124,7 +132,8 @@ export async function startBot(
   const interactions = instrumentBolt(slack.app, metrics);
 
   // The outbox owns retrying: this client fails fast on 429 and errors so a row is retried by the sender, never twice
-  // by the SDK behind its back.
+  // by the SDK behind its back. Its requests can be cancelled at shutdown (see SENDER_DRAIN_MS).
+  const cancelPosts = new AbortController();
   const senderClient = new MeteredWebClient(
     config.slack.botToken,
     {
@@ -132,6 +141,12 @@ export async function startBot(
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       timeout: SENDER_CALL_TIMEOUT_MS,
+      fetch: (input, init) =>
+        // The SDK's own Response type is a structural subset of the platform's.
+        fetch(input, {
+          ...init,
+          signal: init?.signal ? AbortSignal.any([init.signal, cancelPosts.signal]) : cancelPosts.signal,
+        }) as unknown as ReturnType<FetchFunction>,
     },
     metrics,
   );
@@ -192,6 +207,27 @@ export async function startBot(
     'ready',
   );
 
+  /** Waits for the posts in flight up to SENDER_DRAIN_MS, then cancels the rest (their rows are retried later). */
+  async function drainSender(): Promise<void> {
+    const stopping = sender.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      stopping.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), SENDER_DRAIN_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!drained) {
+      logger.warn(
+        { drainMs: SENDER_DRAIN_MS },
+        'alert posts still in flight at shutdown were cancelled; they will be retried',
+      );
+      cancelPosts.abort();
+    }
+    await stopping;
+  }
+
   let stopped: Promise<void> | null = null;
   return {
     config,
@@ -212,7 +248,7 @@ export async function startBot(
         const results = await Promise.allSettled([
           slack.stop().then(() => interactions.idle()),
           poller.stop(),
-          sender.stop(),
+          drainSender(),
         ]);
         await Promise.allSettled([modelarts.close(), ops.stop()]);
         await store.close();

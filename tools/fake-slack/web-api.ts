@@ -164,12 +164,19 @@ export class WebApi {
 
     const delayMs = this.takeDelay(method);
     if (delayMs > 0) {
-      let gone = false;
-      res.once('close', () => {
-        gone = true;
+      // Waits out the delay, or until the caller gives up (timeout, abort), whichever comes first.
+      const gone = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          res.off('close', onClose);
+          resolve(false);
+        }, delayMs);
+        const onClose = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        res.once('close', onClose);
       });
-      await new Promise((r) => setTimeout(r, delayMs));
-      // The caller gave up (timeout, abort) before Slack got to the request: it is recorded, never carried out.
+      // The caller left before Slack got to the request: it is recorded, never carried out.
       if (gone) {
         const { token: _t, ...recorded } = args;
         this.calls.push({ method, args: recorded, at: this.ws.now(), status: 499, response: 'client_closed', token });
