@@ -11,7 +11,8 @@ import type { FetchFunction } from '@slack/web-api';
 import type { DestinationStream } from 'pino';
 import { type Config, ConfigError, configSecrets, loadConfig } from './config.js';
 import { isEntryModule } from './entry.js';
-import { createLogger, exitAfterLogs, flushLogs, type Logger } from './logger.js';
+import { observeResponseHeaders } from './lib/response-headers.js';
+import { addSecret, createLogger, exitAfterLogs, flushLogs, type Logger } from './logger.js';
 import {
   createMetrics,
   instrumentBolt,
@@ -21,6 +22,7 @@ import {
   modelArtsRequestObserver,
   timePollCycles,
 } from './metrics.js';
+import { createDefaultDispatcher } from './modelarts/client.js';
 import { createModelArtsApi, withReadCache } from './modelarts/index.js';
 import { createOps, type HealthReport, type Phase } from './ops/index.js';
 import type { OpsServer } from './ops/server.js';
@@ -82,6 +84,13 @@ export async function startBot(
   const metrics = createMetrics();
 
   const store = await openStore(config.databaseUrl, { logger: logger.child({ component: 'store' }) });
+  // ADAPTER until the ModelArts auth providers' `onSecret` hook is merged (another branch): IAM answers carry the
+  // token they issue in X-Subject-Token, so the shared dispatcher teaches the log scrubber each one. At merge, pass
+  // `onSecret: (value) => addSecret(logger, value)` to createModelArtsApi instead and drop this dispatcher (and its
+  // close() in stop()).
+  const modelartsDispatcher = createDefaultDispatcher(config.modelarts.timeoutMs).compose(
+    observeResponseHeaders(['x-subject-token'], (token) => addSecret(logger, token)),
+  );
   const modelarts = createModelArtsApi({
     endpoint: config.modelarts.endpoint,
     projectId: config.modelarts.projectId,
@@ -89,7 +98,12 @@ export async function startBot(
     timeoutMs: config.modelarts.timeoutMs,
     logger: logger.child({ component: 'modelarts' }),
     onRequest: modelArtsRequestObserver(metrics),
+    dispatcher: modelartsDispatcher,
   });
+  const closeModelArts = async () => {
+    await modelarts.close();
+    await modelartsDispatcher.close();
+  };
 
   // Slack lookups read through a short cache (identical reads share one request); the poller reads ModelArts directly.
   const lookups = withReadCache(modelarts, {
@@ -159,7 +173,7 @@ export async function startBot(
   } catch (err) {
     logger.error({ err }, 'could not start the Slack app (is the bot token valid and the port free?)');
     await slack.stop().catch(() => undefined);
-    await Promise.allSettled([modelarts.close(), store.close()]);
+    await Promise.allSettled([closeModelArts(), store.close()]);
     // The caller exits next: the details above must reach the log first.
     await flushLogs(logger);
     throw err;
@@ -169,7 +183,7 @@ export async function startBot(
   } catch (err) {
     logger.error({ err }, 'could not start the operations listener (is METRICS_PORT free?)');
     await Promise.allSettled([ops.stop(), slack.stop()]);
-    await Promise.allSettled([modelarts.close(), store.close()]);
+    await Promise.allSettled([closeModelArts(), store.close()]);
     // The caller exits next: the details above must reach the log first.
     await flushLogs(logger);
     throw err;
@@ -250,7 +264,7 @@ export async function startBot(
           poller.stop(),
           drainSender(),
         ]);
-        await Promise.allSettled([modelarts.close(), ops.stop()]);
+        await Promise.allSettled([closeModelArts(), ops.stop()]);
         await store.close();
         const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed.length > 0)
