@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import {
   App,
   type AuthorizeResult,
+  type AuthorizeSourceData,
   type Logger as BoltLogger,
   type CustomRoute,
   HTTPReceiver,
@@ -31,6 +32,17 @@ export type SlackAppOptions = (
   /** More routes on the same HTTP server (e.g. GET /readyz). */
   routes?: CustomRoute[] | undefined;
 };
+
+/** A request from a workspace (or Grid organisation) other than the one the bot is installed in. */
+export class ForeignWorkspaceError extends Error {
+  constructor(
+    readonly teamId: string | undefined,
+    readonly enterpriseId: string | undefined,
+  ) {
+    super('request from another workspace');
+    this.name = 'ForeignWorkspaceError';
+  }
+}
 
 /** The extended error handler's argument (the last `app.error` overload; Bolt does not export the type). */
 type ErrorHandlerArgs = Parameters<Parameters<App['error']>[0]>[0];
@@ -131,12 +143,13 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
   // ignore the bot's own events.
   const authClient = new WebClient(deps.botToken, clientOptions);
   let identity: Promise<AuthorizeResult> | null = null;
-  const authorize = (): Promise<AuthorizeResult> => {
+  const whoAmI = (): Promise<AuthorizeResult> => {
     identity ??= authClient.auth.test().then(
       (r) => {
         deps.identity.botUserId = r.user_id ?? null;
         deps.identity.botId = r.bot_id ?? null;
         deps.identity.teamId = r.team_id ?? null;
+        deps.identity.enterpriseId = r.enterprise_id ?? null;
         deps.identity.botName = r.user ?? null;
         return {
           botToken: deps.botToken,
@@ -152,6 +165,15 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
       },
     );
     return identity;
+  };
+  // Every request names the workspace (and Grid organisation) it comes from; one other than the installed one is
+  // refused before any listener runs (Bolt acks it empty and calls the error handler, which logs it).
+  const authorize = async (source: AuthorizeSourceData<boolean>): Promise<AuthorizeResult> => {
+    const installed = await whoAmI();
+    const foreignTeam = source.teamId !== installed.teamId;
+    const foreignOrg = (source.enterpriseId ?? null) !== (installed.enterpriseId ?? null);
+    if (foreignTeam || foreignOrg) throw new ForeignWorkspaceError(source.teamId, source.enterpriseId);
+    return installed;
   };
 
   const guardDeps = {
@@ -187,7 +209,16 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
   });
   app.error(async ({ error, body }: ErrorHandlerArgs) => {
     const b = (body ?? {}) as { type?: unknown; command?: unknown };
-    deps.logger.error({ err: error, type: b.type ?? b.command ?? null }, 'unhandled error in a Slack listener');
+    const type = b.type ?? b.command ?? null;
+    const foreign = (error as { original?: unknown }).original;
+    if (foreign instanceof ForeignWorkspaceError) {
+      deps.logger.warn(
+        { team: foreign.teamId ?? null, enterprise: foreign.enterpriseId ?? null, type },
+        'request from another workspace refused',
+      );
+      return;
+    }
+    deps.logger.error({ err: error, type }, 'unhandled error in a Slack listener');
   });
   registerListeners(app, deps);
   skipRedeliveredEvents(app, guardDeps);
@@ -197,7 +228,7 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
     app,
     deps,
     async start(port?: number) {
-      await authorize();
+      await whoAmI();
       const wanted = port ?? options.port ?? 3000;
       if (httpReceiver) {
         server = (await httpReceiver.start(wanted)) as Server;

@@ -315,8 +315,9 @@ export class Driver {
     const target: ReplyTarget = { channelId, userId, original: null };
     const fields: Record<string, string> = {
       token: this.opts.verificationToken,
-      team_id: this.ws.identity.teamId,
-      team_domain: this.ws.identity.teamDomain,
+      team_id: options?.workspace?.teamId ?? this.ws.identity.teamId,
+      team_domain: options?.workspace?.teamDomain ?? this.ws.identity.teamDomain,
+      ...(options?.workspace?.enterpriseId ? { enterprise_id: options.workspace.enterpriseId } : {}),
       channel_id: channelId,
       channel_name: this.channelName(channelId),
       user_id: userId,
@@ -373,8 +374,8 @@ export class Driver {
       api_app_id: this.ws.identity.appId,
       token: this.opts.verificationToken,
       trigger_id: this.ws.issueTrigger(userId),
-      team: this.teamObj(),
-      enterprise: null,
+      team: this.teamObj(options),
+      enterprise: this.enterpriseObj(options),
       is_enterprise_install: false,
     };
     let blocks: unknown[] = [];
@@ -477,10 +478,10 @@ export class Driver {
       type: 'shortcut',
       token: this.opts.verificationToken,
       action_ts: `${(Date.now() / 1000).toFixed(6)}`,
-      team: this.teamObj(),
+      team: this.teamObj(options),
       user: this.userObj(userId),
       is_enterprise_install: false,
-      enterprise: null,
+      enterprise: this.enterpriseObj(options),
       callback_id: p.callbackId,
       trigger_id: this.ws.issueTrigger(userId),
     };
@@ -496,11 +497,11 @@ export class Driver {
       type: 'message_action',
       token: this.opts.verificationToken,
       action_ts: `${(Date.now() / 1000).toFixed(6)}`,
-      team: this.teamObj(),
+      team: this.teamObj(options),
       user: this.userObj(userId),
       channel: { id: m.channel, name: this.channelName(m.channel) },
       is_enterprise_install: false,
-      enterprise: null,
+      enterprise: this.enterpriseObj(options),
       callback_id: p.callbackId,
       trigger_id: this.ws.issueTrigger(userId),
       response_url: this.responseUrls.create({ channelId: m.channel, userId, original: null }),
@@ -525,7 +526,7 @@ export class Driver {
     const responseUrls = this.viewResponseUrls(ov.view, values, userId);
     const payload: Obj = {
       type: 'view_submission',
-      team: this.teamObj(),
+      team: this.teamObj(options),
       user: this.userObj(userId),
       api_app_id: this.ws.identity.appId,
       token: this.opts.verificationToken,
@@ -533,7 +534,7 @@ export class Driver {
       view: viewWire(ov.view),
       response_urls: responseUrls,
       is_enterprise_install: false,
-      enterprise: null,
+      enterprise: this.enterpriseObj(options),
     };
     const res = await this.sendInteraction('view_submission', payload, options);
     if (!options?.unsigned && !options?.wrongSignature && !options?.stale) this.applySubmissionAck(ov, res);
@@ -588,14 +589,14 @@ export class Driver {
     if (!ov.view.notify_on_close) return null;
     const payload: Obj = {
       type: 'view_closed',
-      team: this.teamObj(),
+      team: this.teamObj(options),
       user: this.userObj(userId),
       api_app_id: this.ws.identity.appId,
       token: this.opts.verificationToken,
       view,
       is_cleared: ov.view.clear_on_close,
       is_enterprise_install: false,
-      enterprise: null,
+      enterprise: this.enterpriseObj(options),
     };
     return this.sendInteraction('view_closed', payload, options);
   }
@@ -605,6 +606,8 @@ export class Driver {
   /** Wraps an event in Slack's event_callback envelope; app_home_opened and link_shared get their usual fields. */
   async sendEvent(event: Obj & { type: string }, options?: SendOptions): Promise<DeliveryResult> {
     const id = this.ws.identity;
+    const teamId = options?.workspace?.teamId ?? id.teamId;
+    const enterpriseId = options?.workspace?.enterpriseId ?? null;
     const eventTs = `${(Date.now() / 1000).toFixed(6)}`;
     const full: Obj = { event_ts: eventTs, ...event };
     if (event.type === 'app_home_opened') {
@@ -617,16 +620,22 @@ export class Driver {
     }
     const envelope: Obj = {
       token: this.opts.verificationToken,
-      team_id: id.teamId,
-      context_team_id: id.teamId,
-      context_enterprise_id: null,
+      team_id: teamId,
+      context_team_id: teamId,
+      context_enterprise_id: enterpriseId,
       api_app_id: id.appId,
       event: full,
       type: 'event_callback',
       event_id: this.ws.ids.token('Ev', 10).toUpperCase(),
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [
-        { enterprise_id: null, team_id: id.teamId, user_id: id.botUserId, is_bot: true, is_enterprise_install: false },
+        {
+          enterprise_id: enterpriseId,
+          team_id: teamId,
+          user_id: id.botUserId,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
       ],
       is_ext_shared_channel: false,
       event_context: this.ws.ids.token('4-', 24),
@@ -673,13 +682,25 @@ export class Driver {
 
   // ---- helpers ---------------------------------------------------------------------------------------------
 
-  private teamObj(): Obj {
+  private teamObj(options?: SendOptions): Obj {
+    const other = options?.workspace;
+    if (other) return { id: other.teamId, domain: other.teamDomain ?? other.teamId.toLowerCase() };
     return { id: this.ws.identity.teamId, domain: this.ws.identity.teamDomain };
+  }
+
+  private enterpriseObj(options?: SendOptions): Obj | null {
+    const id = options?.workspace?.enterpriseId;
+    return id ? { id, name: id } : null;
   }
 
   private userObj(userId: string): Obj {
     const u = this.ws.users.get(userId);
-    return { id: userId, username: u?.name ?? userId, name: u?.name ?? userId, team_id: this.ws.identity.teamId };
+    return {
+      id: userId,
+      username: u?.name ?? userId,
+      name: u?.name ?? userId,
+      team_id: u?.teamId ?? this.ws.identity.teamId,
+    };
   }
 
   private channelName(channelId: string): string {
