@@ -17,6 +17,7 @@ import { type AccessDecision, checkAccess, REFUSAL } from './access.js';
 import type { AppDeps } from './deps.js';
 import { conversationMembers, userProfile } from './directory.js';
 import { slackErrorCode, slackPlatformSentence, UserFacingError } from './errors.js';
+import { isExpired, within } from './listeners/common/answer.js';
 
 export interface Requester {
   userId: string;
@@ -34,15 +35,11 @@ const refuse = (reason: Extract<AccessDecision, { allowed: false }>['reason'], s
 
 /** The promise's value, or `null` when it rejects or takes longer than `ms`. */
 async function orNull<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  try {
-    return await Promise.race([promise.catch(() => null), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const settled = await within(
+    promise.catch(() => null),
+    ms,
+  );
+  return isExpired(settled) ? null : settled;
 }
 
 /** Whether the user is a member of at least one allowed channel; null when no allowed channel could be read. */

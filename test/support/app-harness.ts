@@ -109,6 +109,12 @@ export async function startAppHarness(options: AppHarnessOptions = {}): Promise<
   };
 }
 
+/** The text and blocks of a slash command's ack body, as one string to search. */
+export const ackText = (body: unknown): string => {
+  const b = body as { text?: string; blocks?: unknown[] };
+  return `${b.text ?? ''} ${JSON.stringify(b.blocks ?? [])}`;
+};
+
 /** The interaction log lines written so far. */
 export function interactionLines(h: AppHarness): Array<Record<string, unknown>> {
   return h.logs.lines().filter((l) => l.msg === 'interaction');

@@ -113,29 +113,9 @@ export class WebApi {
     this.delays.set(method, q);
   }
 
-  private takeDelay(method: string): number {
-    for (const key of [method, '*']) {
-      const q = this.delays.get(key);
-      const d = q?.[0];
-      if (!q || !d) continue;
-      d.remaining -= 1;
-      if (d.remaining <= 0) q.shift();
-      return d.ms;
-    }
-    return 0;
-  }
-
   /** The next injected failure for `method` (a `*` entry matches every method), consumed. */
   takeFailure(method: string): FailureSpec | undefined {
-    for (const key of [method, '*']) {
-      const q = this.failures.get(key);
-      const f = q?.[0];
-      if (!q || !f) continue;
-      f.remaining -= 1;
-      if (f.remaining <= 0) q.shift();
-      return f;
-    }
-    return undefined;
+    return takeNext(this.failures, method);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
@@ -162,7 +142,7 @@ export class WebApi {
       throw err;
     }
 
-    const delayMs = this.takeDelay(method);
+    const delayMs = takeNext(this.delays, method)?.ms ?? 0;
     if (delayMs > 0) {
       // Waits out the delay, or until the caller gives up (timeout, abort), whichever comes first.
       const gone = await new Promise<boolean>((resolve) => {
@@ -451,6 +431,19 @@ export class WebApi {
     const ov = this.ws.publishHome(userId, this.ws.buildView(v, prev?.view ?? null, null));
     return { view: viewWire(ov.view) };
   }
+}
+
+/** The first queued entry for `method`, or else for `*`, counted down and dropped when used up. */
+function takeNext<T extends { remaining: number }>(queues: Map<string, T[]>, method: string): T | undefined {
+  for (const key of [method, '*']) {
+    const q = queues.get(key);
+    const entry = q?.[0];
+    if (!q || !entry) continue;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) q.shift();
+    return entry;
+  }
+  return undefined;
 }
 
 // ---- argument parsing ----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BLOCK, CALLBACK } from '../../../src/slack/ids.js';
 import type { FakeChannelInit, FakeUserInit } from '../../../tools/fake-slack/index.js';
 import { SEEDED } from '../../../tools/simulator/index.js';
-import { type AppHarness, eventually, interactionLines, startAppHarness } from '../../support/app-harness.js';
+import { type AppHarness, ackText, eventually, interactionLines, startAppHarness } from '../../support/app-harness.js';
 
 const ALLOWED_CHANNEL = 'C0MLOPS001';
 const SHARED = 'C0SHARED01';
@@ -35,11 +35,6 @@ const CHANNELS: FakeChannelInit[] = [
   { id: 'C0LONELY01', name: 'lonely', members: [OUTSIDER] },
   { id: SHARED, name: 'with-partner', shared: 'external', members: [MEMBER, EXTERNAL] },
 ];
-
-const ackText = (body: unknown): string => {
-  const b = body as { text?: string; blocks?: unknown[] };
-  return `${b.text ?? ''} ${JSON.stringify(b.blocks ?? [])}`;
-};
 
 let h: AppHarness | null = null;
 afterEach(async () => {

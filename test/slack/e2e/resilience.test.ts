@@ -6,16 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOOKING_UP } from '../../../src/slack/listeners/common/answer.js';
 import { SEEDED } from '../../../tools/simulator/index.js';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../../support/app-fakes.js';
-import { type AppHarness, eventually, interactionLines, startAppHarness } from '../../support/app-harness.js';
+import { type AppHarness, ackText, eventually, interactionLines, startAppHarness } from '../../support/app-harness.js';
 
 const CHANNEL = 'C0MLOPS001';
 const USER = 'U0DEMO0001';
 const JOB = `job ${SEEDED.docJobId} ${SEEDED.docVersionId}`;
-
-const ackText = (body: unknown): string => {
-  const b = body as { text?: string; blocks?: unknown[] };
-  return `${b.text ?? ''} ${JSON.stringify(b.blocks ?? [])}`;
-};
 
 describe('a slow, failing or hanging ModelArts', () => {
   let h: AppHarness;
