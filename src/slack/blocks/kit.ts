@@ -13,7 +13,9 @@ import type {
   MrkdwnElement,
   SectionBlock,
 } from '@slack/types';
+import { ACTION } from '../ids.js';
 import { escapeEntities, plainText, safeUrl, stripControls, truncate, truncateMrkdwn } from '../mrkdwn.js';
+import { runCommandValue } from './action-values.js';
 import { formatInteger, plural } from './format.js';
 import { blocksTextLength, LIMITS } from './limits.js';
 
@@ -96,6 +98,23 @@ export function button(spec: ButtonSpec): Button | null {
     };
   }
   return b;
+}
+
+/**
+ * A button that runs `/modelarts TEXT` for whoever clicks it, privately; null when the text would not fit. Several
+ * in one actions block need a distinct `suffix` each.
+ */
+export function runButton(
+  label: string,
+  text: string,
+  options: { style?: 'primary'; suffix?: string } = {},
+): Button | null {
+  return button({
+    text: label,
+    actionId: options.suffix ? suffixedActionId(ACTION.runCommand, options.suffix) : ACTION.runCommand,
+    value: runCommandValue.encode({ command: text }),
+    ...(options.style ? { style: options.style } : {}),
+  });
 }
 
 /** An actions block of the present buttons (≤ 25); null when none is left. */
