@@ -612,6 +612,17 @@ describe('alerts', () => {
     expect([done, failed, cancelled, noLog, other].map((m) => compactText(m)).join('\n\n')).toMatchSnapshot();
   });
 
+  it('says "at once" for a version that failed without running, never "after 0 s"', () => {
+    const never = { startTime: null, durationMs: 0 };
+    const failed = expectSafe(renderTerminalReply(alertFor(11, never), CTX));
+    expect(allText(failed)).toContain('failed at once');
+    const card = expectSafe(renderAlertCard(alertFor(11, never), CTX));
+    const project = expectSafe(renderProjectFailure(alertFor(11, never), CTX));
+    const done = expectSafe(renderTerminalReply(alertFor(10, never), CTX));
+    for (const m of [failed, card, project, done]) expect(allText(m)).not.toMatch(/\b0 s\b/);
+    expect(allText(done)).toContain('completed');
+  });
+
   it('project failures, hostile alerts and stored payloads', () => {
     const m = expectSafe(renderProjectFailure(alertFor(11, { watchId: 3, creatorUserId: null }), CTX));
     expect(allText(m)).not.toContain('<@');
