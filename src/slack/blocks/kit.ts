@@ -261,3 +261,44 @@ export function pagerButtons(
   }
   return out;
 }
+
+export interface PagedListSpec {
+  /** The header and summary lines above the rows. */
+  head: readonly KnownBlock[];
+  slice: PageSlice<unknown>;
+  /** Each row rendered within a character budget. */
+  rows: ReadonlyArray<(maxChars: number) => KnownBlock>;
+  /** The action_id base of Previous/Next, and the value each page's button carries. */
+  pageAction: string;
+  pageValue: (page: number) => string;
+  /** The Share button's value on a private answer; null leaves the button out. */
+  shareValue: string | null;
+  rowChars: { min: number; max: number };
+}
+
+/**
+ * A paged list message: the head, a past-the-end notice when the page is empty, as many rows as Slack allows, and a
+ * foot with the page range, Previous/Next and Share.
+ */
+export function pagedList(spec: PagedListSpec): { blocks: KnownBlock[]; shown: number } {
+  const head = [...spec.head];
+  if (spec.slice.rows.length === 0) head.push(pastEndNotice(spec.slice));
+  const foot: KnownBlock[] = [];
+  const pageLine = context([pageRangeLine(spec.slice)]);
+  if (pageLine) foot.push(pageLine);
+  const bar = actions([
+    ...pagerButtons(spec.slice, spec.pageAction, spec.pageValue),
+    spec.shareValue !== null
+      ? button({ text: 'Share in channel', actionId: ACTION.share, value: spec.shareValue })
+      : null,
+  ]);
+  if (bar) foot.push(bar);
+  return fitRows(head, spec.rows, foot, {
+    maxBlocks: LIMITS.messageBlocks,
+    maxChars: LIMITS.messageTextTotal,
+    maxRowChars: spec.rowChars.max,
+    minRowChars: spec.rowChars.min,
+    more: (hidden) =>
+      context([`… ${formatInteger(hidden)} more on this page did not fit in one message.`]) ?? section('…'),
+  });
+}

@@ -9,22 +9,8 @@ import { ACTION } from '../ids.js';
 import { escapeInline } from '../mrkdwn.js';
 import { TASK_TYPES } from '../use-cases/parser.js';
 import { shareValue, type TaskFilters, taskDetailsValue, tasksPageValue } from './action-values.js';
-import { formatDateTime, formatDuration, formatInteger, plural } from './format.js';
-import {
-  actions,
-  button,
-  context,
-  fallbackText,
-  fitRows,
-  header,
-  joinParts,
-  pageOf,
-  pageRangeLine,
-  pagerButtons,
-  pastEndNotice,
-  section,
-} from './kit.js';
-import { LIMITS } from './limits.js';
+import { formatDateTime, formatDuration, plural } from './format.js';
+import { button, context, fallbackText, header, joinParts, pagedList, pageOf, section } from './kit.js';
 import { taskResultLines, taskResultSummary } from './task-result.js';
 import type { Message, RenderContext } from './types.js';
 
@@ -180,38 +166,18 @@ export function renderProcessorTasks(list: ProcessorTaskList, ctx: RenderContext
 
   const top = context([joinParts([plural(slice.total, 'task'), filter ? `filter: ${filter}` : null])]);
   if (top) head.push(top);
-  if (slice.rows.length === 0) head.push(pastEndNotice(slice));
-  const foot: KnownBlock[] = [];
-  const pageLine = context([pageRangeLine(slice)]);
-  if (pageLine) foot.push(pageLine);
-  const bar = actions([
-    ...pagerButtons(slice, ACTION.tasksPage, (page) => tasksPageValue.encode({ page, filters: opts.filters })),
-    opts.ephemeral
-      ? button({
-          text: 'Share in channel',
-          actionId: ACTION.share,
-          value: shareValue.encode({ kind: 'tasks', page: slice.page, filters: opts.filters }),
-        })
-      : null,
-  ]);
-  if (bar) foot.push(bar);
-
-  const { blocks, shown } = fitRows(
+  const { blocks, shown } = pagedList({
     head,
-    slice.rows.map((t) => (max: number) => {
+    slice,
+    rows: slice.rows.map((t) => (max: number) => {
       const details = detailsButton(t);
       return section(taskRow(t, ctx), { max, ...(details ? { accessory: details } : {}) });
     }),
-    foot,
-    {
-      maxBlocks: LIMITS.messageBlocks,
-      maxChars: LIMITS.messageTextTotal,
-      maxRowChars: 600,
-      minRowChars: 200,
-      more: (hidden) =>
-        context([`… ${formatInteger(hidden)} more on this page did not fit in one message.`]) ?? section('…'),
-    },
-  );
+    pageAction: ACTION.tasksPage,
+    pageValue: (page) => tasksPageValue.encode({ page, filters: opts.filters }),
+    shareValue: opts.ephemeral ? shareValue.encode({ kind: 'tasks', page: slice.page, filters: opts.filters }) : null,
+    rowChars: { min: 200, max: 600 },
+  });
   return {
     text: fallbackText(`${title}: ${slice.total} · showing ${shown} (page ${slice.page} of ${slice.pages})`),
     blocks,

@@ -8,24 +8,20 @@ import type { StatusInfo } from '../../modelarts/statuses.js';
 import { ACTION } from '../ids.js';
 import { codeSpan, escapeInline, safeUrl } from '../mrkdwn.js';
 import { linkActionId, shareValue, vizPageValue } from './action-values.js';
-import { formatDateTime, formatDuration, formatInteger, plural } from './format.js';
+import { formatDateTime, formatDuration, plural } from './format.js';
 import { idString, showId, statusInfo } from './job-parts.js';
 import {
   actions,
   button,
   context,
   fallbackText,
-  fitRows,
   header,
   joinParts,
+  pagedList,
   pageOf,
-  pageRangeLine,
-  pagerButtons,
-  pastEndNotice,
   runButton,
   section,
 } from './kit.js';
-import { LIMITS } from './limits.js';
 import type { Message, RenderContext } from './types.js';
 
 export const VIZ_PAGE_SIZE = 10;
@@ -173,37 +169,18 @@ export function renderVisualizationJobs(
     joinParts([plural(slice.total, 'visualization job'), `${plural(up, 'TensorBoard')} up on this page`]),
   ]);
   if (top) head.push(top);
-  if (slice.rows.length === 0) head.push(pastEndNotice(slice));
-  const foot: KnownBlock[] = [];
-  const pageLine = context([pageRangeLine(slice)]);
-  if (pageLine) foot.push(pageLine);
-  const bar = actions([
-    ...pagerButtons(slice, ACTION.vizPage, (page) => vizPageValue.encode({ page })),
-    opts.ephemeral
-      ? button({
-          text: 'Share in channel',
-          actionId: ACTION.share,
-          value: shareValue.encode({ kind: 'vizList', page: slice.page }),
-        })
-      : null,
-  ]);
-  if (bar) foot.push(bar);
-  const { blocks, shown } = fitRows(
+  const { blocks, shown } = pagedList({
     head,
-    slice.rows.map((job) => (max: number) => {
+    slice,
+    rows: slice.rows.map((job) => (max: number) => {
       const accessory = rowButton(job);
       return section(rowText(job, ctx), { max, ...(accessory ? { accessory } : {}) });
     }),
-    foot,
-    {
-      maxBlocks: LIMITS.messageBlocks,
-      maxChars: LIMITS.messageTextTotal,
-      maxRowChars: 800,
-      minRowChars: 200,
-      more: (hidden) =>
-        context([`… ${formatInteger(hidden)} more on this page did not fit in one message.`]) ?? section('…'),
-    },
-  );
+    pageAction: ACTION.vizPage,
+    pageValue: (page) => vizPageValue.encode({ page }),
+    shareValue: opts.ephemeral ? shareValue.encode({ kind: 'vizList', page: slice.page }) : null,
+    rowChars: { min: 200, max: 800 },
+  });
   return {
     text: fallbackText(
       `${title}: ${slice.total} · ${plural(up, 'TensorBoard')} up · showing ${shown} (page ${slice.page} of ${slice.pages})`,

@@ -181,7 +181,7 @@ describe.skipIf(!haveChromium)('the fake Slack page in a browser', () => {
     const fitsWidth = () =>
       phone.evaluate(() => {
         const width = document.documentElement.clientWidth;
-        const outside = [...document.querySelectorAll('#app *, .overlay *')]
+        const outside = Array.from(document.querySelectorAll('#app *, .overlay *'))
           .filter((el) => {
             const box = el.getBoundingClientRect();
             // Elements inside a scrolling strip (the channel list) may sit beyond the edge.
