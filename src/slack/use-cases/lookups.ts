@@ -19,6 +19,7 @@ import {
   renderJobsFromJobList,
   renderJobsOverview,
   renderJobVersionCard,
+  renderProcessorTask,
   renderProcessorTasks,
   renderVisualizationJob,
   renderVisualizationJobs,
@@ -305,6 +306,15 @@ export async function tasksList(
     filters: { datasetId: cmd.datasetId, taskType: cmd.taskType, status: cmd.status },
     ephemeral: options.ephemeral,
   });
+}
+
+/** One data processing task in full (Details on a row of `/modelarts tasks`). Never rejects. */
+export function runTaskDetails(deps: AppDeps, ctx: Ctx, taskId: string, call: CallOptions): Promise<Answer> {
+  return withUserErrors(
+    { projectId: deps.projectId, subject: { kind: 'list', what: 'tasks' }, usage: USAGE.tasks },
+    deps.logger,
+    async () => renderProcessorTask(await deps.modelarts.getProcessorTask(taskId, call), await ctx),
+  );
 }
 
 /** What a 404 means for each lookup. */

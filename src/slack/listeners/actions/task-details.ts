@@ -2,12 +2,11 @@
  * task_details: Details on a row of `/modelarts tasks` shows that task in full (its whole result with readable
  * names, the error) privately beside the list, which stays as it was.
  */
-import { renderProcessorTask, taskDetailsValue } from '../../blocks/index.js';
+import { taskDetailsValue } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
-import { withUserErrors } from '../../errors.js';
 import { ACTION } from '../../ids.js';
 import { renderContext } from '../../use-cases/context.js';
-import { USAGE } from '../../use-cases/parser.js';
+import { runTaskDetails } from '../../use-cases/lookups.js';
 import { buttonHandler, decodedValue } from '../common/action.js';
 import { withDeadline } from '../common/answer.js';
 
@@ -16,17 +15,7 @@ export function makeTaskDetailsHandler(deps: AppDeps) {
     const value = await decodedValue(args, ctx, taskDetailsValue.decode);
     if (!value) return 'user_error';
     ctx.interaction.set({ subcommand: 'tasks' });
-    const answer = await withDeadline(deps, (call) =>
-      withUserErrors(
-        { projectId: deps.projectId, subject: { kind: 'list', what: 'tasks' }, usage: USAGE.tasks },
-        deps.logger,
-        async () => {
-          const rendering = renderContext(ctx.env);
-          const task = await deps.modelarts.getProcessorTask(value.taskId, call);
-          return renderProcessorTask(task, await rendering);
-        },
-      ),
-    );
+    const answer = await withDeadline(deps, (call) => runTaskDetails(deps, renderContext(ctx.env), value.taskId, call));
     await ctx.tell(answer.message);
     return answer.outcome;
   });
