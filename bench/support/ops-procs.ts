@@ -74,9 +74,9 @@ export function spawnSimulator(args: string[] = []): Promise<SimulatorProcess> {
 /** The bare Bolt baseline, in its own process. */
 export function spawnBareBolt(signingSecret: string): Promise<BotProcess> {
   return spawnBot({
-    script: join(PROJECT_ROOT, 'bench/support/ops-bare-bolt.ts'),
-    // The same runtime flags as the bot: the baseline differs only in doing no work.
-    execArgv: [...RUNTIME_NODE_FLAGS, '--import', 'tsx'],
+    script: join(PROJECT_ROOT, 'bench/support/bare-bolt.mjs'),
+    // The same runtime flags as the compiled bot: the baseline differs only in doing no work.
+    execArgv: [...RUNTIME_NODE_FLAGS],
     env: { SLACK_SIGNING_SECRET: signingSecret, PORT: '0' },
   });
 }

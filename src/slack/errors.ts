@@ -3,7 +3,6 @@
  * module adds what only the Slack layer knows (which job the user asked for, which project, what to try next).
  * Unknown errors are logged with their stack and answered with a generic sentence: nothing internal leaks.
  */
-import { ErrorCode as SlackErrorCode } from '@slack/web-api';
 import type { Logger } from 'pino';
 import {
   AuthenticationError,
@@ -18,6 +17,7 @@ import {
   TimeoutError,
 } from '../modelarts/errors.js';
 import { type Message, renderErrorMessage } from './blocks/index.js';
+import { slackErrorCode, slackSentence } from './slack-errors.js';
 
 /** What the user asked about, so a 404 can say "No training job 42 version 7 in project X". */
 export type ErrorSubject =
@@ -63,7 +63,7 @@ export function notFoundSentence(subject: ErrorSubject | undefined, projectId: s
     case 'job':
       return `No training job ${subject.jobId} in project ${projectId}. Try \`/modelarts jobs\` to list them.`;
     case 'viz':
-      return `No visualization job ${subject.jobId} in project ${projectId}. Try \`/modelarts job JOB_ID\` to find the TensorBoard of a training job.`;
+      return `No visualization job ${subject.jobId} in project ${projectId}. Try \`/modelarts viz\` to list the visualization jobs.`;
     case 'dataset':
       return `No dataset ${subject.datasetId} in project ${projectId}. Try \`/modelarts tasks\` without a dataset to see every task.`;
     default:
@@ -71,38 +71,13 @@ export function notFoundSentence(subject: ErrorSubject | undefined, projectId: s
   }
 }
 
-/** Slack Web API error codes we can explain (null: unexpected, logged by the caller). */
+/** Slack Web API error codes we can explain (null: unexpected, logged by the caller); the wording is slack-errors.ts's. */
 export function slackPlatformSentence(
   code: string,
   subject: ErrorSubject | undefined,
   botName?: string | null,
 ): string | null {
-  const where = subject?.kind === 'channel' ? 'this conversation' : 'that conversation';
-  const handle = (botName ?? '').replace(/[^\w.-]/g, '') || 'modelarts';
-  const invite = `\`/invite @${handle}\``;
-  switch (code) {
-    case 'channel_not_found':
-      return `I can’t see ${where}: it is private or a direct message I am not part of. Invite me with ${invite} and try again.`;
-    case 'not_in_channel':
-      return `I am not a member of ${where}. Invite me with ${invite} and try again.`;
-    case 'is_archived':
-      return `${where === 'this conversation' ? 'This' : 'That'} channel is archived, so I can’t post there.`;
-    case 'restricted_action':
-    case 'restricted_action_read_only_channel':
-    case 'restricted_action_thread_only_channel':
-    case 'restricted_action_non_threadable_channel':
-      return `Posting in ${where} is restricted by your workspace settings.`;
-    case 'msg_too_long':
-    case 'msg_blocks_too_long':
-    case 'invalid_blocks':
-      return null;
-    case 'expired_trigger_id':
-      return 'That took too long for Slack; please try again.';
-    case 'ratelimited':
-      return 'Slack asked me to slow down. Please try again in a minute.';
-    default:
-      return null;
-  }
+  return slackSentence(code, { conversation: subject?.kind === 'channel' ? 'this' : 'that', botName });
 }
 
 /** ModelArts messages are fragments without a full stop; make them a sentence. */
@@ -114,17 +89,6 @@ function sentenceOf(fragment: string): string {
 
 function isAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
-}
-
-/** The `error` of a Slack Web API failure (`ratelimited` for a rejected 429), or null. */
-export function slackErrorCode(err: unknown): string | null {
-  if (!(err instanceof Error) || !('code' in err)) return null;
-  if (err.code === SlackErrorCode.PlatformError && 'data' in err) {
-    const data = err.data as { error?: unknown } | undefined;
-    return typeof data?.error === 'string' ? data.error : null;
-  }
-  if (err.code === SlackErrorCode.RateLimitedError) return 'ratelimited';
-  return null;
 }
 
 export interface ClassifiedError {

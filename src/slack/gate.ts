@@ -16,8 +16,9 @@ import type { WebClient } from '@slack/web-api';
 import { type AccessDecision, checkAccess, REFUSAL } from './access.js';
 import type { AppDeps } from './deps.js';
 import { conversationMembers, userProfile } from './directory.js';
-import { slackErrorCode, slackPlatformSentence, UserFacingError } from './errors.js';
+import { slackPlatformSentence, UserFacingError } from './errors.js';
 import { isExpired, within } from './listeners/common/answer.js';
+import { slackErrorCode } from './slack-errors.js';
 
 export interface Requester {
   userId: string;

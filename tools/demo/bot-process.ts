@@ -25,6 +25,8 @@ export interface SpawnBotOptions {
   script?: string;
   /** Node options before the script (e.g. `--import tsx` for a TypeScript script); default RUNTIME_NODE_FLAGS. */
   execArgv?: readonly string[];
+  /** Another program altogether (e.g. `npm start`), given as file and arguments; `script` and `entry` are ignored. */
+  command?: { file: string; args: readonly string[] };
   cwd?: string;
   /** Every output line (stdout and stderr), as it arrives. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
@@ -94,7 +96,7 @@ export function spawnBot(options: SpawnBotOptions): Promise<BotProcess> {
   const args = options.script
     ? [...(options.execArgv ?? RUNTIME_NODE_FLAGS), options.script]
     : botCommand(options.entry, PROJECT_ROOT);
-  const child = spawn(process.execPath, args, {
+  const child = spawn(options.command?.file ?? process.execPath, options.command ? [...options.command.args] : args, {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

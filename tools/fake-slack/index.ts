@@ -66,7 +66,7 @@ export const DEFAULT_COMMANDS: SlashCommandDef[] = [
   {
     command: '/modelarts',
     description: 'ModelArts training jobs, configs, TensorBoard, data tasks and job alerts',
-    usageHint: 'jobs [running|failed…] · job JOB_ID [VERSION_ID] · configs · viz ID · tasks · watch JOB_ID · help',
+    usageHint: 'jobs [running|failed…] · job JOB_ID [VERSION_ID] · configs · viz [ID] · tasks · watch JOB_ID · help',
   },
 ];
 

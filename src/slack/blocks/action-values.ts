@@ -163,6 +163,42 @@ export const tasksPageValue = codec(
   },
 );
 
+export interface VizPageValue {
+  page: number;
+}
+
+export const vizPageValue = codec(
+  z.strictObject({ p: Page }).transform((w): VizPageValue => ({ page: w.p })),
+  (v: VizPageValue) => ({ p: v.page }),
+);
+
+// --- commands and details ------------------------------------------------------------------------------------------
+
+/** Command text as a user could type it after `/modelarts`: one line, short. The listener parses it like a slash
+ * command, so a forged value can do no more than the user's own typing. */
+const COMMAND_TEXT = /^[^\r\n]{1,200}$/;
+
+export interface RunCommandValue {
+  /** The text after `/modelarts`, e.g. `job 10`. */
+  command: string;
+}
+
+export const runCommandValue = codec(
+  z.strictObject({ c: z.string().regex(COMMAND_TEXT) }).transform((w): RunCommandValue => ({ command: w.c })),
+  (v: RunCommandValue) => ({ c: v.command }),
+);
+
+export interface TaskDetailsValue {
+  taskId: string;
+}
+
+export const taskDetailsValue = codec(
+  z
+    .strictObject({ t: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) })
+    .transform((w): TaskDetailsValue => ({ taskId: w.t })),
+  (v: TaskDetailsValue) => ({ t: v.taskId }),
+);
+
 // --- watches ----------------------------------------------------------------------------------------------------
 
 export interface UnwatchValue {
@@ -181,6 +217,7 @@ export const unwatchValue = codec(
 export type ShareValue =
   | { kind: 'job'; jobId: string; versionId: string }
   | { kind: 'viz'; jobId: string }
+  | { kind: 'vizList'; page: number }
   | { kind: 'jobs'; page: number; statusFilter: string[] }
   | { kind: 'configs'; page: number; search: string | null }
   | { kind: 'tasks'; page: number; filters: TaskFilters };
@@ -188,6 +225,7 @@ export type ShareValue =
 const ShareWire = z.union([
   z.strictObject({ k: z.literal('job'), j: WireId, v: WireId }),
   z.strictObject({ k: z.literal('viz'), j: WireId }),
+  z.strictObject({ k: z.literal('vizs'), p: Page }),
   z.strictObject({ k: z.literal('jobs'), p: Page, s: z.array(StatusWord).max(20).optional() }),
   z.strictObject({ k: z.literal('configs'), p: Page, q: z.string().max(200).optional() }),
   z.strictObject({
@@ -206,6 +244,8 @@ export const shareValue: ValueCodec<ShareValue> = {
         return safeJson({ k: 'job', ...JSON.parse(jobRefValue.encode(value)) });
       case 'viz':
         return safeJson({ k: 'viz', j: compactId(value.jobId) });
+      case 'vizList':
+        return safeJson({ k: 'vizs', p: value.page });
       case 'jobs':
         return safeJson({ k: 'jobs', ...JSON.parse(jobsPageValue.encode(value)) });
       case 'configs':
@@ -225,6 +265,8 @@ export const shareValue: ValueCodec<ShareValue> = {
         return { kind: 'job', jobId: w.j, versionId: w.v };
       case 'viz':
         return { kind: 'viz', jobId: w.j };
+      case 'vizs':
+        return { kind: 'vizList', page: w.p };
       case 'jobs': {
         const v = jobsPageValue.decode(inner);
         return v ? { kind: 'jobs', ...v } : null;

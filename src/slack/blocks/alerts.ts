@@ -17,7 +17,7 @@ import {
   truncate,
 } from '../mrkdwn.js';
 import { linkActionId, unwatchValue } from './action-values.js';
-import { formatAccelerators, formatDateTime, formatDuration } from './format.js';
+import { formatAccelerators, formatDateTime, formatDuration, formatTook } from './format.js';
 import {
   capitalize,
   classMetricLines,
@@ -67,15 +67,15 @@ function titleLine(alert: JobAlert): string {
   return `${info.emoji} ${jobTitle(alert.jobName, alert.versionName, alert.jobId, alert.versionId)}  (job ${escapeInline(alert.jobId, 30)}, version ${escapeInline(alert.versionId, 30)})`;
 }
 
-function durationOf(alert: JobAlert, ctx: RenderContext): string | null {
+/** "after 3 min", "in 8 min 52 s", "at once": how long the version ran, after its status word. */
+function tookOf(alert: JobAlert, ctx: RenderContext, preposition: 'in' | 'after' = 'after'): string | null {
   const info = statusInfo(alert.status);
-  return formatDuration(
-    elapsed(
-      { status: alert.status, durationMs: alert.durationMs, startTime: alert.startTime, createTime: alert.createTime },
-      info,
-      ctx.now,
-    ),
+  const ms = elapsed(
+    { status: alert.status, durationMs: alert.durationMs, startTime: alert.startTime, createTime: alert.createTime },
+    info,
+    ctx.now,
   );
+  return formatTook(ms, preposition);
 }
 
 /** Status words that stay true until the next edit: "Running since …", "Completed in 8 min 52 s". */
@@ -88,9 +88,8 @@ function cardStatus(alert: JobAlert, ctx: RenderContext): string {
     const created = dateToken(alert.createTime, ctx);
     return created ? `${label} · created ${created}` : label;
   }
-  const d = durationOf(alert, ctx);
-  const took = d ? (info.category === 'succeeded' ? ` in ${d}` : ` after ${d}`) : '';
-  return joinParts([`${label}${took}`, started ? `started ${started}` : null]);
+  const took = tookOf(alert, ctx, info.category === 'succeeded' ? 'in' : 'after');
+  return joinParts([took ? `${label} ${took}` : label, started ? `started ${started}` : null]);
 }
 
 function specParts(alert: JobAlert): string | null {
@@ -174,18 +173,19 @@ function logBlock(alert: JobAlert, max: number): KnownBlock[] {
 export function renderTerminalReply(alert: JobAlert, ctx: RenderContext): Message {
   const info = statusInfo(alert.status);
   const title = jobTitle(alert.jobName, alert.versionName, alert.jobId, alert.versionId);
-  const d = durationOf(alert, ctx);
+  const took = tookOf(alert, ctx);
   const blocks: KnownBlock[] = [];
   let text: string;
   switch (info.category) {
     case 'succeeded': {
+      const tookIn = tookOf(alert, ctx, 'in');
       const total = totalMetricsLine(alert.metrics);
       const classes = classMetricLines(alert.metrics, 5);
       blocks.push(
         section(
           joinParts(
             [
-              `${info.emoji} ${title} ${escapeInline(info.label, 40)}${d ? ` in ${d}` : ''}`,
+              `${info.emoji} ${title} ${escapeInline(info.label, 40)}${tookIn ? ` ${tookIn}` : ''}`,
               total ? `Final metrics: ${total}` : 'No model metrics were reported.',
               ...classes,
             ],
@@ -194,14 +194,14 @@ export function renderTerminalReply(alert: JobAlert, ctx: RenderContext): Messag
           { max: 2000 },
         ),
       );
-      text = fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${d ? ` in ${d}` : ''}`);
+      text = fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${tookIn ? ` ${tookIn}` : ''}`);
       break;
     }
     case 'failed': {
       const who = mention(alert.creatorUserId);
       blocks.push(
         section(
-          `${info.emoji} ${title} ${escapeInline(info.label, 40)}${d ? ` after ${d}` : ''} (${codeSpan(info.name, 60)})${who ? ` · ${who}` : ''}`,
+          `${info.emoji} ${title} ${escapeInline(info.label, 40)}${took ? ` ${took}` : ''} (${codeSpan(info.name, 60)})${who ? ` · ${who}` : ''}`,
           { max: 1000 },
         ),
       );
@@ -210,19 +210,19 @@ export function renderTerminalReply(alert: JobAlert, ctx: RenderContext): Messag
         const none = context(['No log lines were available for this version.']);
         if (none) blocks.push(none);
       }
-      text = `${fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${d ? ` after ${d}` : ''} (${info.name})`)}${who ? ` ${who}` : ''}`;
+      text = `${fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${took ? ` ${took}` : ''} (${info.name})`)}${who ? ` ${who}` : ''}`;
       break;
     }
     case 'cancelled': {
       blocks.push(
         section(
-          `${info.emoji} ${title} was ${escapeInline(info.label, 40)}${d ? ` after ${d}` : ''} (${codeSpan(info.name, 60)})`,
+          `${info.emoji} ${title} was ${escapeInline(info.label, 40)}${took ? ` ${took}` : ''} (${codeSpan(info.name, 60)})`,
           {
             max: 1000,
           },
         ),
       );
-      text = fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${d ? ` after ${d}` : ''}`);
+      text = fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${took ? ` ${took}` : ''}`);
       break;
     }
     default: {
@@ -238,12 +238,12 @@ export function renderTerminalReply(alert: JobAlert, ctx: RenderContext): Messag
 /** A project-wide failure watch: one standalone message per failed version (no mention: nobody asked for this one). */
 export function renderProjectFailure(alert: JobAlert, ctx: RenderContext): Message {
   const info = statusInfo(alert.status);
-  const d = durationOf(alert, ctx);
+  const took = tookOf(alert, ctx);
   const blocks: KnownBlock[] = [
     section(
       joinParts(
         [
-          `${info.emoji} ${jobTitle(alert.jobName, alert.versionName, alert.jobId, alert.versionId)} ${escapeInline(info.label, 40)}${d ? ` after ${d}` : ''} (${codeSpan(info.name, 60)})`,
+          `${info.emoji} ${jobTitle(alert.jobName, alert.versionName, alert.jobId, alert.versionId)} ${escapeInline(info.label, 40)}${took ? ` ${took}` : ''} (${codeSpan(info.name, 60)})`,
           joinParts([
             `job ${escapeInline(alert.jobId, 30)}, version ${escapeInline(alert.versionId, 30)}`,
             specParts(alert),
@@ -263,7 +263,7 @@ export function renderProjectFailure(alert: JobAlert, ctx: RenderContext): Messa
   const bar = actions([consoleButton(alert, ctx), unwatch(alert)]);
   if (bar) blocks.push(bar);
   return {
-    text: fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${d ? ` after ${d}` : ''} (${info.name})`),
+    text: fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${took ? ` ${took}` : ''} (${info.name})`),
     blocks,
     metadata: alertMetadata(alert, 'project_failure'),
   };

@@ -9,11 +9,11 @@ import { jobRefValue } from './action-values.js';
 import {
   formatBytesRate,
   formatDateTime,
-  formatDuration,
   formatNumber,
   formatPercent,
   formatPercentValue,
   formatRelative,
+  formatTook,
   sparkline,
 } from './format.js';
 import { joinParts } from './kit.js';
@@ -93,19 +93,16 @@ export function elapsed(t: Timing, info: StatusInfo, now: Date): number | null {
 export function statusPhrase(t: Timing, now: Date): string {
   const info = trainingJobStatus(t.status);
   const label = `*${capitalize(info.label)}*`;
-  const d = formatDuration(elapsed(t, info, now));
-  if (d === null) return label;
-  switch (info.category) {
-    case 'succeeded':
-      return `${label} in ${d}`;
-    case 'running':
-      return `${label} for ${d}`;
-    case 'failed':
-    case 'cancelled':
-      return `${label} after ${d}`;
-    default:
-      return label;
-  }
+  const ms = elapsed(t, info, now);
+  const took =
+    info.category === 'succeeded'
+      ? formatTook(ms, 'in')
+      : info.category === 'running'
+        ? formatTook(ms, 'for')
+        : info.category === 'failed' || info.category === 'cancelled'
+          ? formatTook(ms, 'after')
+          : null;
+  return took ? `${label} ${took}` : label;
 }
 
 /** "started 15 Jul 2019 08:32" or "created 3 h ago". */

@@ -9,7 +9,7 @@ import { CATEGORY_EMOJI, type StatusCategory } from '../../modelarts/statuses.js
 import { ACTION } from '../ids.js';
 import { escapeInline } from '../mrkdwn.js';
 import { jobsPageValue, shareValue } from './action-values.js';
-import { formatAccelerators, formatDuration, formatInteger, formatRelative, plural } from './format.js';
+import { formatAccelerators, formatDuration, formatInteger, formatRelative, formatTook, plural } from './format.js';
 import { elapsed, jobRefFor, showId, statusInfo } from './job-parts.js';
 import {
   actions,
@@ -136,10 +136,13 @@ function rowText(row: Row, ctx: RenderContext): string {
     startTime: row.startTime,
     createTime: row.createTime,
   };
-  const d = formatDuration(elapsed(timing, info, ctx.now));
+  const ms = elapsed(timing, info, ctx.now);
+  // A zero duration (a version that never ran) is left out rather than shown as "0 s".
+  const d = ms !== null && ms >= 1000 ? formatDuration(ms) : null;
+  const took = formatTook(ms, 'after');
   let when: string | null;
   if (info.terminal && row.endTime !== null) {
-    when = `ended ${formatRelative(row.endTime, ctx.now, ctx.timeZone)}${d ? ` after ${d}` : ''}`;
+    when = `ended ${formatRelative(row.endTime, ctx.now, ctx.timeZone)}${took ? ` ${took}` : ''}`;
   } else if (row.startTime !== null) {
     when = `started ${formatRelative(row.startTime, ctx.now, ctx.timeZone)}${d ? ` · ${info.terminal ? 'ran' : 'running'} ${d}` : ''}`;
   } else {

@@ -8,14 +8,7 @@ import type { Watch, WatchFilter, WatchTarget } from '../../store/types.js';
 import { canRemoveWatch, isAdmin } from '../access.js';
 import { type Message, renderWatches } from '../blocks/index.js';
 import { describeWatchTarget } from '../blocks/watches.js';
-import {
-  type Answer,
-  type ErrorContext,
-  slackErrorCode,
-  slackPlatformSentence,
-  UserFacingError,
-  withUserErrors,
-} from '../errors.js';
+import { type Answer, type ErrorContext, UserFacingError, withUserErrors } from '../errors.js';
 import { ensureCanPost } from '../gate.js';
 import type { CallOptions } from '../listeners/common/answer.js';
 import { type CommandEnv, renderContext } from './context.js';

@@ -77,7 +77,8 @@ describe('button values to commands', () => {
       jobId: '1',
       versionId: '2',
     });
-    expect(shareCommand({ kind: 'viz', jobId: '5' })).toEqual({ kind: 'viz', jobId: '5' });
+    expect(shareCommand({ kind: 'viz', jobId: '5' })).toEqual({ kind: 'viz', jobId: '5', page: 1 });
+    expect(shareCommand({ kind: 'vizList', page: 2 })).toEqual({ kind: 'viz', jobId: null, page: 2 });
     expect(shareCommand({ kind: 'jobs', page: 2, statusFilter: ['failed'] })).toMatchObject({ kind: 'jobs', page: 2 });
     expect(shareCommand({ kind: 'jobs', page: 2, statusFilter: ['bogus'] })).toBeNull();
     expect(shareCommand({ kind: 'configs', page: 1, search: 'x' })).toEqual({ kind: 'configs', page: 1, search: 'x' });

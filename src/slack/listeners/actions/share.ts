@@ -21,7 +21,9 @@ export function shareCommand(value: ShareValue): LookupCommand | null {
     case 'job':
       return { kind: 'job', jobId: value.jobId, versionId: value.versionId };
     case 'viz':
-      return { kind: 'viz', jobId: value.jobId };
+      return { kind: 'viz', jobId: value.jobId, page: 1 };
+    case 'vizList':
+      return { kind: 'viz', jobId: null, page: value.page };
     case 'jobs': {
       const statuses = statusCodes(value.statusFilter);
       return statuses ? { kind: 'jobs', statuses, statusWords: value.statusFilter, page: value.page } : null;

@@ -9,9 +9,10 @@ import type { WebClient } from '@slack/web-api';
 import { REFUSAL } from '../../access.js';
 import { type Message, renderErrorMessage } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
-import { classifyError, type ErrorContext, slackErrorCode, UserFacingError } from '../../errors.js';
+import { classifyError, type ErrorContext, UserFacingError } from '../../errors.js';
 import { admit, ensureCanPost } from '../../gate.js';
 import { BLOCK, INPUT } from '../../ids.js';
+import { isBotOutsideConversation, slackErrorCode } from '../../slack-errors.js';
 import { renderContext } from '../../use-cases/context.js';
 import { jobCard } from '../../use-cases/lookups.js';
 import { isExpired, withDeadline, within } from '../common/answer.js';
@@ -170,9 +171,8 @@ export function makeLookupModalHandler(deps: AppDeps) {
       await postCard(client, conversationId, card);
       interaction.done('ok');
     } catch (err) {
-      const code = slackErrorCode(err);
       // The conversation picker's response_url can post where the bot is not a member.
-      if (responseUrl && (code === 'not_in_channel' || code === 'channel_not_found')) {
+      if (responseUrl && isBotOutsideConversation(slackErrorCode(err))) {
         try {
           await respond({ response_type: 'in_channel', text: card.text, blocks: card.blocks });
           interaction.done('ok');

@@ -1,0 +1,242 @@
+/**
+ * Delivering one outbox row by kind: the alert card (posted, or edited in place), the terminal reply in the card's
+ * thread, a project failure, an operators' notice, a notice to a watch's creator. Every Slack call of a row goes
+ * through `call`, which refuses a second call that would not fit in what is left of the row's claim.
+ */
+import type { KnownBlock, MessageMetadata } from '@slack/types';
+import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import { type JobAlert, parseJobAlert } from '../../alerts/index.js';
+import type { CreatorNoticePayload, OpsNoticePayload } from '../../alerts/rows.js';
+import type { OutboxRow, Store } from '../../store/types.js';
+import {
+  isBroadcastReply,
+  type Message,
+  type RenderContext,
+  renderAlertCard,
+  renderOpsNotice,
+  renderProjectFailure,
+  renderTerminalReply,
+} from '../blocks/index.js';
+import { describeWatchTarget } from '../blocks/watches.js';
+import { slackPlatformSentence } from '../errors.js';
+import { escapeMrkdwn } from '../mrkdwn.js';
+import { slackErrorKind, slackPlatformCode } from '../slack-errors.js';
+
+export interface DeliveryDeps {
+  store: Store;
+  slack: WebClient;
+  logger: Logger;
+  now: () => Date;
+  timeZone: string;
+  consoleUrl?: RenderContext['consoleUrl'] | undefined;
+  /** How long a claim is exclusive. */
+  lockMs: number;
+  /** The WebClient's per-call timeout. */
+  callTimeoutMs: number;
+  /** Left for recording the result (markSent retries) after the last call. */
+  bookkeepingMs: number;
+}
+
+/** One row's delivery attempt: when it was claimed and how many Slack calls it made. */
+export interface Attempt {
+  claimedAtMs: number;
+  calls: number;
+}
+
+/** What a delivery posted: the message's ts, and whether it is the row's card (to be recorded as such). */
+export interface Delivered {
+  ts: string | null;
+  card: boolean;
+}
+
+/** A row this code cannot turn into a message (corrupt payload, renderer bug): retrying cannot help. */
+export class UndeliverableRowError extends Error {
+  override name = 'UndeliverableRowError';
+}
+
+/**
+ * The claim would expire before the next Slack call for a row could finish: another sender could then claim the row
+ * and post it too. Nothing was posted yet in this attempt (only a failed call precedes a second one), so the row is
+ * released for an immediate retry instead.
+ */
+export class ClaimExpiringError extends Error {
+  override name = 'ClaimExpiringError';
+}
+
+interface PostArgs {
+  channel: string;
+  text: string;
+  blocks?: KnownBlock[];
+  metadata?: MessageMetadata;
+  thread_ts?: string;
+  reply_broadcast?: boolean;
+  unfurl_links?: boolean;
+  unfurl_media?: boolean;
+}
+
+/** The disabled-watch notice. Channel ids are Slack's own (`<#C…>` renders the name); reasons are Slack's codes. */
+export function creatorNoticeMessage(p: CreatorNoticePayload): Message {
+  const channel = /^[A-Z0-9]{2,40}$/.test(p.channelId) ? `<#${p.channelId}>` : escapeMrkdwn(p.channelId);
+  const why = slackPlatformSentence(p.reason, undefined) ?? `Slack refused the alert (\`${escapeMrkdwn(p.reason)}\`).`;
+  const text =
+    `:warning: I stopped posting alerts for ${escapeMrkdwn(describeWatchTarget(p.target, p.projectId))} to ${channel}. ${why} ` +
+    'The watch is kept but disabled: `/modelarts watches` in that channel shows it; fix the channel and run ' +
+    '`/modelarts watch …` again to restart it.';
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+export async function deliverRow(deps: DeliveryDeps, attempt: Attempt, row: OutboxRow): Promise<Delivered> {
+  if (row.kind === 'ops_notice') {
+    const p = row.payload as OpsNoticePayload;
+    const message = render(() =>
+      renderOpsNotice(
+        { kind: p.kind, since: new Date(p.since), error: p.error, projectId: p.projectId },
+        renderContext(deps, p.projectId),
+      ),
+    );
+    return { ts: await post(deps, attempt, postArgs(row.channelId, message)), card: false };
+  }
+  if (row.kind === 'creator_notice') {
+    return { ts: await deliverCreatorNotice(deps, attempt, row.payload as CreatorNoticePayload), card: false };
+  }
+  const alert = parseJobAlert(row.payload);
+  if (!alert) throw new UndeliverableRowError('the payload is not a job alert');
+  switch (row.kind) {
+    case 'card':
+      return deliverCard(deps, attempt, row, alert);
+    case 'terminal_reply':
+      return { ts: await deliverThreadReply(deps, attempt, row, alert), card: false };
+    case 'project_failure': {
+      const message = render(() => renderProjectFailure(alert, renderContext(deps, alert.projectId)));
+      return { ts: await post(deps, attempt, postArgs(row.channelId, message)), card: false };
+    }
+  }
+}
+
+async function deliverCard(deps: DeliveryDeps, attempt: Attempt, row: OutboxRow, alert: JobAlert): Promise<Delivered> {
+  const message = render(() => renderAlertCard(alert, renderContext(deps, alert.projectId)));
+  const existing = await deps.store.getCard(row.teamId, row.channelId, alert.jobId, alert.versionId);
+  if (existing) {
+    try {
+      await call(deps, attempt, () =>
+        deps.slack.chat.update({
+          channel: row.channelId,
+          ts: existing.ts,
+          text: message.text,
+          blocks: message.blocks,
+          ...(message.metadata ? { metadata: message.metadata } : {}),
+        }),
+      );
+      return { ts: existing.ts, card: true };
+    } catch (err) {
+      const code = slackPlatformCode(err);
+      if (!code || slackErrorKind(code) !== 'card_gone') throw err;
+      deps.logger.info({ rowId: row.id, code }, 'card cannot be edited any more; posting a new one');
+    }
+  }
+  const ts = await post(deps, attempt, postArgs(row.channelId, message));
+  return { ts, card: ts !== null };
+}
+
+async function deliverThreadReply(
+  deps: DeliveryDeps,
+  attempt: Attempt,
+  row: OutboxRow,
+  alert: JobAlert,
+): Promise<string | null> {
+  const message = render(() => renderTerminalReply(alert, renderContext(deps, alert.projectId)));
+  const card = await deps.store.getCard(row.teamId, row.channelId, alert.jobId, alert.versionId);
+  // Without a card (it was never posted, or its row died) the outcome still reaches the channel, on its own.
+  return post(deps, attempt, {
+    ...postArgs(row.channelId, message),
+    ...(card ? { thread_ts: card.ts, ...(isBroadcastReply(alert) ? { reply_broadcast: true } : {}) } : {}),
+  });
+}
+
+async function deliverCreatorNotice(
+  deps: DeliveryDeps,
+  attempt: Attempt,
+  p: CreatorNoticePayload,
+): Promise<string | null> {
+  const message = render(() => creatorNoticeMessage(p));
+  try {
+    const res = await call(deps, attempt, () =>
+      deps.slack.chat.postEphemeral({
+        channel: p.channelId,
+        user: p.userId,
+        text: message.text,
+        blocks: message.blocks,
+      }),
+    );
+    return typeof res.message_ts === 'string' ? res.message_ts : null;
+  } catch (err) {
+    // The channel is usually the broken thing: a DM reaches the creator anyway.
+    if (slackPlatformCode(err) === null) throw err;
+    return post(deps, attempt, postArgs(p.userId, message));
+  }
+}
+
+/** Posts a message; a payload refused for its metadata alone is sent again without it rather than lost. */
+async function post(deps: DeliveryDeps, attempt: Attempt, args: PostArgs): Promise<string | null> {
+  try {
+    const res = await call(deps, attempt, () => deps.slack.chat.postMessage(args as ChatPostMessageArguments));
+    return typeof res.ts === 'string' ? res.ts : null;
+  } catch (err) {
+    const code = slackPlatformCode(err);
+    const kind = code === null ? null : slackErrorKind(code);
+    if (kind === 'metadata_refused' && args.metadata) {
+      deps.logger.warn({ code }, 'Slack refused the message metadata; posting without it');
+      const { metadata: _dropped, ...rest } = args;
+      return post(deps, attempt, rest);
+    }
+    if (kind === 'card_gone' && args.thread_ts) {
+      // The card was deleted: the reply goes to the channel on its own.
+      const { thread_ts: _t, reply_broadcast: _b, ...rest } = args;
+      return post(deps, attempt, rest);
+    }
+    throw err;
+  }
+}
+
+/** Every Slack call of a row goes through here: a call after the first must fit in what is left of the claim. */
+function call<T>(deps: DeliveryDeps, attempt: Attempt, fn: () => Promise<T>): Promise<T> {
+  const leftMs = attempt.claimedAtMs + deps.lockMs - deps.now().getTime();
+  if (attempt.calls > 0 && leftMs < deps.callTimeoutMs + deps.bookkeepingMs) {
+    return Promise.reject(new ClaimExpiringError('not enough claim time left for another Slack call'));
+  }
+  attempt.calls++;
+  return fn();
+}
+
+/**
+ * Renders, turning a renderer's exception into UndeliverableRowError: only that is final. Anything else thrown while
+ * delivering (the store looking up the card, the SDK's plain Error for a 429 without Retry-After) is retried.
+ */
+function render(build: () => Message): Message {
+  try {
+    return build();
+  } catch (err) {
+    throw new UndeliverableRowError(`rendering failed: ${err instanceof Error ? err.name : 'error'}`, { cause: err });
+  }
+}
+
+function postArgs(channel: string, message: Message): PostArgs {
+  return {
+    channel,
+    text: message.text,
+    blocks: message.blocks,
+    ...(message.metadata ? { metadata: message.metadata } : {}),
+    unfurl_links: false,
+    unfurl_media: false,
+  };
+}
+
+function renderContext(deps: DeliveryDeps, projectId: string): RenderContext {
+  return {
+    now: deps.now(),
+    timeZone: deps.timeZone,
+    projectId,
+    ...(deps.consoleUrl ? { consoleUrl: deps.consoleUrl } : {}),
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * What became of a row's delivery, written back to the store: sent (with the card it posted), retried later (a 429
+ * only moves run_at, 5xx and network errors back off exponentially with jitter), or dead, and when Slack refused for
+ * good, the watches it concerns disabled and their creators told.
+ */
+import type { Logger } from 'pino';
+import type { JobAlert } from '../../alerts/index.js';
+import { creatorNoticeRow } from '../../alerts/rows.js';
+import type { OutboxRow, Store, Watch } from '../../store/types.js';
+import { classifySlackError, isSlackApiError, type SlackFailure } from '../slack-errors.js';
+import { ClaimExpiringError, type Delivered, UndeliverableRowError } from './deliver.js';
+
+export type SendOutcome = 'sent' | 'retry' | 'dead';
+
+export interface OutcomeDeps {
+  store: Store;
+  logger: Logger;
+  now: () => Date;
+  instanceId: string;
+  /** Transient failures before a row is given up. */
+  maxAttempts: number;
+  random: () => number;
+}
+
+export async function recordSent(deps: OutcomeDeps, row: OutboxRow, delivered: Delivered): Promise<void> {
+  const { ts, card } = delivered;
+  const now = deps.now();
+  const alert = row.payload as Pick<JobAlert, 'jobId' | 'versionId'>;
+  const result =
+    card && ts !== null && row.jobId !== null && row.versionId !== null
+      ? {
+          ts,
+          now,
+          card: {
+            teamId: row.teamId,
+            channelId: row.channelId,
+            jobId: alert.jobId,
+            versionId: alert.versionId,
+            ts,
+            updatedAt: now,
+          },
+        }
+      : { ts, now };
+  // The post happened: recording it is what keeps it from being posted twice, so insist a little.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const ok = await deps.store.markSent(row.id, deps.instanceId, result);
+      if (!ok) deps.logger.warn({ rowId: row.id }, 'outbox row was taken over while posting; it may be posted twice');
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await sleep(100 * 2 ** attempt);
+    }
+  }
+}
+
+export async function recordFailure(deps: OutcomeDeps, row: OutboxRow, err: unknown): Promise<SendOutcome> {
+  const { store, logger, instanceId } = deps;
+  const now = deps.now();
+  if (err instanceof ClaimExpiringError) {
+    await store.markRetry(row.id, instanceId, { error: 'claim expiring', runAt: now });
+    logger.info({ rowId: row.id }, 'claim nearly expired between Slack calls; row released for a fresh attempt');
+    return 'retry';
+  }
+  if (err instanceof UndeliverableRowError) {
+    // The payload itself cannot become a message: retrying the same row cannot help.
+    logger.error({ err, rowId: row.id, kind: row.kind }, 'outbox row could not be delivered');
+    await store.markDead(row.id, instanceId, `internal: ${err.message}`, now);
+    return 'dead';
+  }
+  // Everything else is retried (bounded by maxAttempts): the SDK's plain Error for a 429 without a usable
+  // Retry-After, a timeout, a store hiccup while looking up the card. Dropping it would lose the alert.
+  if (!isSlackApiError(err)) logger.warn({ err, rowId: row.id }, 'unexpected failure while delivering; will retry');
+  const failure = classifySlackError(err);
+  if (failure.kind === 'rate_limited') {
+    const runAt = new Date(now.getTime() + failure.retryAfterMs + Math.floor(deps.random() * 250));
+    await store.markRetry(row.id, instanceId, { error: failure.reason, runAt });
+    logger.info({ rowId: row.id, retryAfterMs: failure.retryAfterMs }, 'Slack rate limited; row rescheduled');
+    return 'retry';
+  }
+  if (failure.kind === 'transient') {
+    if (row.attempts >= deps.maxAttempts) {
+      await store.markDead(row.id, instanceId, `gave up after ${row.attempts} attempts: ${failure.reason}`, now);
+      logger.error({ rowId: row.id, reason: failure.reason }, 'outbox row given up');
+      return 'dead';
+    }
+    // Full jitter over an exponential ceiling: 1 s, 2 s, 4 s … capped at 10 minutes.
+    const ceiling = Math.min(10 * 60_000, 1000 * 2 ** Math.min(20, Math.max(0, row.attempts - 1)));
+    const runAt = new Date(now.getTime() + Math.max(200, Math.floor(deps.random() * ceiling)));
+    await store.markRetry(row.id, instanceId, { error: failure.reason, runAt });
+    logger.warn({ rowId: row.id, reason: failure.reason, attempts: row.attempts }, 'Slack call failed; will retry');
+    return 'retry';
+  }
+  await store.markDead(row.id, instanceId, failure.reason, now);
+  if (failure.kind === 'rejected') {
+    logger.error({ rowId: row.id, kind: row.kind, reason: failure.reason }, 'Slack rejected the message; dropped');
+    return 'dead';
+  }
+  // Notices about notices would loop: a failed creator or ops notice is only recorded.
+  if (row.kind !== 'creator_notice' && row.kind !== 'ops_notice') await disableFor(deps, row, failure);
+  return 'dead';
+}
+
+async function disableFor(deps: OutcomeDeps, row: OutboxRow, failure: SlackFailure): Promise<void> {
+  const { store } = deps;
+  const now = deps.now();
+  const reason = failure.reason;
+  let disabled: Watch[] = [];
+  if (failure.kind === 'channel') {
+    disabled = await store.disableChannelWatches(row.teamId, row.channelId, reason, now);
+  } else if (row.watchId !== null) {
+    const before = await store.getWatch(row.watchId);
+    if (before && !before.disabledAt) {
+      await store.disableWatch(row.watchId, reason, now);
+      disabled = [before];
+    }
+  }
+  if (disabled.length > 0) {
+    await store.enqueue(disabled.map((w) => creatorNoticeRow(w, reason, now)));
+    deps.logger.warn(
+      { channelId: row.channelId, reason, watches: disabled.map((w) => w.id) },
+      'Slack refused delivery for good; watches disabled and their creators told',
+    );
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
