@@ -42,13 +42,16 @@ afterEach(async () => {
   h = null;
 });
 
-const start = (env: Record<string, string> = {}) =>
-  startAppHarness({ env, fakeSlack: { users: USERS, channels: CHANNELS } });
+/** A harness with the users and channels above, closed after the test. */
+async function open(env: Record<string, string> = {}): Promise<AppHarness> {
+  h = await startAppHarness({ env, fakeSlack: { users: USERS, channels: CHANNELS } });
+  return h;
+}
 const fetched = (x: AppHarness) => Object.values(x.sim.requestCounts()).reduce((a, b) => a + b, 0);
 
 describe('surfaces without a channel, with only ALLOWED_CHANNEL_IDS set', () => {
   it('App Home shows job data to a member of an allowed channel and the refusal to anyone else', async () => {
-    const x = (h = await start({ ALLOWED_CHANNEL_IDS: ALLOWED_CHANNEL }));
+    const x = await open({ ALLOWED_CHANNEL_IDS: ALLOWED_CHANNEL });
     await x.slack.sendAppHomeOpened({ userId: MEMBER });
     const home = await eventually(() => x.slack.homeView(MEMBER));
     expect(JSON.stringify(home.view.blocks)).not.toContain('Sorry');
@@ -62,7 +65,7 @@ describe('surfaces without a channel, with only ALLOWED_CHANNEL_IDS set', () => 
   });
 
   it('the global shortcut and a Home button refuse a user who is in no allowed channel', async () => {
-    const x = (h = await start({ ALLOWED_CHANNEL_IDS: ALLOWED_CHANNEL }));
+    const x = await open({ ALLOWED_CHANNEL_IDS: ALLOWED_CHANNEL });
     await x.slack.sendShortcut({ callbackId: CALLBACK.lookupShortcut, userId: OUTSIDER });
     const modal = await eventually(() => x.slack.modals(OUTSIDER).at(-1));
     expect(JSON.stringify(modal.view.blocks)).toContain('Sorry');
@@ -84,7 +87,7 @@ describe('surfaces without a channel, with only ALLOWED_CHANNEL_IDS set', () => 
 
 describe('guests and people of other organisations', () => {
   it('a guest and an external user are refused in an allowed channel; members are answered', async () => {
-    const x = (h = await start());
+    const x = await open();
     const member = await x.slack.sendSlashCommand({ text: JOB, channelId: ALLOWED_CHANNEL, userId: MEMBER });
     expect(ackText(member.body)).toContain('TestModelArtsJob');
     x.sim.resetRequestCounts();
@@ -107,7 +110,7 @@ describe('guests and people of other organisations', () => {
   });
 
   it('ALLOW_GUESTS=true lets them in', async () => {
-    const x = (h = await start({ ALLOW_GUESTS: 'true' }));
+    const x = await open({ ALLOW_GUESTS: 'true' });
     const guest = await x.slack.sendSlashCommand({ text: JOB, channelId: ALLOWED_CHANNEL, userId: GUEST });
     expect(ackText(guest.body)).toContain('TestModelArtsJob');
     const external = await x.slack.sendSlashCommand({ text: JOB, channelId: ALLOWED_CHANNEL, userId: EXTERNAL });
@@ -131,7 +134,7 @@ describe('posting on someone’s behalf', () => {
   }
 
   it('the picker offers channels only, none shared outside; the submission refuses a shared channel anyway', async () => {
-    const x = (h = await start());
+    const x = await open();
     const { modal, res } = await submitLookup(x, MEMBER, SHARED);
     const picker = JSON.stringify(modal.view.blocks);
     expect(picker).toContain('"exclude_external_shared_channels":true');
@@ -145,7 +148,7 @@ describe('posting on someone’s behalf', () => {
   });
 
   it('the submission refuses a channel the user is not in (any public channel via chat:write.public before)', async () => {
-    const x = (h = await start());
+    const x = await open();
     const { res } = await submitLookup(x, MEMBER, 'C0LONELY01');
     expect(res.body).toMatchObject({
       response_action: 'errors',
@@ -159,7 +162,7 @@ describe('posting on someone’s behalf', () => {
   });
 
   it('ALLOW_SHARED_CHANNELS=true: the picker offers them and the card is posted there', async () => {
-    const x = (h = await start({ ALLOW_SHARED_CHANNELS: 'true' }));
+    const x = await open({ ALLOW_SHARED_CHANNELS: 'true' });
     const { modal, res } = await submitLookup(x, MEMBER, SHARED);
     expect(JSON.stringify(modal.view.blocks)).toContain('"exclude_external_shared_channels":false');
     expect(res.text).toBe('');
@@ -167,7 +170,7 @@ describe('posting on someone’s behalf', () => {
   });
 
   it('Share and watch in a Slack Connect channel are refused, nothing posted or stored', async () => {
-    const x = (h = await start());
+    const x = await open();
     await x.slack.sendSlashCommand({ text: JOB, channelId: SHARED, userId: MEMBER });
     const card = await eventually(() => x.slack.ephemerals(MEMBER, SHARED).at(-1));
     const share = JSON.stringify(card.blocks).match(/"action_id":"(share[^"]*)","value":"((?:[^"\\]|\\.)*)"/);
@@ -191,7 +194,7 @@ describe('posting on someone’s behalf', () => {
 
 describe('another workspace', () => {
   it('commands, buttons, shortcuts and events from another workspace run nothing and are logged', async () => {
-    const x = (h = await start());
+    const x = await open();
     const workspace = { teamId: 'T0ELSEWHERE', teamDomain: 'elsewhere' };
     const command = await x.slack.sendSlashCommand({ text: JOB, channelId: ALLOWED_CHANNEL }, { workspace });
     expect(command.status).toBe(200);
