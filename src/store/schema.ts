@@ -97,6 +97,12 @@ export interface ChannelPacingTable {
   spacing_ms: Int8;
 }
 
+/** A request fingerprint seen recently (see migration 0002). */
+export interface RequestSignaturesTable {
+  key: string;
+  expires_at: Int8;
+}
+
 export interface Database {
   watches: WatchesTable;
   version_states: VersionStatesTable;
@@ -105,4 +111,5 @@ export interface Database {
   leases: LeasesTable;
   poll_health: PollHealthTable;
   channel_pacing: ChannelPacingTable;
+  request_signatures: RequestSignaturesTable;
 }

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import type { NewOutboxRow, OutboxRow, Store } from '../../src/store/types.js';
 import { schemaOf, withPgClient } from '../support/store-databases.js';
 import { dialects, TEST_DATABASE_URL } from './dialects.js';
@@ -155,7 +156,7 @@ for (const db of dialects.filter((d) => d.persistent)) {
           const applied = await withPgClient(TEST_DATABASE_URL!, (client) =>
             client.query<{ name: string }>(`select name from ${schema}.kysely_migration order by name`),
           );
-          expect(applied.rows.map((r) => r.name)).toEqual(['0001_init']);
+          expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS).sort());
           const tables = await withPgClient(TEST_DATABASE_URL!, (client) =>
             client.query<{ table_name: string }>(
               'select table_name from information_schema.tables where table_schema = $1 order by table_name',
@@ -170,6 +171,7 @@ for (const db of dialects.filter((d) => d.persistent)) {
             'leases',
             'outbox',
             'poll_health',
+            'request_signatures',
             'version_states',
             'watches',
           ]);

@@ -140,7 +140,8 @@ describe('the /modelarts handler without I/O', () => {
   type Args = Parameters<ReturnType<typeof makeModelartsCommandHandler>>[0];
   const run = async (text: string, env: Record<string, string> = {}, userId = 'U1') => {
     const { logger, lines } = captureLogger();
-    const deps = fakeAppDeps({ logger, env });
+    // Guests allowed: no users.info call, so the handler runs without any I/O.
+    const deps = fakeAppDeps({ logger, env: { ALLOW_GUESTS: 'true', ...env } });
     const acks: Array<{ text?: string }> = [];
     const args = {
       command: { command: '/modelarts', text, user_id: userId, channel_id: 'C1', team_id: 'T1' },

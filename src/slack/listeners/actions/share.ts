@@ -6,6 +6,7 @@ import { type ShareValue, shareValue } from '../../blocks/action-values.js';
 import { renderErrorMessage } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
 import { classifyError } from '../../errors.js';
+import { ensureCanPost } from '../../gate.js';
 import { ACTION } from '../../ids.js';
 import { renderContext } from '../../use-cases/context.js';
 import { type LookupCommand, runLookup } from '../../use-cases/lookups.js';
@@ -44,6 +45,7 @@ export function makeShareHandler(deps: AppDeps) {
       return 'user_error';
     }
     ctx.interaction.set({ subcommand: `share_${cmd.kind}` });
+    await ensureCanPost(deps, args.client, channelId, { userId: ctx.env.userId });
     const answer = await withDeadline(deps, (call) =>
       runLookup(deps, renderContext(ctx.env), cmd, call, { ephemeral: false }),
     );

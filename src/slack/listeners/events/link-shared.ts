@@ -4,9 +4,9 @@
  */
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { MessageAttachment } from '@slack/types';
-import { checkAccess } from '../../access.js';
 import { renderUnfurl } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
+import { admit } from '../../gate.js';
 import { renderContext } from '../../use-cases/context.js';
 import { parseConsoleLink } from '../../use-cases/job-refs.js';
 import { fetchJobVersion } from '../../use-cases/lookups.js';
@@ -25,7 +25,7 @@ export function makeLinkSharedHandler(deps: AppDeps) {
       teamId,
     });
     interaction.acked();
-    const access = checkAccess(deps.config.access, { userId: event.user, channelId: event.channel });
+    const access = await admit(deps, client, { userId: event.user, channelId: event.channel });
     if (!access.allowed) {
       interaction.done('refused');
       return;
