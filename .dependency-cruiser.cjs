@@ -7,7 +7,8 @@
  *              the other
  *   domain     src/alerts/ (what changed, who hears about it, the outbox rows that carry it)
  *   surfaces   src/poller/ (ModelArts → outbox) and src/slack/ (Slack in, and delivery to Slack); neither imports the other
- *   top        src/main.ts (the composition root), src/metrics.ts, src/cli/
+ *   top        src/main.ts (the composition root), src/metrics.ts, src/ops/ (health, readiness, the operations
+ *              listener), src/cli/
  *
  * tools/ (simulator, Slack stand-in, demo, preview), test/ and bench/ may import src/; src/ never imports them.
  */
@@ -17,7 +18,7 @@ const STORE = '^src/store/';
 const ALERTS = '^src/alerts/';
 const POLLER = '^src/poller/';
 const SLACK = '^src/slack/';
-const TOP = '^src/(main|metrics)\\.ts$|^src/cli/';
+const TOP = '^src/(main|metrics)\\.ts$|^src/(cli|ops)/';
 
 const layerRule = (name, from, forbidden) => ({
   name,

@@ -30,6 +30,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
+    METRICS_PORT=9464 \
     DATABASE_URL=sqlite:/data/modelarts-chatops.db
 WORKDIR /app
 COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
@@ -39,8 +40,11 @@ COPY package.json ./
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-EXPOSE 3000
-# slim has no curl: ask the bot's own /healthz with Node's fetch.
+# 3000: Slack (POST /slack/events) with GET /healthz and GET /readyz. 9464: GET /metrics and GET /health, bound to
+# 127.0.0.1 unless METRICS_HOST says otherwise (set METRICS_HOST=0.0.0.0 and publish it only to your Prometheus).
+EXPOSE 3000 9464
+# Liveness: the process serves. Not /readyz: a restart cures neither a database nor a ModelArts outage, and runtimes
+# that restart unhealthy containers (Swarm) would then restart every replica at once. slim has no curl: Node's fetch.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM

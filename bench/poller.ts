@@ -188,6 +188,7 @@ async function runScale(n: number, compiledMain: string | null): Promise<ScaleRe
       SLACK_SIGNING_SECRET: 'bench-secret',
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',
+      METRICS_PORT: '0',
       MODELARTS_ENDPOINT: sim.url,
       MODELARTS_PROJECT_ID: sim.projectId,
       MODELARTS_AUTH_TOKEN: sim.token,

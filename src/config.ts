@@ -58,6 +58,21 @@ export interface Config {
     allowedChannelIds: readonly string[];
     allowedUserIds: readonly string[];
     adminUserIds: readonly string[];
+    /** Guests (multi- and single-channel) and users of other organisations may use the bot. */
+    allowGuests: boolean;
+    /** The lookup modal may post into channels shared with other organisations (Slack Connect) or workspaces. */
+    allowSharedChannels: boolean;
+  };
+  /** The operations listener (GET /metrics, GET /health) and readiness. */
+  ops: {
+    /** Port of the operations listener (0: any free port). */
+    port: number;
+    /** Address it binds; loopback unless exposed on purpose. */
+    host: string;
+    /** When set, operations endpoints require `Authorization: Bearer <token>` and are also served on PORT. */
+    token: string | undefined;
+    /** GET /readyz fails when the last successful poll, or the oldest due alert, is older than this. */
+    readyMaxLagSeconds: number;
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -132,6 +147,15 @@ class EnvReader {
       return null;
     }
     return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.get(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false`);
+    return fallback;
   }
 
   slackIds(name: string): string[] {
@@ -244,6 +268,22 @@ export function loadConfig(env: Env): Config {
     allowedChannelIds: r.slackIds('ALLOWED_CHANNEL_IDS'),
     allowedUserIds: r.slackIds('ALLOWED_USER_IDS'),
     adminUserIds: r.slackIds('ADMIN_USER_IDS'),
+    allowGuests: r.bool('ALLOW_GUESTS', false),
+    allowSharedChannels: r.bool('ALLOW_SHARED_CHANNELS', false),
+  };
+
+  const metricsHost = r.get('METRICS_HOST') ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:[\]-]{1,253}$/.test(metricsHost)) r.problems.push('METRICS_HOST must be an address or host name');
+  const metricsToken = r.get('METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    r.problems.push('METRICS_TOKEN must be at least 16 characters (it guards /metrics on the public port)');
+  }
+  const ops = {
+    port: r.int('METRICS_PORT', 9464, 0, 65535),
+    host: metricsHost,
+    token: metricsToken,
+    // A few poll intervals: one slow or failed cycle is normal, three in a row is not.
+    readyMaxLagSeconds: r.int('READY_MAX_LAG_SECONDS', Math.max(30, 3 * intervalSeconds), 1, 7 * 86_400),
   };
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
@@ -253,6 +293,7 @@ export function loadConfig(env: Env): Config {
     databaseUrl,
     poll: { intervalSeconds, alertAfterMinutes, opsChannelId },
     access,
+    ops,
     logLevel,
   });
 }
@@ -287,9 +328,9 @@ function databasePasswords(url: string): string[] {
 
 /** Every secret value of a configuration: logs and messages are scrubbed of these. */
 export function configSecrets(config: Config): string[] {
-  const slack = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken];
+  const tokens = [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.ops.token];
   return [
-    ...slack.filter((v): v is string => typeof v === 'string' && v.length > 0),
+    ...tokens.filter((v): v is string => typeof v === 'string' && v.length > 0),
     ...modelArtsSecrets(config.modelarts),
     ...databasePasswords(config.databaseUrl),
   ];

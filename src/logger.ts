@@ -26,17 +26,71 @@ const REDACT_PATHS = [
 
 export type Logger = pino.Logger;
 
+/** Shortest value treated as a secret: shorter ones would redact ordinary words. */
+const MIN_SECRET_LENGTH = 6;
+/** Values learnt at run time (rotating IAM tokens) beyond this many forget the oldest; configured ones stay. */
+const MAX_LEARNT_SECRETS = 32;
+
+/**
+ * The forms a secret takes in a log line: as written, and JSON-escaped once (pino writes strings as JSON, so a
+ * secret holding `"` or `\` appears as `\"` / `\\`) or twice (upstream JSON text logged inside a string).
+ */
+function secretForms(secret: string): string[] {
+  const once = JSON.stringify(secret).slice(1, -1);
+  const twice = JSON.stringify(once).slice(1, -1);
+  return [...new Set([secret, once, twice])];
+}
+
+/** The secret values one logger scrubs; configured ones for good, learnt ones up to MAX_LEARNT_SECRETS. */
+class SecretList {
+  readonly #configured: string[] = [];
+  readonly #learnt: string[] = [];
+  /** Every form of every secret, longest first so that a secret containing another is replaced whole. */
+  forms: string[] = [];
+
+  constructor(configured: readonly string[]) {
+    for (const s of configured)
+      if (s.length >= MIN_SECRET_LENGTH && !this.#configured.includes(s)) this.#configured.push(s);
+    this.#rebuild();
+  }
+
+  learn(value: string): void {
+    if (value.length < MIN_SECRET_LENGTH || this.#configured.includes(value) || this.#learnt.includes(value)) return;
+    this.#learnt.push(value);
+    if (this.#learnt.length > MAX_LEARNT_SECRETS) this.#learnt.shift();
+    this.#rebuild();
+  }
+
+  #rebuild(): void {
+    const all = [...this.#configured, ...this.#learnt].flatMap(secretForms);
+    this.forms = [...new Set(all)].sort((a, b) => b.length - a.length);
+  }
+}
+
+const secretLists = new WeakMap<Logger, SecretList>();
+
+/**
+ * Teaches the logger (and its children, which share its destination) a secret learnt at run time, such as an IAM
+ * token: every line written from now on is scrubbed of it.
+ */
+export function addSecret(logger: Logger, value: string): void {
+  // pino makes a child with Object.create(parent): the root is up the prototype chain.
+  let node: object | null = logger;
+  while (node !== null && !secretLists.has(node as Logger)) node = Object.getPrototypeOf(node) as object | null;
+  if (node !== null) secretLists.get(node as Logger)?.learn(value);
+}
+
 export function createLogger(options: {
   level: string;
   destination?: pino.DestinationStream;
   /** Extra literal values (the configured secrets) scrubbed from every line, wherever they appear. */
   secrets?: readonly string[];
 }): Logger {
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 6);
+  const secrets = new SecretList(options.secrets ?? []);
   // includes() first: almost no line holds a secret, and it spares a copy of every line per secret.
   const scrub = (line: string): string => {
     let out = line;
-    for (const secret of secrets) if (out.includes(secret)) out = out.replaceAll(secret, '[Redacted]');
+    for (const form of secrets.forms) if (out.includes(form)) out = out.replaceAll(form, '[Redacted]');
     return out;
   };
   // Asynchronous (SonicBoom): a synchronous write(2) per line stalled the event loop under load. Not buffered
@@ -48,7 +102,7 @@ export function createLogger(options: {
   let pendingBytes = 0;
   if (own) own.on('write', (n: number) => (pendingBytes = Math.max(0, pendingBytes - n)));
   const write = (line: string) => {
-    const out = secrets.length === 0 ? line : scrub(line);
+    const out = secrets.forms.length === 0 ? line : scrub(line);
     if (own) pendingBytes += Buffer.byteLength(out);
     destination.write(out);
   };
@@ -84,6 +138,7 @@ export function createLogger(options: {
     stream,
   );
   drains.set(logger, drain);
+  secretLists.set(logger, secrets);
   return logger;
 }
 

@@ -7,32 +7,41 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { FetchFunction } from '@slack/web-api';
 import type { DestinationStream } from 'pino';
 import { type Config, ConfigError, configSecrets, loadConfig } from './config.js';
 import { isEntryModule } from './entry.js';
-import { createLogger, exitAfterLogs, flushLogs, type Logger } from './logger.js';
+import { observeResponseHeaders } from './lib/response-headers.js';
+import { addSecret, createLogger, exitAfterLogs, flushLogs, type Logger } from './logger.js';
 import {
   createMetrics,
   instrumentBolt,
   lookupReadObserver,
   MeteredWebClient,
   type Metrics,
-  metricsHandler,
   modelArtsRequestObserver,
-  registerStateGauges,
   timePollCycles,
 } from './metrics.js';
+import { createDefaultDispatcher } from './modelarts/client.js';
 import { createModelArtsApi, withReadCache } from './modelarts/index.js';
+import { createOps, type HealthReport, type Phase } from './ops/index.js';
+import type { OpsServer } from './ops/server.js';
 import { createPoller, type PollerHealth } from './poller/index.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createOutboxSender } from './slack/delivery/index.js';
-import type { HealthReport } from './slack/deps.js';
 import { openStore, type Store } from './store/index.js';
 
-/** SIGTERM to exit: Docker and Kubernetes wait 10 s before SIGKILL. */
+/**
+ * Shutdown timing. Docker and Kubernetes send SIGKILL 10 s after SIGTERM; the process exits by
+ * SHUTDOWN_DEADLINE_MS plus at most 0.5 s of log draining. An alert post in flight at SIGTERM gets SENDER_DRAIN_MS
+ * to finish (then it is recorded as sent); one still running then is cancelled and its row released for a retry,
+ * never recorded as sent. The remaining 4 s cover that bookkeeping and closing the database.
+ */
 export const SHUTDOWN_DEADLINE_MS = 9_000;
+export const SENDER_DRAIN_MS = 5_000;
 
-/** Per Web API call of the outbox sender; its claims (30 s) leave room for one call plus the bookkeeping. */
+/** Per Web API call of the outbox sender in normal operation; its claims (30 s) leave room for one call plus the
+ * bookkeeping. At shutdown SENDER_DRAIN_MS cuts it short. */
 const SENDER_CALL_TIMEOUT_MS = 15_000;
 
 export interface StartBotOptions {
@@ -43,6 +52,8 @@ export interface StartBotOptions {
 export interface RunningBot {
   readonly config: Config;
   readonly port: number;
+  /** Port of the operations listener (GET /metrics, GET /health). */
+  readonly metricsPort: number;
   readonly instanceId: string;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -72,6 +83,13 @@ export async function startBot(
   const metrics = createMetrics();
 
   const store = await openStore(config.databaseUrl, { logger: logger.child({ component: 'store' }) });
+  // ADAPTER until the ModelArts auth providers' `onSecret` hook is merged (another branch): IAM answers carry the
+  // token they issue in X-Subject-Token, so the shared dispatcher teaches the log scrubber each one. At merge, pass
+  // `onSecret: (value) => addSecret(logger, value)` to createModelArtsApi instead and drop this dispatcher (and its
+  // close() in stop()).
+  const modelartsDispatcher = createDefaultDispatcher(config.modelarts.timeoutMs).compose(
+    observeResponseHeaders(['x-subject-token'], (token) => addSecret(logger, token)),
+  );
   const modelarts = createModelArtsApi({
     endpoint: config.modelarts.endpoint,
     projectId: config.modelarts.projectId,
@@ -79,7 +97,12 @@ export async function startBot(
     timeoutMs: config.modelarts.timeoutMs,
     logger: logger.child({ component: 'modelarts' }),
     onRequest: modelArtsRequestObserver(metrics),
+    dispatcher: modelartsDispatcher,
   });
+  const closeModelArts = async () => {
+    await modelarts.close();
+    await modelartsDispatcher.close();
+  };
 
   // Slack lookups read through a short cache (identical reads share one request); the poller reads ModelArts directly.
   const lookups = withReadCache(modelarts, {
@@ -87,15 +110,18 @@ export async function startBot(
     onRead: lookupReadObserver(metrics),
   });
 
-  let ready = false;
-  const startedAt = now();
-  // Set once the poller exists; /healthz answers 503 (not ready) until then.
+  let phase: Phase = 'starting';
+  // Set once the poller exists.
   let pollerHealth: (() => PollerHealth) | null = null;
-  const health = (): HealthReport => ({
-    ok: ready,
+  const ops = createOps({
+    config,
+    store,
+    metrics,
+    logger: logger.child({ component: 'ops' }),
+    now,
     instanceId,
-    startedAt: startedAt.toISOString(),
-    poller: pollerHealth?.() ?? null,
+    pollerHealth: () => pollerHealth?.() ?? null,
+    phase: () => phase,
   });
 
   const slack = createSlackApp(
@@ -107,20 +133,20 @@ export async function startBot(
       now,
       botToken: config.slack.botToken,
       slackApiUrl: config.slack.apiUrl,
-      health,
     },
     {
       ...(config.slack.appToken
         ? { mode: 'socket' as const, appToken: config.slack.appToken, port: config.slack.port }
         : { mode: 'http' as const, signingSecret: config.slack.signingSecret ?? '', port: config.slack.port }),
-      routes: [{ path: '/metrics', method: ['GET'], handler: metricsHandler(metrics.registry) }],
+      routes: ops.publicRoutes,
       tuning: { ackBudgetMs: config.slack.ackBudgetMs, maxLookupsInFlight: config.slack.maxLookupsInFlight },
     },
   );
   const interactions = instrumentBolt(slack.app, metrics);
 
   // The outbox owns retrying: this client fails fast on 429 and errors so a row is retried by the sender, never twice
-  // by the SDK behind its back.
+  // by the SDK behind its back. Its requests can be cancelled at shutdown (see SENDER_DRAIN_MS).
+  const cancelPosts = new AbortController();
   const senderClient = new MeteredWebClient(
     config.slack.botToken,
     {
@@ -128,18 +154,35 @@ export async function startBot(
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       timeout: SENDER_CALL_TIMEOUT_MS,
+      fetch: (input, init) =>
+        // The SDK's own Response type is a structural subset of the platform's.
+        fetch(input, {
+          ...init,
+          signal: init?.signal ? AbortSignal.any([init.signal, cancelPosts.signal]) : cancelPosts.signal,
+        }) as unknown as ReturnType<FetchFunction>,
     },
     metrics,
   );
 
   // Starting the app checks the bot token (auth.test) and learns the workspace the poller alerts in.
   let port: number;
+  let opsServer: OpsServer;
   try {
     ({ port } = await slack.start(config.slack.port));
   } catch (err) {
     logger.error({ err }, 'could not start the Slack app (is the bot token valid and the port free?)');
     await slack.stop().catch(() => undefined);
-    await Promise.allSettled([modelarts.close(), store.close()]);
+    await Promise.allSettled([closeModelArts(), store.close()]);
+    // The caller exits next: the details above must reach the log first.
+    await flushLogs(logger);
+    throw err;
+  }
+  try {
+    opsServer = await ops.start();
+  } catch (err) {
+    logger.error({ err }, 'could not start the operations listener (is METRICS_PORT free?)');
+    await Promise.allSettled([ops.stop(), slack.stop()]);
+    await Promise.allSettled([closeModelArts(), store.close()]);
     // The caller exits next: the details above must reach the log first.
     await flushLogs(logger);
     throw err;
@@ -168,35 +211,59 @@ export async function startBot(
     slackCallTimeoutMs: SENDER_CALL_TIMEOUT_MS,
   });
   pollerHealth = () => poller.health();
-  registerStateGauges(metrics, { pollHealth: () => poller.health(), outboxDepth: () => store.outboxDepth() });
 
   poller.start();
   sender.start();
-  ready = true;
-  logger.info({ port, instanceId, mode: config.slack.appToken ? 'socket' : 'http', teamId }, 'ready');
+  phase = 'ready';
+  logger.info(
+    { port, metricsPort: opsServer.port, instanceId, mode: config.slack.appToken ? 'socket' : 'http', teamId },
+    'ready',
+  );
+
+  /** Waits for the posts in flight up to SENDER_DRAIN_MS, then cancels the rest (their rows are retried later). */
+  async function drainSender(): Promise<void> {
+    const stopping = sender.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      stopping.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), SENDER_DRAIN_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!drained) {
+      logger.warn(
+        { drainMs: SENDER_DRAIN_MS },
+        'alert posts still in flight at shutdown were cancelled; they will be retried',
+      );
+      cancelPosts.abort();
+    }
+    await stopping;
+  }
 
   let stopped: Promise<void> | null = null;
   return {
     config,
     port,
+    metricsPort: opsServer.port,
     instanceId,
     logger,
     metrics,
     store,
     slack,
-    health,
+    health: ops.health,
     stop() {
       stopped ??= (async () => {
-        ready = false;
+        phase = 'stopping';
         // Stop taking work everywhere at once: no new Slack requests (those in flight finish, including their
         // response_url follow-ups after the ack), no new poll cycle (the running one is aborted and the lease
         // released), no new claims (posts in flight finish and are recorded).
         const results = await Promise.allSettled([
           slack.stop().then(() => interactions.idle()),
           poller.stop(),
-          sender.stop(),
+          drainSender(),
         ]);
-        await Promise.allSettled([modelarts.close()]);
+        await Promise.allSettled([closeModelArts(), ops.stop()]);
         await store.close();
         const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed.length > 0)

@@ -286,14 +286,19 @@ export interface PollHealthView {
 }
 
 /**
- * Gauges computed at scrape time: poll lag (seconds since the last successful cycle, by any replica), whether polling
- * is failing, and outbox depth (shared by all replicas).
+ * Gauges read at scrape time from values already in memory: poll lag (seconds since the last successful cycle, by
+ * any replica), whether polling is failing, and the outbox depth and lag the ops monitor last read (shared by all
+ * replicas). A scrape never queries the database: with a large outbox a COUNT per scrape let a scrape flood slow
+ * every Slack answer, so the monitor refreshes the depth on its own schedule.
  */
 export function registerStateGauges(
   metrics: Metrics,
   sources: {
     pollHealth: () => PollHealthView;
-    outboxDepth: () => Promise<{ pending: number; dead: number }>;
+    /** The last depth read; null before the first read or after a failed one. */
+    outboxDepth: () => { pending: number; dead: number } | null;
+    /** Seconds the oldest due row has waited (0: none due); null when unknown. */
+    outboxLagSeconds: () => number | null;
   },
 ): void {
   const registers = [metrics.registry];
@@ -317,20 +322,25 @@ export function registerStateGauges(
   });
   new Gauge({
     name: `${PREFIX}outbox_depth`,
-    help: 'Outbox rows by state (pending: waiting to be posted; dead: given up), all replicas',
+    help: 'Outbox rows by state (pending: waiting to be posted; dead: given up), all replicas, refreshed once per poll interval',
     labelNames: ['state'],
     registers,
-    async collect() {
-      // A database that cannot be read must not take the whole scrape down (a 500 loses every other metric):
-      // the series disappear instead, which an `absent()` alert notices.
+    collect() {
+      // A depth that could not be read leaves no series (an `absent()` alert notices) rather than a stale number.
       this.reset();
-      try {
-        const depth = await sources.outboxDepth();
-        this.set({ state: 'pending' }, depth.pending);
-        this.set({ state: 'dead' }, depth.dead);
-      } catch {
-        // left empty on purpose; see above
-      }
+      const depth = sources.outboxDepth();
+      if (!depth) return;
+      this.set({ state: 'pending' }, depth.pending);
+      this.set({ state: 'dead' }, depth.dead);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}outbox_lag_seconds`,
+    help: 'Seconds the oldest due outbox row has waited to be posted (0 when none is due, NaN when the database did not answer), all replicas',
+    registers,
+    collect() {
+      // A gauge without labels cannot be absent; NaN fails every threshold comparison instead of passing as 0.
+      this.set(sources.outboxLagSeconds() ?? Number.NaN);
     },
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The Bolt app: HTTP mode (POST /slack/events, GET /healthz on the same server) or Socket Mode. Every Web API call,
+ * The Bolt app: HTTP mode (POST /slack/events, GET /healthz and the given routes on the same server) or Socket Mode. Every Web API call,
  * including the per-request clients Bolt hands to listeners, goes to `slackApiUrl` with short retries: a slow Slack
  * must not hold an interaction past its deadline, and the outbox owns retrying for alerts.
  */
@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import {
   App,
   type AuthorizeResult,
+  type AuthorizeSourceData,
   type Logger as BoltLogger,
   type CustomRoute,
   HTTPReceiver,
@@ -20,6 +21,7 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { type AppDeps, type AppTuning, resolveDeps, type SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
+import { guardHttpReceiver, skipRedeliveredEvents } from './request-guard.js';
 
 export type SlackAppOptions = (
   | { mode: 'http'; signingSecret: string; port?: number | undefined }
@@ -27,9 +29,20 @@ export type SlackAppOptions = (
 ) & {
   /** Shorter budgets for tests; defaults fit Slack's 3 s limits. */
   tuning?: Partial<AppTuning> | undefined;
-  /** More routes on the same HTTP server (e.g. GET /metrics). */
+  /** More routes on the same HTTP server (e.g. GET /readyz). */
   routes?: CustomRoute[] | undefined;
 };
+
+/** A request from a workspace (or Grid organisation) other than the one the bot is installed in. */
+export class ForeignWorkspaceError extends Error {
+  constructor(
+    readonly teamId: string | undefined,
+    readonly enterpriseId: string | undefined,
+  ) {
+    super('request from another workspace');
+    this.name = 'ForeignWorkspaceError';
+  }
+}
 
 /** The extended error handler's argument (the last `app.error` overload; Bolt does not export the type). */
 type ErrorHandlerArgs = Parameters<Parameters<App['error']>[0]>[0];
@@ -78,23 +91,18 @@ export function slackClientOptions(slackApiUrl: string | undefined, logger: Bolt
   };
 }
 
-function healthRoute(deps: SlackDeps, isStarted: () => boolean): CustomRoute {
+/**
+ * GET /healthz, liveness: 200 while the app serves, 503 once it is stopping. Public, so only a status word; whether
+ * the bot can do its job (database, polling, outbox) is GET /readyz, passed in as a route by the composition root.
+ */
+function livenessRoute(isStarted: () => boolean): CustomRoute {
   return {
     path: '/healthz',
     method: ['GET'],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      let report: Record<string, unknown>;
-      let ok = false;
-      try {
-        const health = deps.health();
-        ok = isStarted() && health.ok;
-        report = { ...health, ok };
-      } catch (err) {
-        deps.logger.error({ err }, 'health report failed');
-        report = { ok: false };
-      }
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(report));
+      const live = isStarted();
+      res.writeHead(live ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ ok: live, status: live ? 'ok' : 'stopping' }));
     },
   };
 }
@@ -129,18 +137,19 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
   const logger = boltLogger(deps.logger);
   const clientOptions = slackClientOptions(deps.slackApiUrl, logger);
   let started = false;
-  const routes = [healthRoute(deps, () => started), ...(options.routes ?? [])];
+  const routes = [livenessRoute(() => started), ...(options.routes ?? [])];
 
   // auth.test once (retried on the next request if it failed), so listeners know the bot's ids and Bolt can
   // ignore the bot's own events.
   const authClient = new WebClient(deps.botToken, clientOptions);
   let identity: Promise<AuthorizeResult> | null = null;
-  const authorize = (): Promise<AuthorizeResult> => {
+  const whoAmI = (): Promise<AuthorizeResult> => {
     identity ??= authClient.auth.test().then(
       (r) => {
         deps.identity.botUserId = r.user_id ?? null;
         deps.identity.botId = r.bot_id ?? null;
         deps.identity.teamId = r.team_id ?? null;
+        deps.identity.enterpriseId = r.enterprise_id ?? null;
         deps.identity.botName = r.user ?? null;
         return {
           botToken: deps.botToken,
@@ -157,7 +166,21 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
     );
     return identity;
   };
+  // Every request names the workspace (and Grid organisation) it comes from; one other than the installed one is
+  // refused before any listener runs (Bolt acks it empty and calls the error handler, which logs it).
+  const authorize = async (source: AuthorizeSourceData<boolean>): Promise<AuthorizeResult> => {
+    const installed = await whoAmI();
+    const foreignTeam = source.teamId !== installed.teamId;
+    const foreignOrg = (source.enterpriseId ?? null) !== (installed.enterpriseId ?? null);
+    if (foreignTeam || foreignOrg) throw new ForeignWorkspaceError(source.teamId, source.enterpriseId);
+    return installed;
+  };
 
+  const guardDeps = {
+    remember: (key: string, expiresAt: Date, now: Date) => deps.store.rememberRequest(key, expiresAt, now),
+    logger: deps.logger.child({ component: 'slack-requests' }),
+    now: deps.now,
+  };
   let receiver: Receiver;
   let httpReceiver: HTTPReceiver | null = null;
   if (options.mode === 'http') {
@@ -168,6 +191,7 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
       logger,
       processBeforeResponse: false,
     });
+    guardHttpReceiver(httpReceiver, { ...guardDeps, signingSecret: options.signingSecret, endpoint: '/slack/events' });
     receiver = httpReceiver;
   } else {
     // The routes get their own small server (started with the port given to start()), not the receiver's OAuth
@@ -185,16 +209,26 @@ export function createSlackApp(slackDeps: SlackDeps, options: SlackAppOptions): 
   });
   app.error(async ({ error, body }: ErrorHandlerArgs) => {
     const b = (body ?? {}) as { type?: unknown; command?: unknown };
-    deps.logger.error({ err: error, type: b.type ?? b.command ?? null }, 'unhandled error in a Slack listener');
+    const type = b.type ?? b.command ?? null;
+    const foreign = (error as { original?: unknown }).original;
+    if (foreign instanceof ForeignWorkspaceError) {
+      deps.logger.warn(
+        { team: foreign.teamId ?? null, enterprise: foreign.enterpriseId ?? null, type },
+        'request from another workspace refused',
+      );
+      return;
+    }
+    deps.logger.error({ err: error, type }, 'unhandled error in a Slack listener');
   });
   registerListeners(app, deps);
+  skipRedeliveredEvents(app, guardDeps);
 
   let server: Server | null = null;
   return {
     app,
     deps,
     async start(port?: number) {
-      await authorize();
+      await whoAmI();
       const wanted = port ?? options.port ?? 3000;
       if (httpReceiver) {
         server = (await httpReceiver.start(wanted)) as Server;

@@ -6,12 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { type ConsoleLinks, consoleLinks, type ModelArtsApi } from '../modelarts/index.js';
 import type { Store, Watch } from '../store/types.js';
-
-/** What GET /healthz answers; `ok` decides 200 or 503. Other fields are free-form JSON for operators. */
-export interface HealthReport {
-  ok: boolean;
-  [key: string]: unknown;
-}
+import { createDirectory, type Directory } from './directory.js';
 
 export interface SlackDeps {
   config: Config;
@@ -24,7 +19,6 @@ export interface SlackDeps {
   slackApiUrl?: string | undefined;
   /** Told about each new watch (e.g. to poll sooner); errors are logged, never shown to the user. */
   onWatchCreated?: ((watch: Watch) => void | Promise<void>) | undefined;
-  health: () => HealthReport;
 }
 
 /** Timing knobs. Defaults fit Slack's 3 s ack deadline; tests may shorten them, never lengthen past it. */
@@ -37,8 +31,10 @@ export interface AppTuning {
   modelartsTimeoutMs: number;
   /** How long the shortcut modal's submission may check the job before accepting and reporting later. */
   viewSubmissionBudgetMs: number;
-  /** Cached user time zones (users.info) live this long. */
-  userTimeZoneTtlMs: number;
+  /** Cached users.info answers (time zone, guest and external flags) and channel member lists live this long. */
+  directoryTtlMs: number;
+  /** How long an access check may wait for Slack (users.info, conversations.members) before it refuses. */
+  accessCheckWaitMs: number;
   /** Visualization jobs scanned for a TensorBoard matching a job's output path (one page of the list). */
   tensorboardScanLimit: number;
   /**
@@ -54,7 +50,9 @@ export const DEFAULT_TUNING: AppTuning = {
   lookupDeadlineMs: 25_000,
   modelartsTimeoutMs: 10_000,
   viewSubmissionBudgetMs: 2_000,
-  userTimeZoneTtlMs: 60 * 60 * 1000,
+  directoryTtlMs: 10 * 60 * 1000,
+  // Inside the ack window: a slash command's refusal is its ack.
+  accessCheckWaitMs: 1_500,
   tensorboardScanLimit: 100,
   maxLookupsInFlight: 256,
 };
@@ -65,8 +63,14 @@ export interface AppDeps extends SlackDeps {
   /** Links to runs in the ModelArts console, and reading such links back. */
   consoleLinks: ConsoleLinks;
   /** The bot's own user id once known (auth.test), for "invite @bot" hints and ignoring its own messages. */
-  identity: { botUserId: string | null; botId: string | null; teamId: string | null; botName: string | null };
-  timeZones: Map<string, { tz: string; expires: number }>;
+  identity: {
+    botUserId: string | null;
+    botId: string | null;
+    teamId: string | null;
+    enterpriseId: string | null;
+    botName: string | null;
+  };
+  directory: Directory;
   /** Lookups running now (withDeadline), against tuning.maxLookupsInFlight. */
   lookups: { inFlight: number };
 }
@@ -90,8 +94,8 @@ export function resolveDeps(deps: SlackDeps, tuning?: Partial<AppTuning>): AppDe
     tuning: merged,
     projectId: deps.modelarts.projectId,
     consoleLinks: consoleLinksFor(deps.config.modelarts, deps.modelarts.projectId),
-    identity: { botUserId: null, botId: null, teamId: null, botName: null },
-    timeZones: new Map(),
+    identity: { botUserId: null, botId: null, teamId: null, enterpriseId: null, botName: null },
+    directory: createDirectory(),
     lookups: { inFlight: 0 },
   };
 }

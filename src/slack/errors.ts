@@ -63,7 +63,7 @@ export function notFoundSentence(subject: ErrorSubject | undefined, projectId: s
     case 'job':
       return `No training job ${subject.jobId} in project ${projectId}. Try \`/modelarts jobs\` to list them.`;
     case 'viz':
-      return `No visualization job ${subject.jobId} in project ${projectId}. Try \`/modelarts job JOB_ID\` to find the TensorBoard of a training job.`;
+      return `No visualization job ${subject.jobId} in project ${projectId}. Try \`/modelarts viz\` to list the visualization jobs.`;
     case 'dataset':
       return `No dataset ${subject.datasetId} in project ${projectId}. Try \`/modelarts tasks\` without a dataset to see every task.`;
     default:

@@ -16,6 +16,11 @@ export const ACTION = {
   jobsPage: 'jobs_page',
   configsPage: 'configs_page',
   tasksPage: 'tasks_page',
+  vizPage: 'viz_page',
+  /** A button that runs a `/modelarts` command (a suggestion, a help shortcut); the value is the command text. */
+  runCommand: 'run_command',
+  /** Details of one data processing task. */
+  taskDetails: 'task_details',
   jobRefresh: 'job_refresh',
   jobWatch: 'job_watch',
   share: 'share',

@@ -50,6 +50,12 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}
   // An idle client can lose its connection (server restart); without a listener that error would crash the
   // process. The pool replaces the client; the next query reconnects.
   pool.on('error', (err) => logger?.warn({ err }, 'postgres connection lost'));
+  // A client in use has no pool listener: its connection dropping mid-query (a network partition ending, a failover)
+  // emits 'error' on the client too, which would crash the process although the query itself already failed. The
+  // failed query answers its caller; the pool discards the broken client when it comes back.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger?.warn({ err }, 'postgres connection lost while in use'));
+  });
   const db = new Kysely<Database>({ dialect: new StorePostgresDialect({ pool }) });
   try {
     await migratePostgres(db, pool, target.schema, logger);

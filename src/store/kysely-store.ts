@@ -14,11 +14,13 @@ import {
   markOutboxDead,
   markOutboxRetry,
   markOutboxSent,
+  oldestDueOutboxRunAt,
   outboxDepth,
   pruneOutbox,
 } from './outbox.js';
 import { claimOutbox } from './outbox-claim.js';
 import { getPollHealth, savePollHealth } from './poll-health.js';
+import { RequestSignatures } from './request-signatures.js';
 import type { Database } from './schema.js';
 import type {
   AlertCard,
@@ -51,10 +53,12 @@ export class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly #db: Kysely<Database>;
   readonly #logger: Logger | undefined;
+  readonly #requests: RequestSignatures;
   #closed: Promise<void> | undefined;
 
   constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', logger?: Logger) {
     this.#db = db;
+    this.#requests = new RequestSignatures(db);
     this.dialect = dialect;
     this.#logger = logger;
   }
@@ -163,6 +167,10 @@ export class KyselyStore implements Store {
     return outboxDepth(this.#db);
   }
 
+  oldestDueOutboxRunAt(now: Date): Promise<Date | null> {
+    return oldestDueOutboxRunAt(this.#db, now);
+  }
+
   pruneOutbox(before: Date): Promise<number> {
     return pruneOutbox(this.#db, before);
   }
@@ -189,6 +197,12 @@ export class KyselyStore implements Store {
 
   savePollHealth(health: PollHealth): Promise<void> {
     return savePollHealth(this.#db, health);
+  }
+
+  // ----------------------------------------------------------------------------------------- request fingerprints
+
+  rememberRequest(key: string, expiresAt: Date, now: Date): Promise<boolean> {
+    return this.#requests.remember(key, expiresAt, now);
   }
 
   close(): Promise<void> {

@@ -5,7 +5,7 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import { type Channel, chunks, distinctChannels } from './batch.js';
 import { ensureChannelPacing } from './channel-pacing.js';
-import { outboxFromRow, toNumber } from './rows.js';
+import { outboxFromRow, toDate, toNumber } from './rows.js';
 import type { Database, OutboxTable } from './schema.js';
 import type { NewOutboxRow, OutboxRow } from './types.js';
 
@@ -114,6 +114,19 @@ export async function outboxDepth(db: Kysely<Database>): Promise<{ pending: numb
     return row ? toNumber(row.n) : 0;
   };
   return { pending: count('pending'), dead: count('dead') };
+}
+
+/** run_at of the oldest pending row due by `now`; one step along outbox_pending_run_at (migration 0002). */
+export async function oldestDueOutboxRunAt(db: Kysely<Database>, now: Date): Promise<Date | null> {
+  const row = await db
+    .selectFrom('outbox')
+    .select('run_at')
+    .where('state', '=', 'pending')
+    .where('run_at', '<=', now.getTime())
+    .orderBy('run_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toDate(row.run_at) : null;
 }
 
 export async function pruneOutbox(db: Kysely<Database>, before: Date): Promise<number> {

@@ -101,6 +101,12 @@ export interface ChannelPacingTable {
   spacing_ms: Int8;
 }
 
+/** A request fingerprint seen recently (see migration 0002). */
+export interface RequestSignaturesTable {
+  key: string;
+  expires_at: Int8;
+}
+
 export interface Database {
   watches: WatchesTable;
   version_states: VersionStatesTable;
@@ -109,4 +115,5 @@ export interface Database {
   leases: LeasesTable;
   poll_health: PollHealthTable;
   channel_pacing: ChannelPacingTable;
+  request_signatures: RequestSignaturesTable;
 }

@@ -188,6 +188,9 @@ export interface Store {
   markDead(id: number, workerId: string, error: string, now: Date): Promise<boolean>;
   getCard(teamId: string, channelId: string, jobId: string, versionId: string | null): Promise<AlertCard | null>;
   outboxDepth(): Promise<{ pending: number; dead: number }>;
+  /** run_at of the oldest pending row that is due by `now` (waiting to be posted); null when none is due. One index
+   * step (migration 0002), cheap enough for every readiness probe. */
+  oldestDueOutboxRunAt(now: Date): Promise<Date | null>;
   /** Deletes sent and dead rows created before `before`; returns how many. Sent rows double as the record of what
    * was posted (their dedupe keys), so keep a window far longer than any poll or retry could re-derive a row. */
   pruneOutbox(before: Date): Promise<number>;
@@ -201,6 +204,11 @@ export interface Store {
   // Poll health
   getPollHealth(projectId: string): Promise<PollHealth | null>;
   savePollHealth(health: PollHealth): Promise<void>;
+
+  // Request fingerprints (replay protection across replicas)
+  /** Records `key` until `expiresAt`; false when it is already recorded and unexpired (a repeat). Expired records
+   * are pruned as it goes. */
+  rememberRequest(key: string, expiresAt: Date, now: Date): Promise<boolean>;
 
   close(): Promise<void>;
 }

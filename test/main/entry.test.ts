@@ -1,5 +1,6 @@
 /**
- * The real entry point against the simulator and the Slack stand-in: it becomes ready, serves /healthz and /metrics,
+ * The real entry point against the simulator and the Slack stand-in: it becomes ready, serves /healthz and /readyz on
+ * its Slack port and /metrics on its operations port,
  * answers a signed slash command, and on SIGTERM stops cleanly (exit 0, poll lease released). The compiled entry the
  * Docker image runs (`node dist/main.js`) is built and started the same way.
  */
@@ -53,14 +54,20 @@ async function expectServing(bot: BotProcess, instanceId: string): Promise<void>
   expect(bot.ready).toMatchObject({ msg: 'ready', instanceId, mode: 'http' });
   const health = await fetch(`${bot.url}/healthz`);
   expect(health.status).toBe(200);
-  expect(await health.json()).toMatchObject({ ok: true, instanceId });
+  expect(await health.json()).toEqual({ ok: true, status: 'ok' });
+  const ready = await fetch(`${bot.url}/readyz`);
+  expect(ready.status).toBe(200);
+  expect(await ready.json()).toMatchObject({ ok: true, status: 'ready' });
+  const opsUrl = `http://127.0.0.1:${bot.ready.metricsPort as number}`;
+  expect(await (await fetch(`${opsUrl}/health`)).json()).toMatchObject({ ok: true, instanceId });
+  expect((await fetch(`${bot.url}/metrics`)).status).toBe(404);
 
   slack.setBotUrl(`${bot.url}/slack/events`);
   const answer = await slack.sendSlashCommand({ text: 'job 10 10' });
   expect(answer.status).toBe(200);
   expect(JSON.stringify(answer.body)).toContain('TestModelArtsJob');
 
-  const metrics = await fetch(`${bot.url}/metrics`);
+  const metrics = await fetch(`${opsUrl}/metrics`);
   expect(metrics.status).toBe(200);
   expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
   const text = await metrics.text();
@@ -93,7 +100,7 @@ async function expectCleanStop(bot: BotProcess, databaseFile: string, instanceId
 }
 
 describe('src/main.ts (tsx)', () => {
-  it('starts, serves Slack, /healthz and /metrics, and stops on SIGTERM', async () => {
+  it('starts, serves Slack, /healthz, /readyz and /metrics, and stops on SIGTERM', async () => {
     const db = join(dir, 'source.db');
     const bot = await spawnBot({ entry: 'source', env: env(db, 'entry-source') });
     try {

@@ -149,21 +149,21 @@ describe('poll cycle timing', () => {
 });
 
 describe('state gauges', () => {
-  it('serve every other metric when the outbox depth cannot be read, and drop the stale depth', async () => {
+  it('serve every other metric when the outbox depth could not be read, and drop the stale depth', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     let failing = false;
     registerStateGauges(metrics, {
       pollHealth: () => ({ lagSeconds: 3, failingSince: null }),
-      outboxDepth: async () => {
-        if (failing) throw new Error('database is locked');
-        return { pending: 4, dead: 1 };
-      },
+      outboxDepth: () => (failing ? null : { pending: 4, dead: 1 }),
+      outboxLagSeconds: () => (failing ? null : 2.5),
     });
     const healthy = await metrics.registry.metrics();
     expect(healthy).toContain('modelarts_chatops_outbox_depth{state="pending"} 4');
+    expect(healthy).toContain('modelarts_chatops_outbox_lag_seconds 2.5');
     failing = true;
     const degraded = await metrics.registry.metrics();
     expect(degraded).toContain('modelarts_chatops_poll_lag_seconds 3');
     expect(degraded).not.toContain('modelarts_chatops_outbox_depth{');
+    expect(degraded).toMatch(/^modelarts_chatops_outbox_lag_seconds nan$/im);
   });
 });

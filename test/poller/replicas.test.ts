@@ -70,6 +70,7 @@ function botEnv(
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
+    METRICS_PORT: '0',
     MODELARTS_ENDPOINT: sim.url,
     MODELARTS_PROJECT_ID: sim.projectId,
     MODELARTS_AUTH_TOKEN: sim.credentials.token,

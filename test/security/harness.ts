@@ -21,6 +21,8 @@ export interface Stack {
   botToken: string;
   /** Every log line the bot wrote. */
   logs: string[];
+  /** The environment the bot was started with (a second replica starts from it). */
+  env: Record<string, string>;
   /** Waits for the first poll cycle, then forgets every Slack call and ModelArts request made so far. */
   quiesce(): Promise<void>;
   /** Waits until the bot finished handling (all listeners, work after the ack included) every request it accepted. */
@@ -36,6 +38,8 @@ export async function startStack(
     simulator?: SimulatorOptions;
     /** Replace the AK/SK credentials (e.g. by IAM password or static token variables). */
     auth?: (sim: Simulator) => Record<string, string>;
+    /** Default: a fresh SQLite file. */
+    databaseUrl?: string;
   } = {},
 ): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'mac-sec-'));
@@ -50,7 +54,7 @@ export async function startStack(
     slack,
     signingSecret,
     botToken,
-    databaseUrl: `sqlite:${join(dir, 'bot.db')}`,
+    databaseUrl: options.databaseUrl ?? `sqlite:${join(dir, 'bot.db')}`,
     extra: {
       INSTANCE_ID: 'security',
       // One cycle at start, then none during a test unless the test asks for it.
@@ -90,6 +94,7 @@ export async function startStack(
     signingSecret,
     botToken,
     logs,
+    env,
     async quiesce() {
       await slack.waitUntil(() => {
         const poller = bot.health().poller as { lastSuccessAt?: unknown } | null;

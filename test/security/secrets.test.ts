@@ -188,7 +188,14 @@ describe('secrets stay out of logs and Slack payloads', () => {
     await command(stack, 'job 10 10');
     await command(stack, 'jobs');
     expect(stack.sim.tokensIssued()).toBeGreaterThan(1);
-    expectNoSecrets(stack, [SIGNING_SECRET, BOT_TOKEN, PASSWORD]);
+    const tokens = stack.sim.issuedTokens();
+    expect(tokens.length).toBeGreaterThan(1);
+    // Tokens the bot only learnt at run time are scrubbed from any line that carries one (an upstream error
+    // echoing it, a debug dump), also after they were replaced.
+    for (const token of tokens)
+      stack.bot.logger.child({ component: 'modelarts' }).warn({ upstream: `bad ${token}` }, token);
+    await command(stack, 'help');
+    expectNoSecrets(stack, [SIGNING_SECRET, BOT_TOKEN, PASSWORD, ...tokens]);
   });
 
   it('static token: ModelArts refuses it, and the refusal does not echo it', async () => {

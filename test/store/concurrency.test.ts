@@ -171,6 +171,7 @@ for (const db of dialects.filter((d) => d.persistent)) {
             'leases',
             'outbox',
             'poll_health',
+            'request_signatures',
             'version_states',
             'watches',
           ]);

@@ -72,7 +72,6 @@ export function fakeAppDeps(
     logger: pino({ level: 'silent' }),
     now: () => new Date('2026-11-20T10:00:00Z'),
     botToken: TEST_BOT_TOKEN,
-    health: () => ({ ok: true }),
     ...rest,
   };
   return resolveDeps(deps, tuning);

@@ -6,7 +6,7 @@
 import type { Config } from '../../src/config.js';
 import { createModelArtsApi, type ModelArtsApi, withReadCache } from '../../src/modelarts/index.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
-import type { AppTuning, HealthReport } from '../../src/slack/deps.js';
+import type { AppTuning } from '../../src/slack/deps.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store, Watch } from '../../src/store/types.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../tools/fake-slack/index.js';
@@ -23,7 +23,6 @@ export interface AppHarness {
   /** http://127.0.0.1:PORT of the bot. */
   url: string;
   logs: CapturedLines;
-  health: { report: HealthReport };
   /** Watches the app reported through onWatchCreated, in order. */
   created: Watch[];
   close(): Promise<void>;
@@ -69,7 +68,6 @@ export async function startAppHarness(options: AppHarnessOptions = {}): Promise<
     logger: logs.logger,
     retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 5_000, ...options.retry },
   });
-  const health = { report: { ok: true, instanceId: 'test' } as HealthReport };
   const created: Watch[] = [];
   const bot = createSlackApp(
     {
@@ -82,7 +80,6 @@ export async function startAppHarness(options: AppHarnessOptions = {}): Promise<
       now: () => new Date(),
       botToken: config.slack.botToken,
       slackApiUrl: config.slack.apiUrl,
-      health: () => health.report,
       onWatchCreated: (watch) => {
         created.push(watch);
       },
@@ -101,7 +98,6 @@ export async function startAppHarness(options: AppHarnessOptions = {}): Promise<
     config,
     url,
     logs,
-    health,
     created,
     async close() {
       await bot.stop();
@@ -112,6 +108,12 @@ export async function startAppHarness(options: AppHarnessOptions = {}): Promise<
     },
   };
 }
+
+/** The text and blocks of a slash command's ack body, as one string to search. */
+export const ackText = (body: unknown): string => {
+  const b = body as { text?: string; blocks?: unknown[] };
+  return `${b.text ?? ''} ${JSON.stringify(b.blocks ?? [])}`;
+};
 
 /** The interaction log lines written so far. */
 export function interactionLines(h: AppHarness): Array<Record<string, unknown>> {

@@ -78,6 +78,7 @@ export function botEnvironment(p: {
     SLACK_SIGNING_SECRET: p.signingSecret,
     SLACK_API_URL: p.slack.apiUrl,
     PORT: '0',
+    METRICS_PORT: '0',
     MODELARTS_ENDPOINT: p.simulator.url,
     MODELARTS_PROJECT_ID: p.simulator.credentials.projectId,
     HUAWEICLOUD_SDK_AK: p.simulator.credentials.accessKey,

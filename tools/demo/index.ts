@@ -62,7 +62,7 @@ function banner(demo: Demo, logFile: string): string {
     `    ${pad('/modelarts help')}everything else`,
     '  Also try the shortcuts (⚡), the Home tab, and pasting a console link into a message.',
     '',
-    `  Bot ${demo.bot.url} (/healthz, /metrics) · ModelArts simulator ${demo.simulator.url} · bot log ${logFile}`,
+    `  Bot ${demo.bot.url} (/healthz, /readyz; /metrics on port ${String(demo.bot.ready.metricsPort)}) · ModelArts simulator ${demo.simulator.url} · bot log ${logFile}`,
     '  Ctrl-C stops everything.',
     '',
   );

@@ -184,7 +184,7 @@ export class Driver {
         headers: headersOf(res.headers),
         elapsedMs,
         outcome,
-        request: { kind, rawBody, payload },
+        request: { kind, rawBody, payload, headers },
         transport: 'http',
       };
     } catch (err) {
@@ -197,13 +197,41 @@ export class Driver {
         headers: {},
         elapsedMs,
         outcome: timedOut ? 'operation_timeout' : 'dispatch_failed',
-        request: { kind, rawBody, payload },
+        request: { kind, rawBody, payload, headers },
         transport: 'http',
       };
     }
     this.deliveries.push({ ...result, at: this.ws.now() });
     this.ws.emit('call');
     return result;
+  }
+
+  /** The same bytes and headers again, as someone who captured the request would send them (HTTP only). */
+  replay(delivery: DeliveryResult): Promise<DeliveryResult> {
+    const { kind, rawBody, payload, headers } = delivery.request;
+    if (delivery.transport !== 'http' || !headers) throw new DriverError('only an HTTP delivery can be replayed');
+    return this.sendRaw(
+      rawBody,
+      headers['content-type'] ?? 'application/json',
+      { mode: 'http', headers },
+      kind,
+      payload,
+    );
+  }
+
+  /**
+   * Slack's own retry of a delivery it thinks failed: the same body (same event_id) signed afresh with a new
+   * timestamp, with X-Slack-Retry-Num / X-Slack-Retry-Reason (HTTP) or retry_attempt / retry_reason (Socket Mode).
+   */
+  redeliver(delivery: DeliveryResult, attempt = 1, reason = 'http_timeout'): Promise<DeliveryResult> {
+    const { kind, rawBody, payload, headers } = delivery.request;
+    const retry = { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': reason };
+    if (delivery.transport === 'socket') return this.sendOverSocket(kind, rawBody, payload, { headers: retry });
+    const contentType = headers?.['content-type'] ?? 'application/json';
+    // Slack retries after its 3-second ack timeout at the earliest: never signed in the same second as the original.
+    const original = Number(headers?.['x-slack-request-timestamp'] ?? 0);
+    const timestamp = Math.max(Math.floor(Date.now() / 1000), original + 1);
+    return this.sendRaw(rawBody, contentType, { mode: 'http', headers: retry, timestamp }, kind, payload);
   }
 
   private transportFor(options: SendOptions, kind: DeliveryKind): 'http' | 'socket' {
@@ -287,8 +315,9 @@ export class Driver {
     const target: ReplyTarget = { channelId, userId, original: null };
     const fields: Record<string, string> = {
       token: this.opts.verificationToken,
-      team_id: this.ws.identity.teamId,
-      team_domain: this.ws.identity.teamDomain,
+      team_id: options?.workspace?.teamId ?? this.ws.identity.teamId,
+      team_domain: options?.workspace?.teamDomain ?? this.ws.identity.teamDomain,
+      ...(options?.workspace?.enterpriseId ? { enterprise_id: options.workspace.enterpriseId } : {}),
       channel_id: channelId,
       channel_name: this.channelName(channelId),
       user_id: userId,
@@ -345,8 +374,8 @@ export class Driver {
       api_app_id: this.ws.identity.appId,
       token: this.opts.verificationToken,
       trigger_id: this.ws.issueTrigger(userId),
-      team: this.teamObj(),
-      enterprise: null,
+      team: this.teamObj(options),
+      enterprise: this.enterpriseObj(options),
       is_enterprise_install: false,
     };
     let blocks: unknown[] = [];
@@ -449,10 +478,10 @@ export class Driver {
       type: 'shortcut',
       token: this.opts.verificationToken,
       action_ts: `${(Date.now() / 1000).toFixed(6)}`,
-      team: this.teamObj(),
+      team: this.teamObj(options),
       user: this.userObj(userId),
       is_enterprise_install: false,
-      enterprise: null,
+      enterprise: this.enterpriseObj(options),
       callback_id: p.callbackId,
       trigger_id: this.ws.issueTrigger(userId),
     };
@@ -468,11 +497,11 @@ export class Driver {
       type: 'message_action',
       token: this.opts.verificationToken,
       action_ts: `${(Date.now() / 1000).toFixed(6)}`,
-      team: this.teamObj(),
+      team: this.teamObj(options),
       user: this.userObj(userId),
       channel: { id: m.channel, name: this.channelName(m.channel) },
       is_enterprise_install: false,
-      enterprise: null,
+      enterprise: this.enterpriseObj(options),
       callback_id: p.callbackId,
       trigger_id: this.ws.issueTrigger(userId),
       response_url: this.responseUrls.create({ channelId: m.channel, userId, original: null }),
@@ -497,7 +526,7 @@ export class Driver {
     const responseUrls = this.viewResponseUrls(ov.view, values, userId);
     const payload: Obj = {
       type: 'view_submission',
-      team: this.teamObj(),
+      team: this.teamObj(options),
       user: this.userObj(userId),
       api_app_id: this.ws.identity.appId,
       token: this.opts.verificationToken,
@@ -505,7 +534,7 @@ export class Driver {
       view: viewWire(ov.view),
       response_urls: responseUrls,
       is_enterprise_install: false,
-      enterprise: null,
+      enterprise: this.enterpriseObj(options),
     };
     const res = await this.sendInteraction('view_submission', payload, options);
     if (!options?.unsigned && !options?.wrongSignature && !options?.stale) this.applySubmissionAck(ov, res);
@@ -560,14 +589,14 @@ export class Driver {
     if (!ov.view.notify_on_close) return null;
     const payload: Obj = {
       type: 'view_closed',
-      team: this.teamObj(),
+      team: this.teamObj(options),
       user: this.userObj(userId),
       api_app_id: this.ws.identity.appId,
       token: this.opts.verificationToken,
       view,
       is_cleared: ov.view.clear_on_close,
       is_enterprise_install: false,
-      enterprise: null,
+      enterprise: this.enterpriseObj(options),
     };
     return this.sendInteraction('view_closed', payload, options);
   }
@@ -577,6 +606,8 @@ export class Driver {
   /** Wraps an event in Slack's event_callback envelope; app_home_opened and link_shared get their usual fields. */
   async sendEvent(event: Obj & { type: string }, options?: SendOptions): Promise<DeliveryResult> {
     const id = this.ws.identity;
+    const teamId = options?.workspace?.teamId ?? id.teamId;
+    const enterpriseId = options?.workspace?.enterpriseId ?? null;
     const eventTs = `${(Date.now() / 1000).toFixed(6)}`;
     const full: Obj = { event_ts: eventTs, ...event };
     if (event.type === 'app_home_opened') {
@@ -589,16 +620,22 @@ export class Driver {
     }
     const envelope: Obj = {
       token: this.opts.verificationToken,
-      team_id: id.teamId,
-      context_team_id: id.teamId,
-      context_enterprise_id: null,
+      team_id: teamId,
+      context_team_id: teamId,
+      context_enterprise_id: enterpriseId,
       api_app_id: id.appId,
       event: full,
       type: 'event_callback',
       event_id: this.ws.ids.token('Ev', 10).toUpperCase(),
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [
-        { enterprise_id: null, team_id: id.teamId, user_id: id.botUserId, is_bot: true, is_enterprise_install: false },
+        {
+          enterprise_id: enterpriseId,
+          team_id: teamId,
+          user_id: id.botUserId,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
       ],
       is_ext_shared_channel: false,
       event_context: this.ws.ids.token('4-', 24),
@@ -645,13 +682,25 @@ export class Driver {
 
   // ---- helpers ---------------------------------------------------------------------------------------------
 
-  private teamObj(): Obj {
+  private teamObj(options?: SendOptions): Obj {
+    const other = options?.workspace;
+    if (other) return { id: other.teamId, domain: other.teamDomain ?? other.teamId.toLowerCase() };
     return { id: this.ws.identity.teamId, domain: this.ws.identity.teamDomain };
+  }
+
+  private enterpriseObj(options?: SendOptions): Obj | null {
+    const id = options?.workspace?.enterpriseId;
+    return id ? { id, name: id } : null;
   }
 
   private userObj(userId: string): Obj {
     const u = this.ws.users.get(userId);
-    return { id: userId, username: u?.name ?? userId, name: u?.name ?? userId, team_id: this.ws.identity.teamId };
+    return {
+      id: userId,
+      username: u?.name ?? userId,
+      name: u?.name ?? userId,
+      team_id: u?.teamId ?? this.ws.identity.teamId,
+    };
   }
 
   private channelName(channelId: string): string {

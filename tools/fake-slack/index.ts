@@ -66,7 +66,7 @@ export const DEFAULT_COMMANDS: SlashCommandDef[] = [
   {
     command: '/modelarts',
     description: 'ModelArts training jobs, configs, TensorBoard, data tasks and job alerts',
-    usageHint: 'jobs [running|failed…] · job JOB_ID [VERSION_ID] · configs · viz ID · tasks · watch JOB_ID · help',
+    usageHint: 'jobs [running|failed…] · job JOB_ID [VERSION_ID] · configs · viz [ID] · tasks · watch JOB_ID · help',
   },
 ];
 
@@ -109,6 +109,10 @@ export interface FakeSlack {
   waitUntil<T>(check: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   /** Makes the next call(s) of `method` fail (`*` for any method, `response_url` for response_url posts). */
   failNext(method: string, spec?: FailureSpec): void;
+  /** Makes the next call(s) of `method` (`*`: any) wait `ms` before Slack handles them; a caller that gives up
+   * meanwhile (timeout, abort) is recorded with status 499 and its call is not carried out. */
+  delayNext(method: string, ms: number, times?: number): void;
+  /** Forgets pending failures and delays. */
   clearFailures(): void;
   /** Forgets recorded calls, response_url posts and deliveries (the workspace's messages stay). */
   reset(): void;
@@ -152,6 +156,10 @@ export interface FakeSlack {
   sendLinkShared(p: LinkSharedParams, options?: SendOptions): Promise<DeliveryResult>;
   /** Any body, signed like Slack (or not, per options), e.g. to replay a captured request. */
   sendRaw(rawBody: string, contentType: string, options?: SendOptions): Promise<DeliveryResult>;
+  /** An earlier HTTP delivery again, byte for byte with its signature headers: what a replay attacker sends. */
+  replay(delivery: DeliveryResult): Promise<DeliveryResult>;
+  /** Slack's retry of an earlier delivery: same body, fresh signature, retry headers (or retry_attempt). */
+  redeliver(delivery: DeliveryResult, attempt?: number, reason?: string): Promise<DeliveryResult>;
   close(): Promise<void>;
 }
 
@@ -332,6 +340,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     waitForResponse: (predicate, timeoutMs) => waitUntil(() => responseUrls.posts.find(predicate), timeoutMs),
     waitUntil,
     failNext: (method, spec = { status: 500 }) => web.failNext(method, spec),
+    delayNext: (method, ms, times) => web.delayNext(method, ms, times),
     clearFailures: () => web.clearFailures(),
     reset: () => {
       web.calls.length = 0;
@@ -366,6 +375,8 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     sendAppHomeOpened: (p, o) => driver.sendAppHomeOpened(p, o),
     sendLinkShared: (p, o) => driver.sendLinkShared(p, o),
     sendRaw: (raw, ct, o) => driver.sendRaw(raw, ct, o),
+    replay: (d) => driver.replay(d),
+    redeliver: (d, attempt, reason) => driver.redeliver(d, attempt, reason),
     close: async () => {
       ui.close();
       // Upgraded sockets are no longer the HTTP server's: closeAllConnections() would not end them.

@@ -50,6 +50,7 @@ export interface ChannelRecord {
   members: Set<string>;
   topic: string;
   created: number;
+  shared: 'external' | 'org' | 'pending' | null;
 }
 
 export interface UserRecord {
@@ -60,6 +61,10 @@ export interface UserRecord {
   isAdmin: boolean;
   isBot: boolean;
   deleted: boolean;
+  guest: 'multi' | 'single' | null;
+  /** Home workspace; null: this one. */
+  teamId: string | null;
+  knownExternal: boolean;
 }
 
 type StoredMessage = Omit<SlackMessage, 'replies'>;
@@ -132,6 +137,9 @@ export class Workspace extends EventEmitter {
         isAdmin: u.isAdmin ?? false,
         isBot: false,
         deleted: u.deleted ?? false,
+        guest: u.guest ?? null,
+        teamId: u.teamId ?? null,
+        knownExternal: u.knownExternal ?? false,
       });
     }
     this.users.set(identity.botUserId, {
@@ -142,6 +150,9 @@ export class Workspace extends EventEmitter {
       isAdmin: false,
       isBot: true,
       deleted: false,
+      guest: null,
+      teamId: null,
+      knownExternal: false,
     });
     for (const c of channels) this.addChannel(c);
   }
@@ -159,6 +170,7 @@ export class Workspace extends EventEmitter {
       members: new Set(c.members ?? this.humans().map((u) => u.id)),
       topic: c.topic ?? '',
       created: Math.floor(this.now() / 1000) - 86_400 * 30,
+      shared: c.shared ?? null,
     });
     this.messagesByChannel.set(c.id, []);
     this.changed();
@@ -222,6 +234,7 @@ export class Workspace extends EventEmitter {
         members: new Set([u.id]),
         topic: '',
         created: Math.floor(this.now() / 1000),
+        shared: null,
       };
       this.channels.set(id, ch);
       this.messagesByChannel.set(id, []);

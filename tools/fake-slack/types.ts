@@ -13,6 +13,12 @@ export interface FakeChannelInit {
   /** Human members; default: every human user of the workspace. */
   members?: string[];
   topic?: string;
+  /**
+   * Shared beyond the workspace (conversations.info): `external` with another organisation (Slack Connect:
+   * is_shared and is_ext_shared), `org` with other workspaces of the Enterprise Grid (is_shared and is_org_shared),
+   * `pending` an external invitation not yet accepted (is_pending_ext_shared).
+   */
+  shared?: 'external' | 'org' | 'pending';
 }
 
 export interface FakeUserInit {
@@ -24,6 +30,15 @@ export interface FakeUserInit {
   tz?: string;
   isAdmin?: boolean;
   deleted?: boolean;
+  /** A guest account: `multi` (is_restricted) or `single` channel (is_ultra_restricted). */
+  guest?: 'multi' | 'single';
+  /**
+   * The user's home workspace when it is not this one: a person of another organisation met in a shared channel
+   * (users.info team_id; is_stranger unless `knownExternal`). Interaction payloads carry it as user.team_id.
+   */
+  teamId?: string;
+  /** With teamId: Slack no longer marks the outsider is_stranger (you share a channel with them). */
+  knownExternal?: boolean;
 }
 
 export interface ShortcutDef {
@@ -251,7 +266,13 @@ export interface DeliveryResult {
    * What was sent: the exact raw body (HTTP: the signed body; Socket Mode: the envelope's JSON) and the payload
    * object (Socket Mode: the envelope's `payload`).
    */
-  request: { kind: DeliveryKind; rawBody: string; payload: Record<string, unknown> };
+  request: {
+    kind: DeliveryKind;
+    rawBody: string;
+    payload: Record<string, unknown>;
+    /** HTTP: the headers sent (signature and timestamp included), so a test can replay the request byte for byte. */
+    headers?: Record<string, string>;
+  };
   /** How it travelled: a signed HTTP POST to the bot URL, or an envelope over a Socket Mode connection. */
   transport: 'http' | 'socket';
   /** Socket Mode: the envelope id and the connection it went to. */
@@ -281,4 +302,6 @@ export interface SendOptions {
   unsigned?: boolean;
   /** Extra headers (e.g. x-slack-retry-num). */
   headers?: Record<string, string>;
+  /** Present the request as coming from another workspace (team_id, team, authorizations, enterprise fields). */
+  workspace?: { teamId: string; teamDomain?: string; enterpriseId?: string };
 }

@@ -56,6 +56,7 @@ type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
 export class WebApi {
   readonly calls: RecordedCall[] = [];
   private readonly failures = new Map<string, Array<FailureSpec & { remaining: number }>>();
+  private readonly delays = new Map<string, Array<{ ms: number; remaining: number }>>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly handlers: Record<string, Handler>;
 
@@ -102,19 +103,19 @@ export class WebApi {
 
   clearFailures(): void {
     this.failures.clear();
+    this.delays.clear();
+  }
+
+  /** Makes the next call(s) of `method` (`*`: any) wait `ms` before Slack handles them: a slow or stuck Slack. */
+  delayNext(method: string, ms: number, times = 1): void {
+    const q = this.delays.get(method) ?? [];
+    q.push({ ms, remaining: times });
+    this.delays.set(method, q);
   }
 
   /** The next injected failure for `method` (a `*` entry matches every method), consumed. */
   takeFailure(method: string): FailureSpec | undefined {
-    for (const key of [method, '*']) {
-      const q = this.failures.get(key);
-      const f = q?.[0];
-      if (!q || !f) continue;
-      f.remaining -= 1;
-      if (f.remaining <= 0) q.shift();
-      return f;
-    }
-    return undefined;
+    return takeNext(this.failures, method);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
@@ -139,6 +140,29 @@ export class WebApi {
     } catch (err) {
       if (err instanceof SlackApiError) return answer(200, { ok: false, error: err.code, ...err.extra });
       throw err;
+    }
+
+    const delayMs = takeNext(this.delays, method)?.ms ?? 0;
+    if (delayMs > 0) {
+      // Waits out the delay, or until the caller gives up (timeout, abort), whichever comes first.
+      const gone = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          res.off('close', onClose);
+          resolve(false);
+        }, delayMs);
+        const onClose = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        res.once('close', onClose);
+      });
+      // The caller left before Slack got to the request: it is recorded, never carried out.
+      if (gone) {
+        const { token: _t, ...recorded } = args;
+        this.calls.push({ method, args: recorded, at: this.ws.now(), status: 499, response: 'client_closed', token });
+        this.ws.emit('call');
+        return;
+      }
     }
 
     const failure = this.takeFailure(method);
@@ -409,6 +433,19 @@ export class WebApi {
   }
 }
 
+/** The first queued entry for `method`, or else for `*`, counted down and dropped when used up. */
+function takeNext<T extends { remaining: number }>(queues: Map<string, T[]>, method: string): T | undefined {
+  for (const key of [method, '*']) {
+    const q = queues.get(key);
+    const entry = q?.[0];
+    if (!q || !entry) continue;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) q.shift();
+    return entry;
+  }
+  return undefined;
+}
+
 // ---- argument parsing ----------------------------------------------------------------------------------------
 
 function bearer(req: IncomingMessage): string | null {
@@ -548,10 +585,10 @@ export function channelWire(ch: ChannelRecord, numMembers: boolean): Record<stri
     is_general: ch.name === 'general',
     unlinked: 0,
     name_normalized: ch.name,
-    is_shared: false,
-    is_org_shared: false,
-    is_pending_ext_shared: false,
-    is_ext_shared: false,
+    is_shared: ch.shared === 'external' || ch.shared === 'org',
+    is_org_shared: ch.shared === 'org',
+    is_pending_ext_shared: ch.shared === 'pending',
+    is_ext_shared: ch.shared === 'external',
     is_member: ch.isMember,
     topic: { value: ch.topic, creator: '', last_set: 0 },
     purpose: { value: '', creator: '', last_set: 0 },
@@ -563,7 +600,7 @@ export function userWire(u: UserRecord, ws: Workspace): Record<string, unknown> 
   const { offset, label } = tzInfo(u.tz, ws.now());
   return {
     id: u.id,
-    team_id: ws.identity.teamId,
+    team_id: u.teamId ?? ws.identity.teamId,
     name: u.name,
     deleted: u.deleted,
     real_name: u.realName,
@@ -572,6 +609,9 @@ export function userWire(u: UserRecord, ws: Workspace): Record<string, unknown> 
     tz_offset: offset,
     is_admin: u.isAdmin,
     is_owner: false,
+    is_restricted: u.guest !== null,
+    is_ultra_restricted: u.guest === 'single',
+    ...(u.teamId !== null ? { is_stranger: !u.knownExternal } : {}),
     is_bot: u.isBot,
     is_app_user: false,
     updated: Math.floor(ws.now() / 1000),

@@ -73,7 +73,6 @@ export async function previewCommand(text: string): Promise<PreviewAnswer> {
       now: () => new Date(),
       botToken,
       slackApiUrl: slack.apiUrl,
-      health: () => ({ ok: true }),
     },
     { mode: 'http', signingSecret, port: 0 },
   );

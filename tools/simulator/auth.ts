@@ -74,6 +74,11 @@ export class SimAuth {
     return this.issuedCount;
   }
 
+  /** The values of every token issued so far (tests check they never reach a log). */
+  issuedTokens(): string[] {
+    return [...this.issued.keys()];
+  }
+
   /** Authenticates a ModelArts request. `url` is the raw request target (path and query). */
   check(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): AuthOutcome {
     const token = headers['x-auth-token'];

@@ -120,6 +120,8 @@ export interface Simulator {
   /** IAM-issued tokens stop working (APIG.0307), as after a password change. */
   revokeTokens(token?: string): number;
   tokensIssued(): number;
+  /** The values of the IAM tokens issued so far. */
+  issuedTokens(): string[];
   close(): Promise<void>;
 }
 
@@ -278,6 +280,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     resetRequestCounts: () => counts.clear(),
     revokeTokens: (token) => auth.revokeTokens(token),
     tokensIssued: () => auth.tokensIssued,
+    issuedTokens: () => auth.issuedTokens(),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -171,6 +171,42 @@ export const tasksPageValue = codec(
   },
 );
 
+export interface VizPageValue {
+  page: number;
+}
+
+export const vizPageValue = codec(
+  z.strictObject({ p: Page }).transform((w): VizPageValue => ({ page: w.p })),
+  (v: VizPageValue) => ({ p: v.page }),
+);
+
+// --- commands and details ------------------------------------------------------------------------------------------
+
+/** Command text as a user could type it after `/modelarts`: one line, short. The listener parses it like a slash
+ * command, so a forged value can do no more than the user's own typing. */
+const COMMAND_TEXT = /^[^\r\n]{1,200}$/;
+
+export interface RunCommandValue {
+  /** The text after `/modelarts`, e.g. `job 10`. */
+  command: string;
+}
+
+export const runCommandValue = codec(
+  z.strictObject({ c: z.string().regex(COMMAND_TEXT) }).transform((w): RunCommandValue => ({ command: w.c })),
+  (v: RunCommandValue) => ({ c: v.command }),
+);
+
+export interface TaskDetailsValue {
+  taskId: string;
+}
+
+export const taskDetailsValue = codec(
+  z
+    .strictObject({ t: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) })
+    .transform((w): TaskDetailsValue => ({ taskId: w.t })),
+  (v: TaskDetailsValue) => ({ t: v.taskId }),
+);
+
 // --- watches ----------------------------------------------------------------------------------------------------
 
 export interface UnwatchValue {
@@ -189,6 +225,7 @@ export const unwatchValue = codec(
 export type ShareValue =
   | { kind: 'job'; ref: RunRef }
   | { kind: 'viz'; jobId: string }
+  | { kind: 'vizList'; page: number }
   | { kind: 'jobs'; page: number; statusFilter: string[] }
   | { kind: 'configs'; page: number; search: string | null }
   | { kind: 'tasks'; page: number; filters: TaskFilters };
@@ -196,6 +233,7 @@ export type ShareValue =
 const ShareWire = z.union([
   z.strictObject({ k: z.literal('job'), j: z.union([WireId, V2Id]), v: WireId.optional() }),
   z.strictObject({ k: z.literal('viz'), j: WireId }),
+  z.strictObject({ k: z.literal('vizs'), p: Page }),
   z.strictObject({ k: z.literal('jobs'), p: Page, s: z.array(StatusWord).max(20).optional() }),
   z.strictObject({ k: z.literal('configs'), p: Page, q: z.string().max(200).optional() }),
   z.strictObject({
@@ -214,6 +252,8 @@ export const shareValue: ValueCodec<ShareValue> = {
         return safeJson({ k: 'job', ...runRefWire(value.ref) });
       case 'viz':
         return safeJson({ k: 'viz', j: compactId(value.jobId) });
+      case 'vizList':
+        return safeJson({ k: 'vizs', p: value.page });
       case 'jobs':
         return safeJson({ k: 'jobs', ...JSON.parse(jobsPageValue.encode(value)) });
       case 'configs':
@@ -235,6 +275,8 @@ export const shareValue: ValueCodec<ShareValue> = {
       }
       case 'viz':
         return { kind: 'viz', jobId: w.j };
+      case 'vizs':
+        return { kind: 'vizList', page: w.p };
       case 'jobs': {
         const v = jobsPageValue.decode(inner);
         return v ? { kind: 'jobs', ...v } : null;

@@ -23,8 +23,6 @@ import {
   capitalize,
   classMetricLines,
   consoleButton,
-  durationWord,
-  elapsed,
   idWords,
   plainOutcome,
   plainRunTitle,
@@ -32,6 +30,7 @@ import {
   specLine,
   statusIdText,
   titleLine,
+  tookPhrase,
   totalMetricsLine,
 } from './job-parts.js';
 import { actions, button, context, fallbackText, joinParts, section } from './kit.js';
@@ -81,9 +80,8 @@ function cardStatus(alert: JobAlert, ctx: RenderContext): string {
     const created = dateToken(run.createdAt, ctx);
     return created ? `${label} · created ${created}` : label;
   }
-  const d = formatDuration(elapsed(run, ctx.now));
-  const word = durationWord(run.status);
-  return joinParts([d && word ? `${label} ${word} ${d}` : label, started ? `started ${started}` : null]);
+  const took = tookPhrase(run, ctx.now);
+  return joinParts([took ? `${label} ${took}` : label, started ? `started ${started}` : null]);
 }
 
 function unwatch(alert: JobAlert): Button | null {
@@ -97,13 +95,11 @@ function alertActions(alert: JobAlert): KnownBlock | null {
   return actions([consoleButton(alert.run, 'Open job'), unwatch(alert)]);
 }
 
-/** "failed after 2 h 4 min" with the status's own name in code: "(`JOBSTAT_FAILED`)". */
+/** "failed after 2 h 4 min" (escaped, and plain for fallback texts). */
 function outcomeWords(alert: JobAlert, ctx: RenderContext): { text: string; plain: string } {
   const { run } = alert;
-  const d = formatDuration(elapsed(run, ctx.now));
-  const word = durationWord(run.status);
-  const took = d && word ? ` ${word} ${d}` : '';
-  return { text: `${escapeInline(run.status.label, 40)}${took}`, plain: plainOutcome(run, ctx.now) };
+  const took = tookPhrase(run, ctx.now);
+  return { text: `${escapeInline(run.status.label, 40)}${took ? ` ${took}` : ''}`, plain: plainOutcome(run, ctx.now) };
 }
 
 /** The durable card: posted when a watch starts, edited in place (chat.update) on every status change. */

@@ -4,22 +4,8 @@ import type { TrainingJobConfig, TrainingJobConfigList } from '../../modelarts/i
 import { ACTION } from '../ids.js';
 import { codeSpan, escapeInline } from '../mrkdwn.js';
 import { configsPageValue, shareValue } from './action-values.js';
-import { formatDateTime, formatInteger, plural } from './format.js';
-import {
-  actions,
-  button,
-  context,
-  fallbackText,
-  fitRows,
-  header,
-  joinParts,
-  pageOf,
-  pageRangeLine,
-  pagerButtons,
-  pastEndNotice,
-  section,
-} from './kit.js';
-import { LIMITS } from './limits.js';
+import { formatDateTime, plural } from './format.js';
+import { context, fallbackText, header, joinParts, pagedList, pageOf, section } from './kit.js';
 import type { Message, RenderContext } from './types.js';
 
 export interface ConfigsOptions {
@@ -79,36 +65,15 @@ export function renderConfigs(list: TrainingJobConfigList, ctx: RenderContext, o
   ]);
   const top = context([summary]);
   if (top) head.push(top);
-  if (slice.rows.length === 0) head.push(pastEndNotice(slice));
-
-  const foot: KnownBlock[] = [];
-  const pageLine = context([pageRangeLine(slice)]);
-  if (pageLine) foot.push(pageLine);
-  const bar = actions([
-    ...pagerButtons(slice, ACTION.configsPage, (page) => configsPageValue.encode({ page, search })),
-    opts.ephemeral
-      ? button({
-          text: 'Share in channel',
-          actionId: ACTION.share,
-          value: shareValue.encode({ kind: 'configs', page: slice.page, search }),
-        })
-      : null,
-  ]);
-  if (bar) foot.push(bar);
-
-  const { blocks, shown } = fitRows(
+  const { blocks, shown } = pagedList({
     head,
-    slice.rows.map((c) => (max: number) => section(configText(c, ctx), { max })),
-    foot,
-    {
-      maxBlocks: LIMITS.messageBlocks,
-      maxChars: LIMITS.messageTextTotal,
-      maxRowChars: 900,
-      minRowChars: 200,
-      more: (hidden) =>
-        context([`… ${formatInteger(hidden)} more on this page did not fit in one message.`]) ?? section('…'),
-    },
-  );
+    slice,
+    rows: slice.rows.map((c) => (max: number) => section(configText(c, ctx), { max })),
+    pageAction: ACTION.configsPage,
+    pageValue: (page) => configsPageValue.encode({ page, search }),
+    shareValue: opts.ephemeral ? shareValue.encode({ kind: 'configs', page: slice.page, search }) : null,
+    rowChars: { min: 200, max: 900 },
+  });
   return {
     text: fallbackText(
       `${title}: ${slice.total}${search ? ` matching “${search}”` : ''} · showing ${shown} (page ${slice.page} of ${slice.pages})`,

@@ -36,6 +36,18 @@ export function formatDuration(ms: number | null | undefined): string | null {
   return `${days} d${h > 0 ? ` ${h} h` : ''}`;
 }
 
+/**
+ * How long something took, after its status word: "in 8 min 52 s", "for 2 h", "after 3 min". Under a second
+ * (ModelArts reports 0 for a version that never ran) reads "at once" after a failure and is left out otherwise,
+ * never "after 0 s"; null when unknown.
+ */
+export function formatTook(ms: number | null | undefined, preposition: 'in' | 'for' | 'after'): string | null {
+  const value = amount(ms);
+  if (value === null) return null;
+  if (value < SECOND) return preposition === 'after' ? 'at once' : null;
+  return `${preposition} ${formatDuration(value)}`;
+}
+
 function validDate(value: Date | number | null | undefined): Date | null {
   if (value === null || value === undefined) return null;
   const d = typeof value === 'number' ? new Date(value) : value;

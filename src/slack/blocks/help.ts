@@ -1,8 +1,8 @@
-/** `/modelarts help`, usage errors ("did you mean") and error sentences. */
+/** `/modelarts help` (an overview, or one subcommand with examples), near misses ("did you mean") and error sentences. */
 import type { KnownBlock } from '@slack/types';
 import { codeSpan, escapeEntities, stripControls, truncateMrkdwn } from '../mrkdwn.js';
-import { USAGE } from '../use-cases/parser.js';
-import { context, fallbackText, header, section } from './kit.js';
+import { EXAMPLES, SUMMARY, type Subcommand, USAGE } from '../use-cases/vocabulary.js';
+import { actions, context, fallbackText, header, runButton, section } from './kit.js';
 import type { Message } from './types.js';
 
 /**
@@ -19,74 +19,133 @@ function present(text: string | null | undefined): string | null {
   return clean === '' ? null : clean;
 }
 
-function grammarBlocks(): KnownBlock[] {
-  const lookups = ['jobs', 'job', 'configs', 'viz', 'tasks'] as const;
-  const alerts = ['watch', 'unwatch', 'watches'] as const;
+const COMMAND = '/modelarts';
+const LOOKUPS = ['jobs', 'job', 'viz', 'configs', 'tasks'] as const;
+const ALERTS = ['watch', 'unwatch', 'watches'] as const;
+/** The commands people run most, one click from the help. */
+const QUICK: ReadonlyArray<readonly [string, string]> = [
+  ['Jobs', 'jobs'],
+  ['Running jobs', 'jobs running'],
+  ['Watches', 'watches'],
+];
+/** Subcommands whose bare form is a read-only list, safe to offer as a button. */
+const LISTS: ReadonlySet<Subcommand> = new Set(['jobs', 'viz', 'configs', 'tasks', 'watches']);
+
+/** "`/modelarts jobs running` — job versions, newest first; filter by status" */
+function line(example: string, what: string): string {
+  return `• ${codeSpan(`${COMMAND} ${example}`, 80)} — ${what}`;
+}
+
+function firstExample(sub: Subcommand): string {
+  // The bare word for lists (what most people want), the first real example otherwise.
+  const examples = EXAMPLES[sub];
+  const richer = examples.find(([text]) => text !== sub) ?? examples[0];
+  return sub === 'viz' ? 'viz' : (richer?.[0] ?? sub);
+}
+
+function overviewBlocks(): KnownBlock[] {
   const blocks: KnownBlock[] = [
     header('ModelArts in Slack'),
     section(
-      `*Look things up* — answers only you see; *Share in channel* posts them.\n${lookups.map((s) => `• ${USAGE[s]}`).join('\n')}`,
+      'Look up training jobs, TensorBoards and data tasks, and get alerts here when jobs finish. Answers are private until you press *Share in channel*.',
+    ),
+    section(`*Look up*\n${LOOKUPS.map((s) => line(firstExample(s), SUMMARY[s])).join('\n')}`),
+    section(
+      `*Watch* (alerts in this channel)\n${[
+        line('watch 10', 'alerts here when a version of job 10 finishes'),
+        line('watch failures', 'alerts on every failed job version'),
+        line('unwatch 10', SUMMARY.unwatch),
+        line('watches', SUMMARY.watches),
+      ].join('\n')}`,
     ),
     section(
-      [
-        '*STATUS* for `jobs`: `running`, `waiting`, `failed`, `completed`, `cancelled`, a status name such as `JOBSTAT_FAILED` or `killed`, or a status number.',
-        '*Task types* for `tasks`: `analysis`, `cleaning`, `augmentation`, `validation`, `selection`; task *STATUS*: `running`, `completed`, `failed`, `stopped`.',
-        'Ids are numbers: `/modelarts job 10 10`, `/modelarts job 10 v3` and `/modelarts job 10 version 3` are the same kind of request.',
-      ].join('\n'),
-    ),
-    section(
-      `*Alerts in this channel* — one card per job version, edited as its status moves; the outcome is replied in its thread.\n${alerts.map((s) => `• ${USAGE[s]}`).join('\n')}\nWithout a filter a job or version watch reports every outcome; \`watch failures\` reports failed versions only.`,
+      `*Other*\n${line('help watch', 'one command with its examples')}\n• ⚡ *Look up a ModelArts job* in the shortcuts menu · *Watch this ModelArts job* on a message · the app’s *Home* tab · console links unfurl into a card`,
     ),
   ];
-  const shortcuts = context([
-    'Shortcuts: *Look up a ModelArts job* (⚡ menu) opens a form · *Watch this ModelArts job* on a message watches the job it links to · the app’s *Home* tab lists your watches and what runs now · ModelArts console links unfurl into a job card.',
-    `${USAGE.help}`,
-  ]);
-  if (shortcuts) blocks.push(shortcuts);
+  const bar = actions(QUICK.map(([label, text], i) => runButton(label, text, { suffix: String(i + 1) })));
+  if (bar) blocks.push(bar);
+  return blocks;
+}
+
+/** Notes a subcommand needs beyond its examples: the words its filters take. */
+const TOPIC_NOTES: Partial<Record<Subcommand, string>> = {
+  jobs: '*STATUS*: `running`, `waiting`, `failed`, `completed`, `cancelled`, a status name such as `JOBSTAT_FAILED` or `killed`, or a status number.',
+  job: 'Ids are numbers; `job 10 3`, `job 10 v3` and `job 10 version 3` are the same.',
+  tasks:
+    '*Types*: `analysis`, `cleaning`, `augmentation`, `validation`, `selection`. *Status*: `running`, `completed`, `failed`, `stopped`.',
+  watch:
+    'One card per job version, edited as its status moves; the outcome is replied in its thread. Without a filter every outcome is reported.',
+  viz: 'A TensorBoard is up while its visualization job runs; the list shows an *Open TensorBoard* button then.',
+};
+
+function topicBlocks(sub: Subcommand): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    section(`*${codeSpan(`${COMMAND} ${sub}`, 40)}* — ${SUMMARY[sub]}\n${USAGE[sub]}`),
+    section(`*Examples*\n${EXAMPLES[sub].map(([text, what]) => line(text, what)).join('\n')}`),
+  ];
+  const note = TOPIC_NOTES[sub];
+  const quiet = context([note, `${codeSpan(`${COMMAND} help`, 40)} lists every command.`]);
+  if (quiet) blocks.push(quiet);
+  const bar = actions([LISTS.has(sub) ? runButton(`Run ${COMMAND} ${sub}`, sub) : null]);
+  if (bar) blocks.push(bar);
   return blocks;
 }
 
 export interface HelpOptions {
+  /** One subcommand's help, with examples. */
+  topic?: Subcommand | null;
   /** The usage line relevant to the problem (from the parser). */
   usage?: string | null;
-  /** The subcommand the user probably meant. */
-  didYouMean?: string | null;
+  /** The corrected command for a near miss (the text after `/modelarts`). */
+  suggestion?: string | null;
   /** What was wrong, one sentence. */
   problem?: string | null;
 }
 
 /**
- * Full help without options. With a problem: the problem, the relevant usage line and "did you mean"; when there is
- * neither a usage line nor a suggestion, the full grammar follows so the user still has a next step.
+ * The overview without options, one subcommand with `topic`. With a problem: the problem and either the corrected
+ * command with a button that runs it, or the relevant usage line; with neither, the list of commands and a Help
+ * button, so the user still has a next step.
  */
 export function renderHelp(opts: HelpOptions = {}): Message {
   const problemText = present(opts.problem);
   const usageText = present(opts.usage);
-  const suggestionText = present(opts.didYouMean);
-  const problem = problemText ? composed(problemText, 1000) : null;
-  const usage = usageText ? composed(usageText, 600) : null;
-  const suggestion = suggestionText ? codeSpan(`/modelarts ${suggestionText}`, 60) : null;
-  if (!problem && !usage && !suggestion) {
+  const suggestionText = present(opts.suggestion);
+  if (!problemText && !usageText && !suggestionText) {
+    if (opts.topic) {
+      return {
+        text: fallbackText(`/modelarts ${opts.topic}: ${SUMMARY[opts.topic]}`),
+        blocks: topicBlocks(opts.topic),
+      };
+    }
     return {
-      text: 'ModelArts in Slack: /modelarts jobs, job, configs, viz, tasks, watch, unwatch, watches',
-      blocks: grammarBlocks(),
+      text: 'ModelArts in Slack: /modelarts jobs, job, viz, configs, tasks, watch, unwatch, watches',
+      blocks: overviewBlocks(),
     };
   }
+  const problem = problemText ? composed(problemText, 1000) : null;
+  const usage = usageText && !suggestionText ? composed(usageText, 600) : null;
+  const suggestion = suggestionText ? codeSpan(`${COMMAND} ${suggestionText}`, 220) : null;
   const lines = [
     problem ? `⚠️ ${problem}` : null,
     suggestion ? `Did you mean ${suggestion}?` : null,
     usage ? `Usage: ${usage}` : null,
   ].filter((l): l is string => l !== null);
   const blocks: KnownBlock[] = [section(lines.join('\n'), { max: 2500 })];
-  if (!usage && !suggestion) blocks.push(...grammarBlocks());
-  else {
-    const more = context(['`/modelarts help` lists every command.']);
-    if (more) blocks.push(more);
+  if (suggestionText) {
+    const bar = actions([runButton(`Run ${COMMAND} ${suggestionText}`, suggestionText, { style: 'primary' })]);
+    if (bar) blocks.push(bar);
+  } else if (!usage) {
+    blocks.push(section(`Commands: ${[...LOOKUPS, ...ALERTS].map((s) => codeSpan(s, 20)).join(' ')}`));
+    const bar = actions([runButton('Show help', 'help')]);
+    if (bar) blocks.push(bar);
   }
+  const more = context([`${codeSpan(`${COMMAND} help`, 40)} lists every command.`]);
+  if (more) blocks.push(more);
   const fallback = [
     problemText ? `⚠️ ${problemText}` : null,
     suggestionText ? `Did you mean /modelarts ${suggestionText}?` : null,
-    usageText ? `Usage: ${usageText}` : null,
+    usageText && !suggestionText ? `Usage: ${usageText}` : null,
   ]
     .filter((l): l is string => l !== null)
     .join(' ');

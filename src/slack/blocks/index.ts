@@ -5,11 +5,14 @@ export type {
   JobRefValue,
   JobsPageValue,
   LinkKind,
+  RunCommandValue,
   ShareValue,
+  TaskDetailsValue,
   TaskFilters,
   TasksPageValue,
   UnwatchValue,
   ValueCodec,
+  VizPageValue,
 } from './action-values.js';
 export {
   configsPageValue,
@@ -17,9 +20,12 @@ export {
   jobsPageValue,
   linkActionId,
   OPEN_LINK_ACTION,
+  runCommandValue,
   shareValue,
+  taskDetailsValue,
   tasksPageValue,
   unwatchValue,
+  vizPageValue,
 } from './action-values.js';
 export type { OpsNotice } from './alerts.js';
 export {
@@ -46,12 +52,13 @@ export {
   renderJobsFromJobList,
   renderJobsOverview,
 } from './jobs-overview.js';
-export { actionMatcher } from './kit.js';
+export { actionMatcher, runButton } from './kit.js';
 export { assertWithinLimits, BlockLimitError, blocksTextLength, checkLimits, LIMITS } from './limits.js';
 export type { LookupModalOptions } from './lookup-modal.js';
 export { renderLookupModal } from './lookup-modal.js';
 export type { TasksOptions } from './tasks.js';
-export { renderProcessorTasks, TASKS_MAX_PAGE_SIZE, TASKS_PAGE_SIZE } from './tasks.js';
+export { renderProcessorTask, renderProcessorTasks, TASKS_MAX_PAGE_SIZE, TASKS_PAGE_SIZE } from './tasks.js';
 export type { Message, RenderContext } from './types.js';
-export { renderVisualizationJob } from './visualization.js';
+export type { VisualizationJobsOptions } from './visualization.js';
+export { renderVisualizationJob, renderVisualizationJobs, VIZ_MAX_PAGE_SIZE, VIZ_PAGE_SIZE } from './visualization.js';
 export { describeWatchTarget, renderWatches } from './watches.js';

@@ -6,15 +6,15 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { JobRun, RunLocation } from '../../modelarts/index.js';
 import { codeSpan, escapeInline } from '../mrkdwn.js';
-import { formatDateTime, formatDuration } from './format.js';
+import { formatDateTime } from './format.js';
 import {
   classMetricLines,
   consoleButton,
-  elapsed,
   idWords,
   parameterLines,
   plainRunTitle,
   refreshButton,
+  runTime,
   shareRunButton,
   specLine,
   startedPhrase,
@@ -88,7 +88,7 @@ function headline(run: JobRun, ctx: RenderContext): string {
 }
 
 function fallbackFor(run: JobRun, ctx: RenderContext): string {
-  const d = formatDuration(elapsed(run, ctx.now));
+  const d = runTime(run, ctx.now);
   return fallbackText(
     `${run.status.emoji} ${plainRunTitle(run)}: ${run.status.label}${d ? ` (${d})` : ''} · ${idWords(run.ref, { sep: ', ', short: true, plain: true })}`,
   );

@@ -31,6 +31,7 @@ import {
   formatPercent,
   formatPercentValue,
   formatRelative,
+  formatTook,
   plural,
   sparkline,
 } from './format.js';
@@ -144,8 +145,8 @@ export function statusIdText(status: RunStatus): string {
 type Timed = Pick<JobRun, 'status' | 'durationMs' | 'startedAt' | 'createdAt'>;
 
 /**
- * The run time: the reported duration, or (while running) the time since start. A duration of 0 is ModelArts'
- * "did not run" (or "not counted yet"), not a run time: nothing is shown rather than "after 0 s".
+ * The run time: the reported duration, or (while running) the time since start. An ended run that reports 0 ran
+ * for no time at all (ModelArts' "never started"); formatTook words that, never "after 0 s".
  */
 export function elapsed(run: Timed, now: Date): number | null {
   const d = run.durationMs;
@@ -154,7 +155,7 @@ export function elapsed(run: Timed, now: Date): number | null {
     const ms = now.getTime() - run.startedAt;
     return ms >= 0 ? ms : null;
   }
-  return null;
+  return d === 0 && run.status.terminal ? 0 : null;
 }
 
 /** How a duration reads after the status: "in 8 min" (succeeded), "for 2 h" (running), "after 3 min" (ended). */
@@ -172,19 +173,29 @@ export function durationWord(status: RunStatus): 'in' | 'for' | 'after' | null {
   }
 }
 
+/** "8 min 52 s": how long the run ran, when known and at least a second (a zero is not a run time). */
+export function runTime(run: Timed, now: Date): string | null {
+  const ms = elapsed(run, now);
+  return ms !== null && ms >= 1000 ? formatDuration(ms) : null;
+}
+
+/** "in 8 min 52 s", "for 2 h 4 min", "after 3 min", "at once" (a failure that never ran): how long the run took. */
+export function tookPhrase(run: Timed, now: Date): string | null {
+  const word = durationWord(run.status);
+  return word === null ? null : formatTook(elapsed(run, now), word);
+}
+
 /** "*Completed* in 8 min 52 s", "*Running* for 2 h 4 min", "*Failed* after 3 min", "*Waiting*". */
 export function statusPhrase(run: Timed, now: Date): string {
   const label = `*${capitalize(run.status.label)}*`;
-  const d = formatDuration(elapsed(run, now));
-  const word = durationWord(run.status);
-  return d === null || word === null ? label : `${label} ${word} ${d}`;
+  const took = tookPhrase(run, now);
+  return took ? `${label} ${took}` : label;
 }
 
 /** "completed in 8 min 52 s" in plain words (fallback texts, replies). */
 export function plainOutcome(run: Timed, now: Date): string {
-  const d = formatDuration(elapsed(run, now));
-  const word = durationWord(run.status);
-  return d === null || word === null ? run.status.label : `${run.status.label} ${word} ${d}`;
+  const took = tookPhrase(run, now);
+  return took ? `${run.status.label} ${took}` : run.status.label;
 }
 
 /** "started 15 Jul 2019 08:32" or "created 3 h ago", in the viewer's zone. */

@@ -9,8 +9,8 @@ import { CATEGORY_EMOJI, type StatusCategory } from '../../modelarts/statuses.js
 import { ACTION } from '../ids.js';
 import { escapeInline } from '../mrkdwn.js';
 import { jobsPageValue, shareValue } from './action-values.js';
-import { formatDuration, formatInteger, formatRelative, plural } from './format.js';
-import { acceleratorText, elapsed, listedIdWords, refreshButton } from './job-parts.js';
+import { formatInteger, formatRelative, formatTook, plural } from './format.js';
+import { acceleratorText, elapsed, listedIdWords, refreshButton, runTime } from './job-parts.js';
 import {
   actions,
   button,
@@ -87,10 +87,11 @@ function rowTitle(row: Row): string {
 function rowText(row: Row, ctx: RenderContext): string {
   const { run } = row;
   const { status } = run;
-  const d = formatDuration(elapsed(run, ctx.now));
+  const d = runTime(run, ctx.now);
+  const took = formatTook(elapsed(run, ctx.now), 'after');
   let when: string | null;
   if (status.terminal && run.endedAt !== null) {
-    when = `ended ${formatRelative(run.endedAt, ctx.now, ctx.timeZone)}${d ? ` after ${d}` : ''}`;
+    when = `ended ${formatRelative(run.endedAt, ctx.now, ctx.timeZone)}${took ? ` ${took}` : ''}`;
   } else if (run.startedAt !== null) {
     when = `started ${formatRelative(run.startedAt, ctx.now, ctx.timeZone)}${d ? ` · ${status.terminal ? 'ran' : 'running'} ${d}` : ''}`;
   } else {

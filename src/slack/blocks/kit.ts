@@ -13,7 +13,9 @@ import type {
   MrkdwnElement,
   SectionBlock,
 } from '@slack/types';
+import { ACTION } from '../ids.js';
 import { escapeEntities, plainText, safeUrl, stripControls, truncate, truncateMrkdwn } from '../mrkdwn.js';
+import { runCommandValue } from './action-values.js';
 import { formatInteger, plural } from './format.js';
 import { blocksTextLength, LIMITS } from './limits.js';
 
@@ -96,6 +98,23 @@ export function button(spec: ButtonSpec): Button | null {
     };
   }
   return b;
+}
+
+/**
+ * A button that runs `/modelarts TEXT` for whoever clicks it, privately; null when the text would not fit. Several
+ * in one actions block need a distinct `suffix` each.
+ */
+export function runButton(
+  label: string,
+  text: string,
+  options: { style?: 'primary'; suffix?: string } = {},
+): Button | null {
+  return button({
+    text: label,
+    actionId: options.suffix ? suffixedActionId(ACTION.runCommand, options.suffix) : ACTION.runCommand,
+    value: runCommandValue.encode({ command: text }),
+    ...(options.style ? { style: options.style } : {}),
+  });
 }
 
 /** An actions block of the present buttons (≤ 25); null when none is left. */
@@ -241,4 +260,45 @@ export function pagerButtons(
     if (next) out.push(next);
   }
   return out;
+}
+
+export interface PagedListSpec {
+  /** The header and summary lines above the rows. */
+  head: readonly KnownBlock[];
+  slice: PageSlice<unknown>;
+  /** Each row rendered within a character budget. */
+  rows: ReadonlyArray<(maxChars: number) => KnownBlock>;
+  /** The action_id base of Previous/Next, and the value each page's button carries. */
+  pageAction: string;
+  pageValue: (page: number) => string;
+  /** The Share button's value on a private answer; null leaves the button out. */
+  shareValue: string | null;
+  rowChars: { min: number; max: number };
+}
+
+/**
+ * A paged list message: the head, a past-the-end notice when the page is empty, as many rows as Slack allows, and a
+ * foot with the page range, Previous/Next and Share.
+ */
+export function pagedList(spec: PagedListSpec): { blocks: KnownBlock[]; shown: number } {
+  const head = [...spec.head];
+  if (spec.slice.rows.length === 0) head.push(pastEndNotice(spec.slice));
+  const foot: KnownBlock[] = [];
+  const pageLine = context([pageRangeLine(spec.slice)]);
+  if (pageLine) foot.push(pageLine);
+  const bar = actions([
+    ...pagerButtons(spec.slice, spec.pageAction, spec.pageValue),
+    spec.shareValue !== null
+      ? button({ text: 'Share in channel', actionId: ACTION.share, value: spec.shareValue })
+      : null,
+  ]);
+  if (bar) foot.push(bar);
+  return fitRows(head, spec.rows, foot, {
+    maxBlocks: LIMITS.messageBlocks,
+    maxChars: LIMITS.messageTextTotal,
+    maxRowChars: spec.rowChars.max,
+    minRowChars: spec.rowChars.min,
+    more: (hidden) =>
+      context([`… ${formatInteger(hidden)} more on this page did not fit in one message.`]) ?? section('…'),
+  });
 }

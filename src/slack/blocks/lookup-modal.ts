@@ -9,6 +9,8 @@ export interface LookupModalOptions {
   /** Prefills the fields (e.g. after a submission was rejected and the modal is rebuilt). */
   jobId?: string | null;
   versionId?: string | null;
+  /** Offer channels shared with other organisations (ALLOW_SHARED_CHANNELS); default no. */
+  allowSharedChannels?: boolean;
 }
 
 const digits = (v: string | null | undefined): string | null =>
@@ -57,13 +59,18 @@ export function renderLookupModal(opts: LookupModalOptions = {}): ModalView {
         type: 'input',
         block_id: BLOCK.lookupConversation,
         label: plainText('Post the card in', 2000),
-        hint: plainText('The job card appears in this conversation.', 2000),
+        hint: plainText('The job card appears in this channel. Only channels you are in can be chosen.', 2000),
         element: {
           type: 'conversations_select',
           action_id: INPUT.conversation,
           default_to_current_conversation: true,
           response_url_enabled: true,
-          filter: { include: ['public', 'private', 'im', 'mpim'], exclude_bot_users: true },
+          // A hint for the picker (the submission checks again): channels only, not shared outside the workspace.
+          filter: {
+            include: ['public', 'private'],
+            exclude_bot_users: true,
+            exclude_external_shared_channels: opts.allowSharedChannels !== true,
+          },
           ...(channel ? { initial_conversation: channel } : {}),
         },
       },

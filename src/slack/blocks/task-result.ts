@@ -29,8 +29,83 @@ function scalarText(v: Json): string {
   return '?';
 }
 
+/**
+ * The console's names for feature-analysis metrics (MA data_feature_analysis page) and the result's own fields;
+ * other keys are read as words (`blur_score` → "Blur score").
+ */
+const KEY_NAMES: Readonly<Record<string, string>> = {
+  resolution: 'Resolution',
+  aspect_ratio: 'Aspect ratio',
+  brightness: 'Brightness',
+  saturation: 'Saturation',
+  blur_score: 'Blur score',
+  colorfulness: 'Colorfulness',
+  bbox_count: 'Boxes per image',
+  bbox_area_std: 'Box area spread',
+  bbox_aspect_ratio: 'Box aspect ratio',
+  bbox_area_ratio: 'Box area ratio',
+  bbox_marginalization: 'Box marginalization',
+  bbox_overlap: 'Box overlap',
+  bbox_brightness: 'Box brightness',
+  bbox_blur: 'Box blur',
+  sample_count: 'Samples',
+  task_type: 'Dataset type',
+  is_normed: 'Normalised',
+  metrics: 'Features',
+};
+
+/** A result key as words: the known name, or `some_key`/`someKey` as "Some key" (`bbox` reads "box"). */
+export function readableKey(key: string): string {
+  if (Object.hasOwn(KEY_NAMES, key)) return KEY_NAMES[key] ?? key;
+  // Only identifiers read as words; a bucket label such as `0-10` or free text stays as it is.
+  if (!/^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*$/.test(key)) return key;
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_+/g, ' ')
+    .trim()
+    .toLowerCase()
+    .replace(/\bbbox\b/g, 'box');
+  return words === '' ? key : `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
+}
+
 function keyText(key: string): string {
-  return escapeInline(key, 40) || '“”';
+  return escapeInline(readableKey(key), 40) || '“”';
+}
+
+/** Inside a one-line summary keys read lower case: "mean 0.52 · std 0.12". */
+function innerKeyText(key: string): string {
+  return escapeInline(readableKey(key).toLowerCase(), 40) || '“”';
+}
+
+/** A scalar as words: `object_detection` → "object detection". */
+function valueWords(v: Json): string {
+  return typeof v === 'string' && /^[a-z0-9]+(?:_[a-z0-9]+)+$/.test(v)
+    ? escapeInline(v.replace(/_/g, ' '), 60)
+    : scalarText(v);
+}
+
+/**
+ * A few words for a list row: "object detection · 4,210 samples · 14 features". Scalars first (the known ones in
+ * words, others as "Name value"), then each group as a count of what it holds; null for a missing result.
+ */
+export function taskResultSummary(result: Json, maxParts = 3): string | null {
+  if (result === null || result === undefined) return null;
+  if (!isRecord(result)) return isScalar(result) ? `result ${scalarText(result)}` : inline(result, 1, 120);
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(result).slice(0, MAX_ITEMS)) {
+    if (key === 'task_type' && typeof value === 'string') parts.push(valueWords(value));
+    else if (key === 'sample_count' && finite(value) !== null) parts.push(`${formatNumber(finite(value))} samples`);
+    else if (key === 'is_normed') {
+      if (value === true) parts.push('normalised');
+    } else if (isScalar(value)) parts.push(`${innerKeyText(key)} ${valueWords(value)}`);
+    else if (isRecord(value) || Array.isArray(value)) {
+      const n = Array.isArray(value) ? value.length : Object.keys(value).length;
+      // "14 features" for the known group; "histogram (2)" for the rest, whose names may not take a plural.
+      parts.push(key === 'metrics' ? `${formatNumber(n)} features` : `${innerKeyText(key)} (${formatNumber(n)})`);
+    }
+  }
+  if (parts.length === 0) return null;
+  return parts.length > maxParts ? `${parts.slice(0, maxParts).join(' · ')} · …` : parts.join(' · ');
 }
 
 function pick(record: Record<string, Json>, keys: readonly string[]): Json {
@@ -103,10 +178,10 @@ function inline(v: Json, depth: number, max: number): string {
     else if (depth >= MAX_DEPTH) out = codeSpan(safeJson(v), 120);
     else {
       // Scalars first (statistics read best together), then the shapes.
-      const scalars = entries.filter(([, x]) => isScalar(x)).map(([k, x]) => `${keyText(k)} ${scalarText(x)}`);
+      const scalars = entries.filter(([, x]) => isScalar(x)).map(([k, x]) => `${innerKeyText(k)} ${scalarText(x)}`);
       const others = entries
         .filter(([, x]) => !isScalar(x))
-        .map(([k, x]) => `${keyText(k)} ${inline(x, depth + 1, 200)}`);
+        .map(([k, x]) => `${innerKeyText(k)} ${inline(x, depth + 1, 200)}`);
       out = [...scalars, ...others].join(' · ');
     }
   } else out = '?';
@@ -148,7 +223,7 @@ export function taskResultLines(result: Json, maxChars: number): string[] {
     const entries = Object.entries(result);
     const scalars = entries.filter(([, x]) => isScalar(x));
     if (scalars.length > 0) {
-      const shown = scalars.slice(0, MAX_ITEMS).map(([k, x]) => `${keyText(k)} ${scalarText(x)}`);
+      const shown = scalars.slice(0, MAX_ITEMS).map(([k, x]) => `${keyText(k)} ${valueWords(x)}`);
       if (scalars.length > MAX_ITEMS) shown.push(`… ${formatNumber(scalars.length - MAX_ITEMS)} more`);
       lines.push(shown.join(' · '));
     }

@@ -1,28 +1,17 @@
-/** `/modelarts tasks`: data processing tasks with type, status, dataset/version, duration and results. */
+/**
+ * `/modelarts tasks`: data processing tasks, two lines each (type, data, status; when, and the result in a few words),
+ * with a Details button for the whole result.
+ */
 import type { KnownBlock } from '@slack/types';
 import type { ProcessorDataSource, ProcessorTask, ProcessorTaskList } from '../../modelarts/index.js';
 import { processorTaskStatus } from '../../modelarts/statuses.js';
 import { ACTION } from '../ids.js';
 import { escapeInline } from '../mrkdwn.js';
 import { TASK_TYPES } from '../use-cases/parser.js';
-import { shareValue, type TaskFilters, tasksPageValue } from './action-values.js';
-import { formatDuration, formatInteger, formatRelative, plural } from './format.js';
-import {
-  actions,
-  button,
-  context,
-  fallbackText,
-  fitRows,
-  header,
-  joinParts,
-  pageOf,
-  pageRangeLine,
-  pagerButtons,
-  pastEndNotice,
-  section,
-} from './kit.js';
-import { LIMITS } from './limits.js';
-import { fitLines, taskResultLines } from './task-result.js';
+import { shareValue, type TaskFilters, taskDetailsValue, tasksPageValue } from './action-values.js';
+import { formatDateTime, formatDuration, plural } from './format.js';
+import { button, context, fallbackText, header, joinParts, pagedList, pageOf, section } from './kit.js';
+import { taskResultLines, taskResultSummary } from './task-result.js';
 import type { Message, RenderContext } from './types.js';
 
 export interface TasksOptions {
@@ -69,39 +58,82 @@ function sourceText(s: ProcessorDataSource | null | undefined): string | null {
   return `${noun} ${escapeInline(source, 80)}${version ? ` / ${escapeInline(version, 60)}` : ''}`;
 }
 
-function taskText(t: ProcessorTask, ctx: RenderContext, max: number): string {
-  const info = processorTaskStatus(t.status);
-  const name = str(t.name) ? escapeInline(t.name ?? '', 120) : `task ${escapeInline(t.task_id, 60)}`;
-  const type = taskTypeLabel(t.task_type ?? t.template?.id ?? null);
-  const line1 = `${info.emoji} *${name}* — ${escapeInline(info.label, 40)}${type ? ` · ${type}` : ''}`;
+/** "Feature analysis", for the start of a row. */
+function typeTitle(t: ProcessorTask): string {
+  const label = taskTypeLabel(t.task_type ?? t.template?.id ?? null) ?? 'Data processing task';
+  return `${label.charAt(0).toUpperCase()}${label.slice(1)}`;
+}
+
+function taskSource(t: ProcessorTask): string | null {
   const inputs = Array.isArray(t.inputs) ? t.inputs : [];
   const source = sourceText(t.data_source) ?? sourceText(inputs[0]);
   const version = str(t.version_name) ?? str(t.version_id);
-  const duration = formatDuration(
-    typeof t.duration_seconds === 'number' && Number.isFinite(t.duration_seconds) ? t.duration_seconds * 1000 : null,
-  );
-  const created = formatRelative(t.create_time, ctx.now, ctx.timeZone);
-  const line2 = joinParts([
-    source,
-    version && !(source ?? '').includes(escapeInline(version, 60)) ? `version ${escapeInline(version, 60)}` : null,
-    duration ? `took ${duration}` : null,
-    created ? `created ${created}` : null,
-    t.is_current === true ? 'latest of its version' : null,
-    `id ${escapeInline(t.task_id, 60)}`,
+  if (version && !(source ?? '').includes(escapeInline(version, 60))) {
+    return joinParts([source, `version ${escapeInline(version, 60)}`], ' ');
+  }
+  return source;
+}
+
+/** "started 15 Jul 2019 08:32 · took 12 min 24 s"; a zero duration is left out rather than read "0 s". */
+function whenText(t: ProcessorTask, ctx: RenderContext): string {
+  const info = processorTaskStatus(t.status);
+  const seconds =
+    typeof t.duration_seconds === 'number' && Number.isFinite(t.duration_seconds) ? t.duration_seconds : 0;
+  const duration = seconds >= 1 ? formatDuration(seconds * 1000) : null;
+  const at = formatDateTime(t.create_time, ctx.timeZone);
+  if (info.category === 'waiting') return at ? `queued since ${at}` : 'queued';
+  return joinParts([
+    at ? `started ${at}` : null,
+    duration ? (info.category === 'running' ? `running for ${duration}` : `took ${duration}`) : null,
   ]);
+}
+
+function errorText(t: ProcessorTask, max: number): string | null {
+  const info = processorTaskStatus(t.status);
+  if (str(t.error_msg)) return `⚠️ ${escapeInline(t.error_msg ?? '', max)}`;
+  return info.category === 'failed' ? '⚠️ The task failed without an error message.' : null;
+}
+
+/** Two lines: what ran on which data and how it ended; when, and the result in a few words or the error. */
+function taskRow(t: ProcessorTask, ctx: RenderContext): string {
+  const info = processorTaskStatus(t.status);
+  const line1 = joinParts([`${info.emoji} *${typeTitle(t)}*`, taskSource(t), escapeInline(info.label, 40)]);
+  const line2 = joinParts([whenText(t, ctx), errorText(t, 160) ?? taskResultSummary(t.result)]);
+  return joinParts([line1, line2], '\n');
+}
+
+function detailsButton(t: ProcessorTask) {
+  return button({
+    text: 'Details',
+    actionId: ACTION.taskDetails,
+    value: taskDetailsValue.encode({ taskId: t.task_id }),
+  });
+}
+
+/** One task in full: name, id, description, the error, and every part of the result with readable names. */
+export function renderProcessorTask(t: ProcessorTask, ctx: RenderContext): Message {
+  const info = processorTaskStatus(t.status);
+  const title = `${typeTitle(t)}${str(t.name) ? ` · ${t.name}` : ''}`;
   const head = joinParts(
-    [line1, line2 || null, str(t.description) ? `_${escapeInline(t.description ?? '', 200)}_` : null],
+    [
+      joinParts([`${info.emoji} ${escapeInline(info.label, 40)}`, taskSource(t)]),
+      whenText(t, ctx),
+      str(t.description) ? `_${escapeInline(t.description ?? '', 300)}_` : null,
+      errorText(t, 1500),
+    ],
     '\n',
   );
-  const budget = Math.max(0, max - head.length - 2);
-  const extra: string[] = [];
-  if (info.category === 'failed' || str(t.error_msg)) {
-    extra.push(
-      `⚠️ ${str(t.error_msg) ? escapeInline(t.error_msg ?? '', 500) : 'The task failed without an error message.'}`,
-    );
-  }
-  extra.push(...taskResultLines(t.result, Math.max(0, budget - (extra[0]?.length ?? 0) - 1)));
-  return joinParts([head, ...fitLines(extra, budget)], '\n');
+  const blocks: KnownBlock[] = [header(title), section(head, { max: 2500 })];
+  const result = taskResultLines(t.result, 2900);
+  if (result.length > 0) blocks.push(section(result.join('\n'), { max: 3000 }));
+  const quiet = context([
+    joinParts([`task ${escapeInline(t.task_id, 64)}`, `project ${escapeInline(ctx.projectId, 80)}`]),
+  ]);
+  if (quiet) blocks.push(quiet);
+  return {
+    text: fallbackText(`${info.emoji} ${title}: ${info.label}`),
+    blocks,
+  };
 }
 
 function filterText(f: TaskFilters): string | null {
@@ -134,35 +166,18 @@ export function renderProcessorTasks(list: ProcessorTaskList, ctx: RenderContext
 
   const top = context([joinParts([plural(slice.total, 'task'), filter ? `filter: ${filter}` : null])]);
   if (top) head.push(top);
-  if (slice.rows.length === 0) head.push(pastEndNotice(slice));
-  const foot: KnownBlock[] = [];
-  const pageLine = context([pageRangeLine(slice)]);
-  if (pageLine) foot.push(pageLine);
-  const bar = actions([
-    ...pagerButtons(slice, ACTION.tasksPage, (page) => tasksPageValue.encode({ page, filters: opts.filters })),
-    opts.ephemeral
-      ? button({
-          text: 'Share in channel',
-          actionId: ACTION.share,
-          value: shareValue.encode({ kind: 'tasks', page: slice.page, filters: opts.filters }),
-        })
-      : null,
-  ]);
-  if (bar) foot.push(bar);
-
-  const { blocks, shown } = fitRows(
+  const { blocks, shown } = pagedList({
     head,
-    slice.rows.map((t) => (max: number) => section(taskText(t, ctx, max), { max })),
-    foot,
-    {
-      maxBlocks: LIMITS.messageBlocks,
-      maxChars: LIMITS.messageTextTotal,
-      maxRowChars: 2800,
-      minRowChars: 250,
-      more: (hidden) =>
-        context([`… ${formatInteger(hidden)} more on this page did not fit in one message.`]) ?? section('…'),
-    },
-  );
+    slice,
+    rows: slice.rows.map((t) => (max: number) => {
+      const details = detailsButton(t);
+      return section(taskRow(t, ctx), { max, ...(details ? { accessory: details } : {}) });
+    }),
+    pageAction: ACTION.tasksPage,
+    pageValue: (page) => tasksPageValue.encode({ page, filters: opts.filters }),
+    shareValue: opts.ephemeral ? shareValue.encode({ kind: 'tasks', page: slice.page, filters: opts.filters }) : null,
+    rowChars: { min: 200, max: 600 },
+  });
   return {
     text: fallbackText(`${title}: ${slice.total} · showing ${shown} (page ${slice.page} of ${slice.pages})`),
     blocks,

@@ -4,6 +4,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { RenderContext } from '../blocks/index.js';
 import type { AppDeps } from '../deps.js';
+import { userProfile } from '../directory.js';
 
 export interface CommandEnv {
   deps: AppDeps;
@@ -32,24 +33,16 @@ function validTimeZone(tz: unknown): tz is string {
 /** The user's time zone from users.info, cached; UTC when Slack does not say (or not quickly). */
 export async function userTimeZone(env: Pick<CommandEnv, 'deps' | 'client' | 'userId'>): Promise<string> {
   const { deps, userId } = env;
-  const nowMs = deps.now().getTime();
-  const cached = deps.timeZones.get(userId);
-  if (cached && cached.expires > nowMs) return cached.tz;
-  const lookup = env.client.users
-    .info({ user: userId })
-    .then((r) => {
-      const tz = validTimeZone(r.user?.tz) ? r.user.tz : 'UTC';
-      if (deps.timeZones.size > 10_000) deps.timeZones.clear();
-      deps.timeZones.set(userId, { tz, expires: deps.now().getTime() + deps.tuning.userTimeZoneTtlMs });
-      return tz;
-    })
-    .catch((err: unknown) => {
+  const lookup = userProfile(deps, env.client, userId).then(
+    (profile) => (validTimeZone(profile.tz) ? profile.tz : 'UTC'),
+    (err: unknown) => {
       deps.logger.debug({ err, user: userId }, 'users.info failed; rendering in UTC');
       return 'UTC';
-    });
+    },
+  );
   let timer: NodeJS.Timeout | undefined;
   const fallback = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(cached?.tz ?? 'UTC'), TIME_ZONE_WAIT_MS);
+    timer = setTimeout(() => resolve('UTC'), TIME_ZONE_WAIT_MS);
   });
   try {
     return await Promise.race([lookup, fallback]);

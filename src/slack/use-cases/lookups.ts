@@ -24,17 +24,25 @@ import {
   renderConfigs,
   renderJobsFromJobList,
   renderJobsOverview,
+  renderProcessorTask,
   renderProcessorTasks,
   renderRunCard,
   renderVisualizationJob,
+  renderVisualizationJobs,
   TASKS_PAGE_SIZE,
+  VIZ_PAGE_SIZE,
 } from '../blocks/index.js';
 import type { AppDeps } from '../deps.js';
 import { type Answer, type ErrorContext, notFoundSentence, UserFacingError, withUserErrors } from '../errors.js';
 import type { CallOptions } from '../listeners/common/answer.js';
 import { type ParsedCommand, TASK_TYPES, USAGE } from './parser.js';
 
-export const PAGE_SIZE = { jobs: JOBS_PAGE_SIZE, configs: CONFIGS_PAGE_SIZE, tasks: TASKS_PAGE_SIZE } as const;
+export const PAGE_SIZE = {
+  jobs: JOBS_PAGE_SIZE,
+  configs: CONFIGS_PAGE_SIZE,
+  tasks: TASKS_PAGE_SIZE,
+  viz: VIZ_PAGE_SIZE,
+} as const;
 /** Job-list fallback with several statuses: at most this many jobs are scanned (newest first). */
 const FALLBACK_SCAN_PAGE_SIZE = 100;
 const FALLBACK_SCAN_PAGES = 10;
@@ -285,15 +293,27 @@ export async function configsList(
   });
 }
 
-export async function vizCard(
+/** One visualization job's card, or the list (newest first) when no id is given. */
+export async function vizLookup(
   deps: AppDeps,
   ctx: Ctx,
-  cmd: { jobId: string },
+  cmd: { jobId: string | null; page: number },
   call: CallOptions,
   options: LookupOptions,
 ): Promise<Message> {
-  const job = await deps.modelarts.getVisualizationJob(cmd.jobId, call);
-  return renderVisualizationJob(job, await ctx, { ephemeral: options.ephemeral });
+  if (cmd.jobId !== null) {
+    const job = await deps.modelarts.getVisualizationJob(cmd.jobId, call);
+    return renderVisualizationJob(job, await ctx, { ephemeral: options.ephemeral });
+  }
+  const list = await deps.modelarts.listVisualizationJobs(
+    { per_page: PAGE_SIZE.viz, page: cmd.page, sortBy: 'create_time', order: 'desc' },
+    call,
+  );
+  return renderVisualizationJobs(list, await ctx, {
+    page: cmd.page,
+    pageSize: PAGE_SIZE.viz,
+    ephemeral: options.ephemeral,
+  });
 }
 
 export async function tasksList(
@@ -325,6 +345,15 @@ export async function tasksList(
   });
 }
 
+/** One data processing task in full (Details on a row of `/modelarts tasks`). Never rejects. */
+export function runTaskDetails(deps: AppDeps, ctx: Ctx, taskId: string, call: CallOptions): Promise<Answer> {
+  return withUserErrors(
+    { projectId: deps.projectId, subject: { kind: 'list', what: 'tasks' }, usage: USAGE.tasks },
+    deps.logger,
+    async () => renderProcessorTask(await deps.modelarts.getProcessorTask(taskId, call), await ctx),
+  );
+}
+
 /** What a 404 means for each lookup. */
 export function errorContextFor(cmd: LookupCommand, projectId: string): ErrorContext {
   switch (cmd.kind) {
@@ -338,7 +367,11 @@ export function errorContextFor(cmd: LookupCommand, projectId: string): ErrorCon
         usage: USAGE.job,
       };
     case 'viz':
-      return { projectId, subject: { kind: 'viz', jobId: cmd.jobId }, usage: USAGE.viz };
+      return {
+        projectId,
+        subject: cmd.jobId === null ? { kind: 'list', what: 'viz' } : { kind: 'viz', jobId: cmd.jobId },
+        usage: USAGE.viz,
+      };
     case 'tasks':
       return {
         projectId,
@@ -367,7 +400,7 @@ export function renderLookup(
     case 'configs':
       return configsList(deps, ctx, cmd, call, options);
     case 'viz':
-      return vizCard(deps, ctx, cmd, call, options);
+      return vizLookup(deps, ctx, cmd, call, options);
     case 'tasks':
       return tasksList(deps, ctx, cmd, call, options);
   }

@@ -3,33 +3,21 @@
  * two (the property tests hold it to that), so the listener always has something to answer.
  */
 import type { WatchFilter, WatchTarget } from '../../store/types.js';
+import { MAX_SUGGESTION_LENGTH, suggestCorrection, suggestSubcommand } from './near-miss.js';
+import {
+  ALIASES,
+  FILTER_WORDS,
+  lookup,
+  SUBCOMMANDS,
+  type Subcommand,
+  TASK_STATUS_WORDS,
+  TASK_TYPES,
+  type TaskTypeWord,
+  USAGE,
+} from './vocabulary.js';
 
-export const SUBCOMMANDS = ['help', 'jobs', 'job', 'configs', 'viz', 'tasks', 'watch', 'unwatch', 'watches'] as const;
-export type Subcommand = (typeof SUBCOMMANDS)[number];
-
-export const TASK_TYPES = {
-  analysis: 'sys_data_analyse',
-  cleaning: 'sys_data_cleaning',
-  augmentation: 'sys_data_augmentation',
-  validation: 'sys_data_validation',
-  selection: 'sys_data_selection',
-} as const;
-export type TaskTypeWord = keyof typeof TASK_TYPES;
-
-/** One line per subcommand; `/modelarts help` lists them and a bad argument shows the relevant one. */
-export const USAGE: Record<Subcommand, string> = {
-  help: '`/modelarts help [SUBCOMMAND]` shows what the bot can do',
-  jobs: '`/modelarts jobs [STATUS...] [page N]` lists job versions, e.g. `/modelarts jobs running failed`',
-  job: '`/modelarts job JOB_ID [VERSION_ID]` shows a training job version (the latest when VERSION_ID is left out)',
-  configs: '`/modelarts configs [SEARCH] [page N]` lists training job configurations',
-  viz: '`/modelarts viz VIZ_JOB_ID` shows a visualization job and its TensorBoard link',
-  tasks:
-    '`/modelarts tasks [DATASET_ID] [analysis|cleaning|augmentation|validation|selection] [STATUS] [page N]` lists data processing tasks',
-  watch:
-    '`/modelarts watch JOB_ID [VERSION_ID] [failed|completed|cancelled|all]` or `/modelarts watch failures` posts alerts in this channel',
-  unwatch: '`/modelarts unwatch JOB_ID [VERSION_ID]` or `/modelarts unwatch failures` stops alerts in this channel',
-  watches: '`/modelarts watches` lists this channel’s watches',
-};
+export { editDistance, suggestSubcommand } from './near-miss.js';
+export { SUBCOMMANDS, type Subcommand, TASK_TYPES, type TaskTypeWord, USAGE } from './vocabulary.js';
 
 /** Training job statuses are resolved by the caller's table (statuses.ts), so the parser stays independent of it. */
 export type StatusWordParser = (word: string) => number[] | null;
@@ -39,7 +27,7 @@ export type ParsedCommand =
   | { kind: 'jobs'; statuses: number[]; statusWords: string[]; page: number }
   | { kind: 'job'; jobId: string; versionId: string | null }
   | { kind: 'configs'; search: string | null; page: number }
-  | { kind: 'viz'; jobId: string }
+  | { kind: 'viz'; jobId: string | null; page: number }
   | {
       kind: 'tasks';
       datasetId: string | null;
@@ -59,8 +47,8 @@ export interface ParseProblem {
   problem: string;
   /** The relevant usage line, when there is one. */
   usage: string | null;
-  /** Closest known subcommand for a typo. */
-  didYouMean: Subcommand | null;
+  /** The corrected command (the text after `/modelarts`) for a near miss, which parses as it is. */
+  suggestion: string | null;
 }
 
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: ParseProblem };
@@ -71,56 +59,9 @@ const NUMERIC_ID = /^\d{1,19}$/;
 /** Dataset ids are short alphanumeric strings (e.g. `X6c3N3eztX7cr3Arvqu`). */
 const DATASET_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-const FILTER_WORDS: Record<string, Exclude<WatchFilter, 'default'>> = {
-  failed: 'failed',
-  failures: 'failed',
-  completed: 'completed',
-  succeeded: 'completed',
-  cancelled: 'cancelled',
-  canceled: 'cancelled',
-  all: 'all',
-};
-
-/** Processor task statuses 0..4 (initialized, running, completed, failed, stopped) by the words people use. */
-const TASK_STATUS_WORDS: Record<string, number> = {
-  initialized: 0,
-  initializing: 0,
-  init: 0,
-  waiting: 0,
-  pending: 0,
-  running: 1,
-  completed: 2,
-  succeeded: 2,
-  done: 2,
-  failed: 3,
-  stopped: 4,
-  cancelled: 4,
-  canceled: 4,
-};
-
-const ALIASES: Record<string, Subcommand> = {
-  '?': 'help',
-  '-h': 'help',
-  '--help': 'help',
-  list: 'jobs',
-  versions: 'jobs',
-  show: 'job',
-  config: 'configs',
-  visualization: 'viz',
-  tensorboard: 'viz',
-  task: 'tasks',
-  subscribe: 'watch',
-  unsubscribe: 'unwatch',
-};
-
-/** Own-property lookup: user words such as `constructor` must not reach Object.prototype. */
-function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.hasOwn(table, key) ? table[key] : undefined;
-}
-
 const problem = (subcommand: Subcommand | null, text: string): ParseResult => ({
   ok: false,
-  error: { subcommand, problem: text, usage: subcommand ? USAGE[subcommand] : null, didYouMean: null },
+  error: { subcommand, problem: text, usage: subcommand ? USAGE[subcommand] : null, suggestion: null },
 });
 
 /** Shows a user's token back inside backticks without letting it break out of the code span. */
@@ -136,40 +77,6 @@ export function tokenize(text: string): string[] {
     .trim()
     .split(/\s+/)
     .filter((t) => t.length > 0);
-}
-
-export function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? Math.max(a.length, b.length);
-}
-
-/** The closest subcommand within a typo's reach (distance ≤ 2, and less than half the word), or null. */
-export function suggestSubcommand(word: string): Subcommand | null {
-  const w = word.toLowerCase().slice(0, 40);
-  let best: Subcommand | null = null;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of SUBCOMMANDS) {
-    const d = levenshtein(w, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  if (best && bestDistance <= 2 && bestDistance < Math.max(2, best.length / 2 + 0.5)) return best;
-  // A prefix such as `conf` or `watc` is also a clear intent.
-  const prefixed = SUBCOMMANDS.filter((s) => w.length >= 3 && s.startsWith(w));
-  return prefixed.length === 1 ? (prefixed[0] ?? null) : null;
 }
 
 function resolveSubcommand(word: string): Subcommand | null {
@@ -300,12 +207,15 @@ function parseConfigs(args: string[]): ParseResult {
 }
 
 function parseViz(args: string[]): ParseResult {
-  const [id, ...rest] = args;
-  if (id === undefined) return problem('viz', 'Which visualization job? Give its VIZ_JOB_ID.');
+  const paged = takePage('viz', args);
+  if (!paged.ok) return paged.result;
+  const [id, ...rest] = paged.rest;
+  if (id === undefined) return { ok: true, command: { kind: 'viz', jobId: null, page: paged.page } };
   const jobId = /^#?(\d{1,19})$/.exec(id)?.[1];
   if (!jobId) return problem('viz', `${quoteToken(id)} is not a visualization job id: those are numbers.`);
   if (rest.length > 0) return problem('viz', `Unexpected ${quoteToken(rest[0] ?? '')} after the job id.`);
-  return { ok: true, command: { kind: 'viz', jobId } };
+  if (paged.page !== 1) return problem('viz', '`page` goes with the list (`/modelarts viz page 2`), not with one job.');
+  return { ok: true, command: { kind: 'viz', jobId, page: 1 } };
 }
 
 function parseTaskStatus(token: string): number | null {
@@ -395,37 +305,45 @@ function parseWatchTarget(
   return { ok: true, target, filter };
 }
 
-/** Parses the text after `/modelarts`. Never throws. */
+/** Parses the text after `/modelarts`. Never throws. A near miss comes back with its corrected command. */
 export function parseCommand(text: string, parseStatus: StatusWordParser): ParseResult {
   try {
-    return parseUnsafe(text, parseStatus);
+    const tokens = tokenize(text.slice(0, 2000));
+    const result = parseTokens(tokens, parseStatus);
+    if (result.ok) return result;
+    const suggestion = suggestCorrection(tokens, {
+      isStatusWord: (word) => (parseStatus(word)?.length ?? 0) > 0,
+      parses: (candidate) => parseTokens([...candidate], parseStatus).ok,
+    });
+    if (suggestion === null || suggestion.length > MAX_SUGGESTION_LENGTH) return result;
+    return { ok: false, error: { ...result.error, suggestion } };
   } catch {
     // The grammar is total; this only guards against a misbehaving status parser.
     return problem(null, 'I could not read that command.');
   }
 }
 
-function parseUnsafe(text: string, parseStatus: StatusWordParser): ParseResult {
-  const tokens = tokenize(text.slice(0, 2000));
+function parseTokens(tokens: string[], parseStatus: StatusWordParser): ParseResult {
   const [head, ...args] = tokens;
   if (head === undefined) return { ok: true, command: { kind: 'help', topic: null } };
   const sub = resolveSubcommand(head);
   if (!sub) {
-    const suggestion = suggestSubcommand(head);
+    const near = suggestSubcommand(head);
     return {
       ok: false,
       error: {
         subcommand: null,
         problem: `I don’t know ${quoteToken(head)}.`,
-        usage: suggestion ? USAGE[suggestion] : null,
-        didYouMean: suggestion,
+        usage: near ? USAGE[near] : null,
+        suggestion: null,
       },
     };
   }
   switch (sub) {
     case 'help': {
       const topicWord = args[0];
-      const topic = topicWord ? resolveSubcommand(topicWord) : null;
+      // A topic is only a pointer into the help: a typo of one is as good as the word.
+      const topic = topicWord ? (resolveSubcommand(topicWord) ?? suggestSubcommand(topicWord)) : null;
       return { ok: true, command: { kind: 'help', topic } };
     }
     case 'jobs':

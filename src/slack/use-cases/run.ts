@@ -8,14 +8,13 @@ import type { CallOptions } from '../listeners/common/answer.js';
 import { type CommandEnv, renderContext } from './context.js';
 import { runLookup } from './lookups.js';
 import type { ParsedCommand, ParseProblem } from './parser.js';
-import { USAGE } from './parser.js';
 import { runUnwatch, runWatch, runWatches } from './watches.js';
 
 /** The general help never changes: rendered once (it is also what an empty `/modelarts` answers). */
 let generalHelp: Message | undefined;
 
 export function helpMessage(topic: ParsedCommand & { kind: 'help' }): Message {
-  if (topic.topic) return renderHelp({ usage: USAGE[topic.topic] });
+  if (topic.topic) return renderHelp({ topic: topic.topic });
   generalHelp ??= renderHelp();
   return generalHelp;
 }
@@ -24,7 +23,7 @@ export function problemMessage(problem: ParseProblem): Message {
   return renderHelp({
     problem: problem.problem,
     ...(problem.usage ? { usage: problem.usage } : {}),
-    ...(problem.didYouMean ? { didYouMean: problem.didYouMean } : {}),
+    ...(problem.suggestion ? { suggestion: problem.suggestion } : {}),
   });
 }
 

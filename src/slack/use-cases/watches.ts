@@ -8,9 +8,9 @@ import type { Watch, WatchFilter, WatchTarget } from '../../store/types.js';
 import { canRemoveWatch, isAdmin } from '../access.js';
 import { type Message, renderWatches } from '../blocks/index.js';
 import { describeWatchTarget } from '../blocks/watches.js';
-import { type Answer, type ErrorContext, slackPlatformSentence, UserFacingError, withUserErrors } from '../errors.js';
+import { type Answer, type ErrorContext, UserFacingError, withUserErrors } from '../errors.js';
+import { ensureCanPost } from '../gate.js';
 import type { CallOptions } from '../listeners/common/answer.js';
-import { slackErrorCode } from '../slack-errors.js';
 import { type CommandEnv, renderContext } from './context.js';
 import { fetchRun } from './lookups.js';
 import { notice } from './notice.js';
@@ -41,43 +41,6 @@ function requireChannel(env: CommandEnv): string {
     throw new UserFacingError('Watches belong to a channel: run this in the channel that should get the alerts.');
   }
   return env.channelId;
-}
-
-/**
- * Fails with a sentence when alerts could not be posted in `channelId`: archived, or private without the bot.
- * Public channels are fine without membership (chat:write.public).
- */
-export async function ensureCanPost(env: CommandEnv, channelId: string): Promise<void> {
-  const subject = { kind: 'channel', channelId } as const;
-  const botName = env.deps.identity.botName;
-  let channel: {
-    is_archived?: boolean;
-    is_private?: boolean;
-    is_group?: boolean;
-    is_mpim?: boolean;
-    is_im?: boolean;
-    is_member?: boolean;
-  };
-  try {
-    const info = await env.client.conversations.info({ channel: channelId });
-    channel = info.channel ?? {};
-  } catch (err) {
-    const code = slackErrorCode(err);
-    if (code === 'channel_not_found') {
-      throw new UserFacingError(slackPlatformSentence(code, subject, botName) ?? code);
-    }
-    // Without channels:read/groups:read we cannot check; the outbox will disable the watch if posting fails.
-    if (code === 'missing_scope') {
-      env.deps.logger.warn('conversations.info is not allowed (missing scope); watching without a channel check');
-      return;
-    }
-    throw err;
-  }
-  if (channel.is_archived) throw new UserFacingError(slackPlatformSentence('is_archived', subject, botName) ?? '');
-  const isPrivate = channel.is_private === true || channel.is_group === true || channel.is_mpim === true;
-  if (isPrivate && !channel.is_im && channel.is_member !== true) {
-    throw new UserFacingError(slackPlatformSentence('not_in_channel', subject, botName) ?? '');
-  }
 }
 
 function errorContext(env: CommandEnv, target: WatchTarget, usage: string): ErrorContext {
@@ -112,7 +75,7 @@ export async function startWatch(
   const channelId = requireChannel(env);
   // Both checks before anything is stored: the channel must take posts, the run (or job) must exist.
   const [, run] = await Promise.all([
-    ensureCanPost(env, channelId),
+    ensureCanPost(env.deps, env.client, channelId, { userId: env.userId }),
     target.kind === 'project'
       ? Promise.resolve(null)
       : fetchRun(deps, target.jobId, target.kind === 'run' ? target.versionId : null, call),

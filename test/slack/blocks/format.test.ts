@@ -12,6 +12,7 @@ import {
   formatNumber,
   formatPercent,
   formatRelative,
+  formatTook,
   formatWhen,
   isValidTimeZone,
   sparkline,
@@ -36,6 +37,17 @@ describe('durations', () => {
 
   it('is null for missing, negative or non-finite input', () => {
     for (const v of [null, undefined, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(formatDuration(v)).toBeNull();
+  });
+
+  it('says how long something took after its status word, never "after 0 s"', () => {
+    expect(formatTook(532_003, 'in')).toBe('in 8 min 52 s');
+    expect(formatTook(7_200_000, 'for')).toBe('for 2 h');
+    expect(formatTook(180_000, 'after')).toBe('after 3 min');
+    expect(formatTook(0, 'after')).toBe('at once');
+    expect(formatTook(400, 'after')).toBe('at once');
+    expect(formatTook(0, 'in')).toBeNull();
+    expect(formatTook(0, 'for')).toBeNull();
+    expect(formatTook(null, 'after')).toBeNull();
   });
 });
 

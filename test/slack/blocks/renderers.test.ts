@@ -21,12 +21,14 @@ import {
   renderJobsOverview,
   renderLookupModal,
   renderOpsNotice,
+  renderProcessorTask,
   renderProcessorTasks,
   renderProjectFailure,
   renderRunCard,
   renderTerminalReply,
   renderUnfurl,
   renderVisualizationJob,
+  renderVisualizationJobs,
   renderWatches,
 } from '../../../src/slack/blocks/index.js';
 import { USAGE } from '../../../src/slack/use-cases/parser.js';
@@ -161,9 +163,9 @@ describe('job version card', () => {
     expect(buttons(m).map((b) => b.text)).toEqual(['Console']);
   });
 
-  it('never says a run took 0 s: a duration of 0 is unknown', () => {
+  it('never says a run took 0 s: a failure that never ran failed at once', () => {
     const m = expectSafe(renderRunCard(asRun({ ...nullVersion(11), duration: 0 }), CTX));
-    expect(allText(m)).toContain('*Failed*');
+    expect(allText(m)).toContain('*Failed* at once');
     expect(allText(m)).not.toContain('0 s');
   });
 
@@ -357,10 +359,47 @@ describe('a page past the end of a one-page list', () => {
 });
 
 describe('visualization job', () => {
-  it('renders the doc sample with its TensorBoard button (snapshot)', () => {
-    const m = expectSafe(renderVisualizationJob(docViz, ctxAt('2019-08-07T12:00:00Z'), { ephemeral: true }));
+  it('renders a running job with its TensorBoard button (snapshot)', () => {
+    const running = { ...docViz, status: 8 };
+    const m = expectSafe(renderVisualizationJob(running, ctxAt('2019-08-07T12:00:00Z'), { ephemeral: true }));
     expect(buttons(m)[0]).toMatchObject({ text: 'Open TensorBoard', url: docViz.service_url });
+    expect(allText(m)).toContain('TensorBoard is up');
     expect(compactText(m)).toMatchSnapshot();
+  });
+
+  it('calls a TensorBoard up only while its job runs: the doc sample (status 7) is starting', () => {
+    const m = expectSafe(renderVisualizationJob(docViz, ctxAt('2019-08-07T12:00:00Z'), { ephemeral: true }));
+    expect(allText(m)).toContain('TensorBoard is starting');
+    expect(allText(m)).not.toContain('is up');
+    expect(allText(m)).not.toContain('waiting');
+    expect(buttons(m).map((b) => b.text)).toEqual(['Share in channel']);
+    const stopped = expectSafe(renderVisualizationJob({ ...docViz, status: 13 }, CTX));
+    expect(allText(stopped)).not.toContain('TensorBoard is');
+    expect(buttons(stopped)).toEqual([]);
+  });
+
+  it('lists visualization jobs newest first with a TensorBoard button on the rows that are up (snapshot)', () => {
+    const jobs = [
+      { ...docViz, job_id: 3, job_name: 'tb-running', status: 8 },
+      { ...docViz, job_id: 2, job_name: 'tb-starting', status: 7 },
+      { ...docViz, job_id: 1, job_name: HOSTILE, status: 13, service_url: null },
+    ];
+    const m = expectSafe(
+      renderVisualizationJobs({ jobs, job_total_count: 23, job_count_limit: null }, CTX, {
+        page: 1,
+        pageSize: 3,
+        ephemeral: true,
+      }),
+    );
+    const bs = buttons(m);
+    expect(bs.filter((b) => b.text === 'Open TensorBoard')).toHaveLength(1);
+    expect(bs.filter((b) => b.text === 'Details').map((b) => b.value)).toEqual(['{"c":"viz 2"}', '{"c":"viz 1"}']);
+    expect(allText(m)).toContain('page 1 of 8');
+    const none = expectSafe(
+      renderVisualizationJobs({ jobs: [], job_total_count: 0, job_count_limit: null }, CTX, { page: 1, pageSize: 10 }),
+    );
+    expect(allText(none)).toContain('No visualization jobs');
+    expect(`${compactText(m)}\n\n${compactText(none)}`).toMatchSnapshot();
   });
 
   it('has no button for an unusable link, and survives nulls and hostile strings (snapshot)', () => {
@@ -412,13 +451,26 @@ describe('processor tasks', () => {
       }),
     );
     const text = allText(m);
-    expect(text).toContain('feature analysis');
-    expect(text).toContain('dataset X6c3N3eztX7cr3Arvqu · version V001 · took 11 s');
-    expect(text).toMatch(
-      /• \*brightness\* mean 0\.48 · std 0\.12 · min 0\.12 · max 0\.85 · distribution `[▁-█]{10}` 0–1 \(mode 0\.4–0\.5\)/,
-    );
+    expect(text).toContain('*Feature analysis* · dataset X6c3N3eztX7cr3Arvqu version V001 · completed');
+    expect(text).toContain('started 26 Nov 2020 07:36 · took 11 s');
     expect(text).toContain('⚠️ OBS path s3://test-obs/classify/ does not exist');
+    // Two lines a task, no raw keys.
+    for (const b of m.blocks) if (b.type === 'section') expect(b.text?.text.split('\n').length).toBeLessThanOrEqual(2);
+    expect(text).not.toMatch(/sys_data|sample_count|brightness/);
+    expect(buttons(m).filter((b) => b.text === 'Details')).toHaveLength(3);
     expect(compactText(m)).toMatchSnapshot();
+  });
+
+  it('shows one task in full with readable names (snapshot)', () => {
+    const m = expectSafe(renderProcessorTask(analysisTask, ctx));
+    const text = allText(m);
+    expect(text).toMatch(
+      /• \*Brightness\* mean 0\.48 · std 0\.12 · min 0\.12 · max 0\.85 · distribution `[▁-█]{10}` 0–1 \(mode 0\.4–0\.5\)/,
+    );
+    expect(text).not.toContain('sys_data');
+    const failed = expectSafe(renderProcessorTask(failedTask, ctx));
+    expect(allText(failed)).toContain('⚠️ OBS path s3://test-obs/classify/ does not exist');
+    expect(`${compactText(m)}\n\n${compactText(failed)}`).toMatchSnapshot();
   });
 
   it('renders unknown result shapes generically, never dropping them (snapshot)', () => {
@@ -439,16 +491,19 @@ describe('processor tasks', () => {
       name: `shape-${i}`,
       result: result as ProcessorTask['result'],
     }));
-    const m = expectSafe(renderProcessorTasks({ count: tasks.length, tasks }, ctx, { ...opts, pageSize: 20 }));
-    const text = allText(m);
+    const list = expectSafe(renderProcessorTasks({ count: tasks.length, tasks }, ctx, { ...opts, pageSize: 20 }));
+    expect(allText(list)).toContain('result xxx');
+    const details = tasks.map((t) => expectSafe(renderProcessorTask(t, ctx)));
+    const m = { text: 'details', blocks: details.flatMap((d) => d.blocks) };
+    const text = allText(details);
     expect(text).toContain('result `xxx`');
     expect(text).toContain('result 42');
     expect(text).toContain('result `▂▅▃█` 1–9 (4 values)');
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).toContain('deepest `{\\"bottom\\":[1,2,{\\"x\\":1}]}`');
-    expect(text).toContain('• *histogram* 0-10 5 · 10-20 9');
-    expect(text).toContain('k0 0 · k1 1');
-    expect(compactText(m)).toMatchSnapshot();
+    expect(text).toContain('• *Histogram* 0-10 5 · 10-20 9');
+    expect(text).toContain('K0 0 · K1 1');
+    expect(`${compactText(list)}\n\n${compactText(m)}`).toMatchSnapshot();
   });
 
   it('1000 tasks, empty lists and filters', () => {
@@ -477,22 +532,51 @@ describe('processor tasks', () => {
 });
 
 describe('help and errors', () => {
-  it('lists the whole grammar (snapshot)', () => {
+  it('gives an overview in short sections with buttons for the common commands (snapshot)', () => {
     const m = expectSafe(renderHelp());
     const text = allText(m);
-    for (const usage of Object.values(USAGE)) expect(text).toContain(JSON.stringify(usage).slice(1, -1));
+    for (const sub of ['jobs', 'job', 'viz', 'configs', 'tasks', 'watch', 'unwatch', 'watches']) {
+      expect(text).toContain(`/modelarts ${sub}`);
+    }
+    expect(buttons(m).map((b) => [b.text, b.value])).toEqual([
+      ['Jobs', '{"c":"jobs"}'],
+      ['Running jobs', '{"c":"jobs running"}'],
+      ['Watches', '{"c":"watches"}'],
+    ]);
+    // Short lines: nothing like the old wall of usage lines.
+    for (const b of m.blocks) {
+      if (b.type !== 'section') continue;
+      for (const line of b.text?.text.split('\n') ?? []) expect(line.length).toBeLessThan(200);
+    }
     expect(compactText(m)).toMatchSnapshot();
   });
 
-  it('shows the problem, the relevant usage and "did you mean" (snapshot)', () => {
-    const typo = expectSafe(renderHelp({ problem: 'I don’t know `jbos`.', usage: USAGE.jobs, didYouMean: 'jobs' }));
-    expect(allText(typo)).toContain('Did you mean `/modelarts jobs`?');
+  it('shows one subcommand with its usage and examples (snapshot)', () => {
+    for (const sub of Object.keys(USAGE) as Array<keyof typeof USAGE>) {
+      const m = expectSafe(renderHelp({ topic: sub }));
+      expect(allText(m)).toContain(JSON.stringify(USAGE[sub]).slice(1, -1));
+    }
+    const jobs = renderHelp({ topic: 'jobs' });
+    expect(buttons(jobs).map((b) => b.value)).toEqual(['{"c":"jobs"}']);
+    // Watching has side effects: no button runs it from the help.
+    expect(buttons(renderHelp({ topic: 'watch' }))).toEqual([]);
+    expect(compactText(renderHelp({ topic: 'watch' }))).toMatchSnapshot();
+  });
+
+  it('answers a near miss with the corrected command and a button that runs it (snapshot)', () => {
+    const typo = expectSafe(renderHelp({ problem: 'I don’t know `status`.', usage: null, suggestion: 'job 10' }));
+    expect(allText(typo)).toContain('Did you mean `/modelarts job 10`?');
+    expect(buttons(typo)).toEqual([
+      expect.objectContaining({ text: 'Run /modelarts job 10', action_id: 'run_command', value: '{"c":"job 10"}' }),
+    ]);
     const unknown = expectSafe(renderHelp({ problem: 'I don’t know `<!channel>`.' }));
     expect(allText(unknown)).toContain('&lt;!channel&gt;');
-    expect(unknown.blocks.length).toBeGreaterThan(3);
-    const hostile = expectSafe(renderHelp({ problem: HOSTILE, usage: HOSTILE, didYouMean: '`<@U123>`' }));
+    expect(buttons(unknown).map((b) => b.value)).toEqual(['{"c":"help"}']);
+    const usage = expectSafe(renderHelp({ problem: '`ten` is not a job id.', usage: USAGE.job }));
+    expect(allText(usage)).toContain('Usage: `/modelarts job JOB_ID');
+    const hostile = expectSafe(renderHelp({ problem: HOSTILE, usage: HOSTILE, suggestion: '`<@U123>`' }));
     expect(
-      `${compactText(typo)}\n\n${compactText(unknown)}\n\n${compactText(hostile).slice(0, 400)}`,
+      `${compactText(typo)}\n\n${compactText(unknown)}\n\n${compactText(usage)}\n\n${compactText(hostile).slice(0, 400)}`,
     ).toMatchSnapshot();
   });
 
@@ -564,6 +648,17 @@ describe('alerts', () => {
     const noLog = expectSafe(renderTerminalReply(alertFor(11, { logTail: [] }), CTX));
     const other = expectSafe(renderTerminalReply(alertFor(8), CTX));
     expect([done, failed, cancelled, noLog, other].map((m) => compactText(m)).join('\n\n')).toMatchSnapshot();
+  });
+
+  it('says "at once" for a version that failed without running, never "after 0 s"', () => {
+    const never = { run: { startedAt: null, durationMs: 0 } };
+    const failed = expectSafe(renderTerminalReply(alertFor(11, never), CTX));
+    expect(allText(failed)).toContain('failed at once');
+    const card = expectSafe(renderAlertCard(alertFor(11, never), CTX));
+    const project = expectSafe(renderProjectFailure(alertFor(11, never), CTX));
+    const done = expectSafe(renderTerminalReply(alertFor(10, never), CTX));
+    for (const m of [failed, card, project, done]) expect(allText(m)).not.toMatch(/\b0 s\b/);
+    expect(allText(done)).toContain('completed');
   });
 
   it('project failures, hostile alerts and stored payloads', () => {

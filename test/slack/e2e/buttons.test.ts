@@ -208,15 +208,17 @@ describe('buttons end to end', () => {
 
   it('the card overflow menu routes its options to the same handlers as the buttons', async () => {
     const card = await ask(`job ${SEEDED.docJobId} ${SEEDED.docVersionId}`);
+    // Earlier tests shared cards too: wait for one more, not for any.
+    const shared = () =>
+      h.slack.messages(CHANNEL).filter((m) => JSON.stringify(m.blocks ?? []).includes(`Shared by <@${USER}>`)).length;
+    const before = shared();
     await h.slack.sendBlockAction({
       actionId: 'card_overflow',
       value: shareValue.encode({ kind: 'viz', jobId: String(SEEDED.docTensorboardVizJobId) }),
       message: card,
       userId: USER,
     });
-    await eventually(() =>
-      h.slack.messages(CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`Shared by <@${USER}>`)),
-    );
+    await eventually(() => shared() > before);
     const calls = h.slack.calls.length;
     const res = await h.slack.sendBlockAction({
       actionId: 'card_overflow',

@@ -80,7 +80,6 @@ describe('Socket Mode end to end', () => {
         now: () => new Date(),
         botToken: config.slack.botToken,
         slackApiUrl: config.slack.apiUrl,
-        health: () => ({ ok: true, instanceId: 'socket-test' }),
         onWatchCreated: (watch) => {
           created.push(watch);
         },
@@ -174,6 +173,19 @@ describe('Socket Mode end to end', () => {
     expect(home.view.type).toBe('home');
     expect(slack.callsTo('views.publish').at(-1)?.token).toBe(TEST_BOT_TOKEN);
     expect(JSON.stringify(home.view.blocks)).toContain('home_refresh');
+  });
+
+  it('an event Slack redelivers over the socket (retry_attempt, same event_id) is acked and not handled again', async () => {
+    const publishes = () => slack.callsTo('views.publish').length;
+    const initial = publishes();
+    const first = await slack.sendAppHomeOpened({ userId: USER });
+    await eventually(() => publishes() === initial + 1);
+    const before = publishes();
+    const retry = await slack.redeliver(first, 1, 'timeout');
+    expect(socketAck(retry)).toBe('');
+    expect(JSON.parse(retry.request.rawBody)).toMatchObject({ retry_attempt: 1, payload: first.request.payload });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(publishes()).toBe(before);
   });
 
   it('serves /healthz on its own port in Socket Mode', async () => {

@@ -77,7 +77,8 @@ describe('button values to commands', () => {
       jobId: '1',
       versionId: '2',
     });
-    expect(shareCommand({ kind: 'viz', jobId: '5' })).toEqual({ kind: 'viz', jobId: '5' });
+    expect(shareCommand({ kind: 'viz', jobId: '5' })).toEqual({ kind: 'viz', jobId: '5', page: 1 });
+    expect(shareCommand({ kind: 'vizList', page: 2 })).toEqual({ kind: 'viz', jobId: null, page: 2 });
     expect(shareCommand({ kind: 'jobs', page: 2, statusFilter: ['failed'] })).toMatchObject({ kind: 'jobs', page: 2 });
     expect(shareCommand({ kind: 'jobs', page: 2, statusFilter: ['bogus'] })).toBeNull();
     expect(shareCommand({ kind: 'configs', page: 1, search: 'x' })).toEqual({ kind: 'configs', page: 1, search: 'x' });
@@ -139,7 +140,8 @@ describe('the /modelarts handler without I/O', () => {
   type Args = Parameters<ReturnType<typeof makeModelartsCommandHandler>>[0];
   const run = async (text: string, env: Record<string, string> = {}, userId = 'U1') => {
     const { logger, lines } = captureLogger();
-    const deps = fakeAppDeps({ logger, env });
+    // Guests allowed: no users.info call, so the handler runs without any I/O.
+    const deps = fakeAppDeps({ logger, env: { ALLOW_GUESTS: 'true', ...env } });
     const acks: Array<{ text?: string }> = [];
     const args = {
       command: { command: '/modelarts', text, user_id: userId, channel_id: 'C1', team_id: 'T1' },

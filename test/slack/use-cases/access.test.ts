@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { type AccessPolicy, canRemoveWatch, checkAccess } from '../../../src/slack/access.js';
 
-const open: AccessPolicy = { allowedChannelIds: [], allowedUserIds: [], adminUserIds: [] };
-const closed: AccessPolicy = { allowedChannelIds: ['C1'], allowedUserIds: ['U1'], adminUserIds: ['UADMIN'] };
+const flags = { allowGuests: false, allowSharedChannels: false };
+const open: AccessPolicy = { allowedChannelIds: [], allowedUserIds: [], adminUserIds: [], ...flags };
+const closed: AccessPolicy = {
+  allowedChannelIds: ['C1'],
+  allowedUserIds: ['U1'],
+  adminUserIds: ['UADMIN'],
+  ...flags,
+};
 
 describe('checkAccess', () => {
   it('lets everyone in when nothing is configured', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseStatusWord } from '../../../src/modelarts/statuses.js';
 import {
-  levenshtein,
+  editDistance,
   type ParseResult,
   parseCommand,
   SUBCOMMANDS,
@@ -29,6 +29,7 @@ describe('parseCommand', () => {
     expect(command('help')).toEqual({ kind: 'help', topic: null });
     expect(command('HELP watch')).toEqual({ kind: 'help', topic: 'watch' });
     expect(command('help nonsense')).toEqual({ kind: 'help', topic: null });
+    expect(command('help wtach')).toEqual({ kind: 'help', topic: 'watch' });
   });
 
   it('parses jobs with status words and a page', () => {
@@ -79,8 +80,10 @@ describe('parseCommand', () => {
   });
 
   it('parses viz', () => {
-    expect(command('viz 10')).toEqual({ kind: 'viz', jobId: '10' });
-    expect(failure('viz').usage).toBe(USAGE.viz);
+    expect(command('viz 10')).toEqual({ kind: 'viz', jobId: '10', page: 1 });
+    expect(command('viz')).toEqual({ kind: 'viz', jobId: null, page: 1 });
+    expect(command('viz page 3')).toEqual({ kind: 'viz', jobId: null, page: 3 });
+    expect(failure('viz 10 page 2').usage).toBe(USAGE.viz);
     expect(failure('viz ten').usage).toBe(USAGE.viz);
     expect(failure('viz 10 11').usage).toBe(USAGE.viz);
   });
@@ -143,15 +146,61 @@ describe('parseCommand', () => {
     expect(failure('watches 10').usage).toBe(USAGE.watches);
   });
 
-  it('suggests the closest subcommand for typos', () => {
-    expect(failure('jbos').didYouMean).toBe('jobs');
-    expect(failure('cnfigs').didYouMean).toBe('configs');
-    expect(failure('wathc').didYouMean).toBe('watch');
-    expect(failure('taks').didYouMean).toBe('tasks');
-    expect(failure('conf').didYouMean).toBe('configs');
+  it('corrects a typo of a subcommand to the whole command', () => {
+    expect(failure('jbos').suggestion).toBe('jobs');
+    expect(failure('cnfigs').suggestion).toBe('configs');
+    expect(failure('wathc 10').suggestion).toBe('watch 10');
+    expect(failure('taks').suggestion).toBe('tasks');
+    expect(failure('conf').suggestion).toBe('configs');
+    expect(failure('jbo 10').suggestion).toBe('job 10');
+    expect(failure('jbos running').suggestion).toBe('jobs running');
     const far = failure('deploy');
-    expect(far.didYouMean).toBeNull();
+    expect(far.suggestion).toBeNull();
     expect(far.problem).toContain('`deploy`');
+  });
+
+  it('answers synonyms with the command they stand for', () => {
+    const cases: Array<[string, string]> = [
+      ['status 10', 'job 10'],
+      ['status', 'jobs'],
+      ['info 10 3', 'job 10 3'],
+      ['get 10', 'job 10'],
+      ['describe 10 v3', 'job 10 v3'],
+      ['ls', 'jobs'],
+      ['running', 'jobs running'],
+      ['failed', 'jobs failed'],
+      ['sub 10', 'watch 10'],
+      ['follow 10 failed', 'watch 10 failed'],
+      ['unsub failures', 'unwatch failures'],
+      ['tb 5', 'viz 5'],
+      ['analysis', 'tasks analysis'],
+    ];
+    for (const [typed, meant] of cases) expect([typed, failure(typed).suggestion]).toEqual([typed, meant]);
+  });
+
+  it('puts ids and filter words where the grammar wants them', () => {
+    const cases: Array<[string, string]> = [
+      ['10', 'job 10'],
+      ['10 3', 'job 10 3'],
+      ['10 watch', 'watch 10'],
+      ['watch failed 10', 'watch 10 failed'],
+      ['watch 10 all 3', 'watch 10 3 all'],
+      ['watch job 10', 'watch 10'],
+      ['job id 10', 'job 10'],
+      ['job running', 'jobs running'],
+      ['watches 10', 'watch 10'],
+      ['watch list', 'watches'],
+      ['jobs runing', 'jobs running'],
+      ['watch 10 fail', 'watch 10 failed'],
+      ['tasks analysis X6c3N3eztX7cr3Arvqu', 'tasks X6c3N3eztX7cr3Arvqu analysis'],
+    ];
+    for (const [typed, meant] of cases) expect([typed, failure(typed).suggestion]).toEqual([typed, meant]);
+  });
+
+  it('offers no fix where none is small, and never a listing for an id', () => {
+    for (const text of ['job ten', 'job 10 running', 'jobs page', 'deploy now', 'configs page x']) {
+      expect([text, failure(text).suggestion]).toEqual([text, null]);
+    }
   });
 
   it('does not resolve words through Object.prototype', () => {
@@ -176,9 +225,11 @@ describe('parseCommand', () => {
 
 describe('levenshtein and suggestions', () => {
   it('measures edit distance', () => {
-    expect(levenshtein('', '')).toBe(0);
-    expect(levenshtein('jobs', 'job')).toBe(1);
-    expect(levenshtein('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', '')).toBe(0);
+    expect(editDistance('jobs', 'job')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    // A swap of two neighbours is one slip of the fingers.
+    expect(editDistance('jbo', 'job')).toBe(1);
   });
   it('maps each subcommand to itself', () => {
     for (const s of SUBCOMMANDS) expect(suggestSubcommand(s)).toBe(s);
@@ -229,13 +280,27 @@ describe('parseCommand properties', () => {
     );
   });
 
+  it('suggests only commands that parse, and never the text as typed', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const r = parse(t);
+        if (r.ok || r.error.suggestion === null) return;
+        expect(parse(r.error.suggestion).ok).toBe(true);
+        expect(r.error.suggestion.toLowerCase()).not.toBe(t.trim().toLowerCase());
+        expect(r.error.suggestion).not.toMatch(/[\r\n`]/);
+        expect(r.error.suggestion.length).toBeLessThanOrEqual(200);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('accepts only decimal ids for jobs, versions and visualization jobs', () => {
     fc.assert(
       fc.property(text, (t) => {
         const r = parse(t);
         if (!r.ok) return;
         const c = r.command;
-        if (c.kind === 'job' || c.kind === 'viz') expect(c.jobId).toMatch(/^\d+$/);
+        if (c.kind === 'job' || (c.kind === 'viz' && c.jobId !== null)) expect(c.jobId).toMatch(/^\d+$/);
         if (c.kind === 'job' && c.versionId !== null) expect(c.versionId).toMatch(/^\d+$/);
         if ((c.kind === 'watch' || c.kind === 'unwatch') && c.target.kind !== 'project') {
           expect(c.target.jobId).toMatch(/^\d+$/);

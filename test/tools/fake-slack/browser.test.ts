@@ -174,6 +174,57 @@ describe.skipIf(!haveChromium)('the fake Slack page in a browser', () => {
     await page.screenshot({ path: `${ARTIFACTS}/05-home.png` });
   });
 
+  it('works on a phone-sized viewport: messages, composer, modals and App Home all fit 390 px', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    phone.on('pageerror', (err) => pageErrors.push(err.message));
+    /** Nothing may stick out sideways: no horizontal scrolling, every shown element inside the screen. */
+    const fitsWidth = () =>
+      phone.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        const outside = Array.from(document.querySelectorAll('#app *, .overlay *'))
+          .filter((el) => {
+            const box = el.getBoundingClientRect();
+            // Elements inside a scrolling strip (the channel list) may sit beyond the edge.
+            return box.width > 0 && box.right > width + 1 && !el.closest('.sidebar nav');
+          })
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+        return { scroll: document.documentElement.scrollWidth - width, outside: outside.slice(0, 5) };
+      });
+    try {
+      await phone.goto(fake.url);
+      await phone.getByRole('button', { name: '#ml-ops' }).click();
+      const input = phone.getByRole('textbox', { name: 'Message' });
+      await input.fill('/modelarts jobs running');
+      await input.press('Enter');
+      const answer = phone.getByTestId('ephemeral-message').last();
+      await expect.poll(() => answer.textContent()).toContain('Training jobs · page 1');
+      // The message list takes the whole width next to a narrow avatar, and the composer stays on screen.
+      const box = await answer.boundingBox();
+      expect(box && box.x < 10 && box.width > 370).toBe(true);
+      const composer = await phone.locator('#composer').boundingBox();
+      expect(composer && composer.y + composer.height <= 844 && composer.width <= 390).toBe(true);
+      expect(await fitsWidth()).toEqual({ scroll: 0, outside: [] });
+      await phone.screenshot({ path: `${ARTIFACTS}/06-phone-messages.png` });
+
+      await phone.getByRole('button', { name: 'Shortcuts' }).click();
+      await phone.getByRole('menuitem', { name: /Look up a ModelArts job/ }).click();
+      const modal = phone.getByRole('dialog', { name: 'Look up a job' });
+      await expect.poll(() => modal.count()).toBe(1);
+      const dialog = await modal.boundingBox();
+      expect(dialog && dialog.x >= 0 && dialog.x + dialog.width <= 390 && dialog.y >= 0).toBe(true);
+      expect(await fitsWidth()).toEqual({ scroll: 0, outside: [] });
+      await phone.screenshot({ path: `${ARTIFACTS}/07-phone-modal.png` });
+      await modal.getByRole('button', { name: 'Cancel' }).click();
+
+      await phone.locator('#nav-app').click();
+      await expect.poll(() => phone.locator('#home').textContent()).toContain('Your ModelArts watches');
+      expect(await fitsWidth()).toEqual({ scroll: 0, outside: [] });
+      await phone.screenshot({ path: `${ARTIFACTS}/08-phone-home.png` });
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('ran without page errors', () => {
     expect(pageErrors).toEqual([]);
     expect(fake.serverErrors).toEqual([]);

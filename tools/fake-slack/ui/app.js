@@ -302,7 +302,9 @@ function renderMain() {
   } else {
     composer.hidden = false;
     note.hidden = true;
-    input.placeholder = `Message #${c?.name ?? ''} — try /modelarts help`;
+    // A phone's composer has room for the channel's name only.
+    const narrow = window.matchMedia('(max-width: 640px)').matches;
+    input.placeholder = `Message #${c?.name ?? ''}${narrow ? '' : ' — try /modelarts help'}`;
   }
   renderMessages(ui.current.id);
 }

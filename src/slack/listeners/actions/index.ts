@@ -10,9 +10,12 @@ import { makeJobRefreshHandler } from './job-refresh.js';
 import { makeJobWatchHandler } from './job-watch.js';
 import { makeJobsPageHandler } from './jobs-page.js';
 import { makeOpenLinkHandler } from './open-link.js';
+import { makeRunCommandHandler } from './run-command.js';
 import { makeShareHandler } from './share.js';
+import { makeTaskDetailsHandler } from './task-details.js';
 import { makeTasksPageHandler } from './tasks-page.js';
 import { makeUnwatchHandler } from './unwatch.js';
+import { makeVizPageHandler } from './viz-page.js';
 
 type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
 // Each handler is written for the action it serves (buttons, overflow menus); the matchers below decide which.
@@ -29,6 +32,9 @@ export function register(app: App, deps: AppDeps): void {
     [actionMatcher(ACTION.jobsPage), makeJobsPageHandler(deps) as AnyActionHandler],
     [actionMatcher(ACTION.configsPage), makeConfigsPageHandler(deps) as AnyActionHandler],
     [actionMatcher(ACTION.tasksPage), makeTasksPageHandler(deps) as AnyActionHandler],
+    [actionMatcher(ACTION.vizPage), makeVizPageHandler(deps) as AnyActionHandler],
+    [actionMatcher(ACTION.runCommand), makeRunCommandHandler(deps) as AnyActionHandler],
+    [actionMatcher(ACTION.taskDetails), makeTaskDetailsHandler(deps) as AnyActionHandler],
     [actionMatcher(ACTION.jobRefresh), makeJobRefreshHandler(deps) as AnyActionHandler],
     [actionMatcher(ACTION.jobWatch), makeJobWatchHandler(deps) as AnyActionHandler],
     [actionMatcher(ACTION.share), makeShareHandler(deps) as AnyActionHandler],

@@ -7,6 +7,7 @@ import { type ShareValue, shareValue } from '../../blocks/action-values.js';
 import { renderErrorMessage } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
 import { classifyError } from '../../errors.js';
+import { ensureCanPost } from '../../gate.js';
 import { ACTION } from '../../ids.js';
 import { renderContext } from '../../use-cases/context.js';
 import { type LookupCommand, runLookup } from '../../use-cases/lookups.js';
@@ -21,7 +22,9 @@ export function shareCommand(value: ShareValue): LookupCommand | null {
     case 'job':
       return { kind: 'job', ...refParts(value.ref) };
     case 'viz':
-      return { kind: 'viz', jobId: value.jobId };
+      return { kind: 'viz', jobId: value.jobId, page: 1 };
+    case 'vizList':
+      return { kind: 'viz', jobId: null, page: value.page };
     case 'jobs': {
       const statuses = statusCodes(value.statusFilter);
       return statuses ? { kind: 'jobs', statuses, statusWords: value.statusFilter, page: value.page } : null;
@@ -43,6 +46,7 @@ export function makeShareHandler(deps: AppDeps) {
       return 'user_error';
     }
     ctx.interaction.set({ subcommand: `share_${cmd.kind}` });
+    await ensureCanPost(deps, args.client, channelId, { userId: ctx.env.userId });
     const answer = await withDeadline(deps, (call) =>
       runLookup(deps, renderContext(ctx.env), cmd, call, { ephemeral: false }),
     );

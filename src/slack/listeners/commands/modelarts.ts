@@ -3,10 +3,10 @@
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseStatusWord } from '../../../modelarts/statuses.js';
-import { checkAccess } from '../../access.js';
 import { renderErrorMessage } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
 import { classifyError } from '../../errors.js';
+import { admit } from '../../gate.js';
 import { parseCommand, subcommandOf } from '../../use-cases/parser.js';
 import { problemMessage, runCommand } from '../../use-cases/run.js';
 import { answerCommand, ephemeral } from '../common/answer.js';
@@ -21,7 +21,7 @@ export function makeModelartsCommandHandler(deps: AppDeps) {
     });
     const parsed = parseCommand(command.text ?? '', parseStatusWord);
     interaction.set({ subcommand: subcommandOf(parsed) });
-    const access = checkAccess(deps.config.access, { userId: command.user_id, channelId: command.channel_id });
+    const access = await admit(deps, client, { userId: command.user_id, channelId: command.channel_id });
     if (!access.allowed) {
       await ack(ephemeral(renderErrorMessage(access.sentence)));
       interaction.acked();

@@ -3,10 +3,11 @@
  * button's value, then do the work and answer through respond / chat.update / views.publish.
  */
 import type { AllMiddlewareArgs, BlockAction, BlockElementAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { type AccessDecision, checkAccess } from '../../access.js';
+import type { AccessDecision } from '../../access.js';
 import { type Message, renderErrorMessage } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
 import { classifyError, type Outcome } from '../../errors.js';
+import { admit } from '../../gate.js';
 import { type CommandEnv, renderContext } from '../../use-cases/context.js';
 import { type LookupCommand, runLookup } from '../../use-cases/lookups.js';
 import { ephemeral, withDeadline } from './answer.js';
@@ -82,7 +83,7 @@ export function buttonHandler(
         deps.logger.warn({ err }, 'could not answer a button through response_url');
       }
     };
-    const access = checkAccess(deps.config.access, { userId: body.user.id, channelId });
+    const access = await admit(deps, client, { userId: body.user.id, userTeamId: body.user.team_id, channelId });
     if (!access.allowed) {
       await tell(renderErrorMessage(access.sentence));
       interaction.done('refused');

@@ -4,9 +4,9 @@
  */
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { checkAccess } from '../../access.js';
 import type { AppDeps } from '../../deps.js';
 import { UserFacingError } from '../../errors.js';
+import { admit } from '../../gate.js';
 import type { CommandEnv } from '../../use-cases/context.js';
 import { homeView, refusedHomeView } from '../../use-cases/home.js';
 import { withDeadline } from '../common/answer.js';
@@ -16,11 +16,11 @@ import { type Interaction, startInteraction } from '../common/interaction.js';
 export async function publishHome(
   deps: AppDeps,
   client: WebClient,
-  who: { userId: string; teamId: string },
+  who: { userId: string; teamId: string; userTeamId?: string | undefined },
   interaction: Interaction,
   options: { fresh?: boolean } = {},
 ): Promise<void> {
-  const access = checkAccess(deps.config.access, { userId: who.userId, channelId: null });
+  const access = await admit(deps, client, { userId: who.userId, userTeamId: who.userTeamId, channelId: null });
   const env: CommandEnv = {
     deps,
     client,

@@ -4,9 +4,9 @@
  */
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { MessageAttachment } from '@slack/types';
-import { checkAccess } from '../../access.js';
 import { renderUnfurl } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
+import { admit } from '../../gate.js';
 import { renderContext } from '../../use-cases/context.js';
 import { fetchRun } from '../../use-cases/lookups.js';
 import { withDeadline } from '../common/answer.js';
@@ -24,7 +24,7 @@ export function makeLinkSharedHandler(deps: AppDeps) {
       teamId,
     });
     interaction.acked();
-    const access = checkAccess(deps.config.access, { userId: event.user, channelId: event.channel });
+    const access = await admit(deps, client, { userId: event.user, channelId: event.channel });
     if (!access.allowed) {
       interaction.done('refused');
       return;

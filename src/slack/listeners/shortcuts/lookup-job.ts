@@ -4,9 +4,9 @@
  */
 import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import { checkAccess } from '../../access.js';
 import { renderErrorMessage, renderLookupModal } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
+import { admit } from '../../gate.js';
 import { startInteraction } from '../common/interaction.js';
 
 /** A modal that only says why the user cannot use the bot. */
@@ -28,8 +28,14 @@ export function makeLookupJobHandler(deps: AppDeps) {
       teamId: shortcut.team?.id ?? null,
     });
     interaction.acked();
-    const access = checkAccess(deps.config.access, { userId: shortcut.user.id, channelId: null });
-    const view = access.allowed ? renderLookupModal() : refusalModal(access.sentence);
+    const access = await admit(deps, client, {
+      userId: shortcut.user.id,
+      userTeamId: shortcut.user.team_id,
+      channelId: null,
+    });
+    const view = access.allowed
+      ? renderLookupModal({ allowSharedChannels: deps.config.access.allowSharedChannels })
+      : refusalModal(access.sentence);
     try {
       await client.views.open({ trigger_id: shortcut.trigger_id, view });
       interaction.done(access.allowed ? 'ok' : 'refused');

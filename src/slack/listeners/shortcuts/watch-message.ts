@@ -5,10 +5,10 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { isV2JobId } from '../../../modelarts/index.js';
 import type { WatchTarget } from '../../../store/types.js';
-import { checkAccess } from '../../access.js';
 import { renderErrorMessage } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
 import { classifyError } from '../../errors.js';
+import { admit } from '../../gate.js';
 import type { CommandEnv } from '../../use-cases/context.js';
 import { findJobReference } from '../../use-cases/job-refs.js';
 import { runWatch } from '../../use-cases/watches.js';
@@ -41,7 +41,11 @@ export function makeWatchMessageHandler(deps: AppDeps) {
         deps.logger.warn({ err }, 'could not answer the message shortcut');
       }
     };
-    const access = checkAccess(deps.config.access, { userId: shortcut.user.id, channelId });
+    const access = await admit(deps, client, {
+      userId: shortcut.user.id,
+      userTeamId: shortcut.user.team_id,
+      channelId,
+    });
     if (!access.allowed) {
       await reply(renderErrorMessage(access.sentence));
       interaction.done('refused');

@@ -1,14 +1,16 @@
 /**
  * Submission of the lookup modal. Field problems are shown on the fields (`response_action: 'errors'`): ids must be
- * digits, a conversation must be chosen and allowed, the job must exist. Checking the job races the ack budget;
+ * digits, a channel must be chosen that the user may use the bot in and post to (checked with Slack again here: the
+ * picker's filter is only a hint, and a submission can name any id), the job must exist. Checking the job races the ack budget;
  * when ModelArts is slow the modal closes and the outcome arrives as an ephemeral message (or a DM).
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { checkAccess } from '../../access.js';
+import { REFUSAL } from '../../access.js';
 import { type Message, renderErrorMessage } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
-import { classifyError, type ErrorContext } from '../../errors.js';
+import { classifyError, type ErrorContext, UserFacingError } from '../../errors.js';
+import { admit, ensureCanPost } from '../../gate.js';
 import { BLOCK, INPUT } from '../../ids.js';
 import { isBotOutsideConversation, slackErrorCode } from '../../slack-errors.js';
 import { renderContext } from '../../use-cases/context.js';
@@ -58,6 +60,27 @@ export function validateLookupForm(form: LookupForm): Record<string, string> {
 
 type Checked = { ok: true; message: Message } | { ok: false; error: unknown };
 
+/** Why the card cannot go to `conversationId` for this user, or null: access rules, then the channel itself. */
+async function conversationProblem(
+  deps: AppDeps,
+  client: WebClient,
+  user: { id: string; team_id?: string | undefined },
+  conversationId: string,
+): Promise<string | null> {
+  const access = await admit(deps, client, { userId: user.id, userTeamId: user.team_id, channelId: conversationId });
+  if (!access.allowed) return access.sentence;
+  const checked = ensureCanPost(deps, client, conversationId, { userId: user.id, requireMember: true }).then(
+    () => null,
+    (err: unknown) => {
+      if (err instanceof UserFacingError) return err.userMessage;
+      deps.logger.warn({ err }, 'could not check the chosen channel');
+      return REFUSAL.unverified;
+    },
+  );
+  const answer = await within(checked, deps.tuning.accessCheckWaitMs);
+  return isExpired(answer) ? REFUSAL.unverified : answer;
+}
+
 async function tellUser(
   deps: AppDeps,
   client: WebClient,
@@ -101,8 +124,8 @@ export function makeLookupModalHandler(deps: AppDeps) {
     });
     const errors = validateLookupForm(form);
     if (form.conversationId !== null && !errors[BLOCK.lookupConversation]) {
-      const access = checkAccess(deps.config.access, { userId, channelId: form.conversationId });
-      if (!access.allowed) errors[BLOCK.lookupConversation] = access.sentence;
+      const problem = await conversationProblem(deps, client, body.user, form.conversationId);
+      if (problem) errors[BLOCK.lookupConversation] = problem;
     }
     if (Object.keys(errors).length > 0 || form.jobId === null || form.conversationId === null) {
       await ack({ response_action: 'errors', errors });
