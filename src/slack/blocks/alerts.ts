@@ -21,7 +21,6 @@ import { unwatchValue } from './action-values.js';
 import { formatDateTime, formatDuration } from './format.js';
 import {
   capitalize,
-  classMetricLines,
   consoleButton,
   idWords,
   plainOutcome,
@@ -31,9 +30,9 @@ import {
   statusIdText,
   titleLine,
   tookPhrase,
-  totalMetricsLine,
 } from './job-parts.js';
 import { actions, button, context, fallbackText, joinParts, section } from './kit.js';
+import { classMetricLines, totalMetricsLine } from './run-metrics.js';
 import type { Message, RenderContext } from './types.js';
 
 function metaText(text: string, max: number): string {

@@ -8,10 +8,8 @@ import type { JobRun, RunLocation } from '../../modelarts/index.js';
 import { codeSpan, escapeInline } from '../mrkdwn.js';
 import { formatDateTime } from './format.js';
 import {
-  classMetricLines,
   consoleButton,
   idWords,
-  parameterLines,
   plainRunTitle,
   refreshButton,
   runTime,
@@ -20,13 +18,12 @@ import {
   startedPhrase,
   statusIdText,
   statusPhrase,
-  systemMetricEntries,
   tensorboardButton,
   titleLine,
-  totalMetricsLine,
   watchButton,
 } from './job-parts.js';
 import { actions, compact, context, fallbackText, joinParts, mrkdwnText, section } from './kit.js';
+import { classMetricLines, parameterLines, systemMetricEntries, totalMetricsLine } from './run-metrics.js';
 import type { Message, RenderContext } from './types.js';
 
 export interface JobCardOptions {
