@@ -1,8 +1,8 @@
 /**
  * Pieces shared by every message about a run (lookup card, unfurl, list rows, alert card, thread reply, project
- * failure): titles and ids, the status phrase, the spec line and the buttons (metric lines: run-metrics.ts). They read the domain
- * model (JobRun) only; the one place the API shows is how ids are worded ("job 10 · version 12" vs a short UUID).
- * Each returns escaped mrkdwn unless its name says plain.
+ * failure): titles and ids, the status phrase, the spec line and the buttons; the metric lines are in run-metrics.ts.
+ * They read the domain model (JobRun) only; the one place the API shows is how ids are worded ("job 10 · version 12"
+ * vs a short UUID). Each returns escaped mrkdwn unless its name says plain.
  */
 import type { Button } from '@slack/types';
 import {
