@@ -219,7 +219,7 @@ for (const db of dialects) {
         watchStatuses: [],
       });
       await store.close();
-      const { db: raw, migrator } = await migratorFor(url, ['0001_init', '0003_status_keys']);
+      const { db: raw, migrator } = await migratorFor(url, Object.keys(MIGRATIONS));
       try {
         const { error } = await migrator.migrateDown();
         if (error) throw error;
