@@ -95,10 +95,17 @@ function status(
   });
 }
 
+/** The statuses of the table's codes, built once: lists map thousands of rows, and statuses are frozen. */
+const V1_STATUSES = new Map<number, RunStatus>();
+
 /** A v1 status code as a run status (codes outside the table read "unknown (N)"). */
 export function v1Status(code: number): RunStatus {
+  const known = V1_STATUSES.get(code);
+  if (known) return known;
   const info = trainingJobStatus(code);
-  return status('v1', String(info.code), info.name, info.label, info.category);
+  const built = status('v1', String(info.code), info.name, info.label, info.category);
+  if (info.category !== 'unknown' || code === 0) V1_STATUSES.set(code, built);
+  return built;
 }
 
 /**
