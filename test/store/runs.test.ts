@@ -4,14 +4,13 @@
  */
 import { Kysely, Migrator, sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { StorePostgresDialect } from '../../src/store/postgres.js';
 import { createSqliteDialect } from '../../src/store/sqlite.js';
-import type { NewWatch, Store } from '../../src/store/types.js';
+import type { NewWatch, RunState } from '../../src/store/types.js';
 import { parseDatabaseUrl } from '../../src/store/url.js';
-import { dialects } from './dialects.js';
+import { dialects, storesOn } from './dialects.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms);
@@ -28,6 +27,10 @@ function newWatch(overrides: Partial<NewWatch> = {}): NewWatch {
     now: at(0),
     ...overrides,
   };
+}
+
+function state(jobId: string, versionId: string | null, status: string, updatedAt = at(1)): RunState {
+  return { projectId: 'P1', jobId, versionId, status, jobName: null, versionName: null, updatedAt };
 }
 
 /** A Kysely on the URL's database and a migrator that knows only the named migrations (an older build's). */
@@ -58,18 +61,7 @@ async function migratedTo(url: string, names: readonly string[]): Promise<Kysely
 
 for (const db of dialects) {
   describe.skipIf(db.skipReason !== undefined)(`runs in the store on ${db.name}`, () => {
-    const opened: Store[] = [];
-    const open = async (url = db.freshUrl()) => {
-      const s = await openStore(url);
-      opened.push(s);
-      return s;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((s) => s.close()));
-    });
-    afterAll(async () => {
-      await db.dispose();
-    });
+    const open = storesOn(db);
 
     it('keeps a v2 job (no version) apart from v1 versions in watches, states and cards', async () => {
       const store = await open(await db.emptiedUrl());
@@ -83,24 +75,8 @@ for (const db of dialects) {
         projectId: 'P1',
         now: at(1),
         states: [
-          {
-            projectId: 'P1',
-            jobId: UUID,
-            versionId: null,
-            status: 'Running',
-            jobName: 'bert',
-            versionName: null,
-            updatedAt: at(1),
-          },
-          {
-            projectId: 'P1',
-            jobId: '10',
-            versionId: '7',
-            status: '8',
-            jobName: 'j',
-            versionName: 'V0007',
-            updatedAt: at(1),
-          },
+          { ...state(UUID, null, 'Running'), jobName: 'bert' },
+          { ...state('10', '7', '8'), jobName: 'j', versionName: 'V0007' },
         ],
         alerts: [],
         watchStatuses: [
@@ -171,17 +147,7 @@ for (const db of dialects) {
       await store.commitPollCycle({
         projectId: 'P1',
         now: at(5),
-        states: [
-          {
-            projectId: 'P1',
-            jobId: UUID,
-            versionId: null,
-            status: 'Failed',
-            jobName: null,
-            versionName: null,
-            updatedAt: at(5),
-          },
-        ],
+        states: [state(UUID, null, 'Failed', at(5))],
         alerts: [],
         watchStatuses: [{ watchId: watches[0]!.id, status: 'Failed' }],
       });
@@ -195,26 +161,7 @@ for (const db of dialects) {
       await store.commitPollCycle({
         projectId: 'P1',
         now: at(1),
-        states: [
-          {
-            projectId: 'P1',
-            jobId: '10',
-            versionId: '7',
-            status: '11',
-            jobName: null,
-            versionName: null,
-            updatedAt: at(1),
-          },
-          {
-            projectId: 'P1',
-            jobId: UUID,
-            versionId: null,
-            status: 'Failed',
-            jobName: null,
-            versionName: null,
-            updatedAt: at(1),
-          },
-        ],
+        states: [state('10', '7', '11', at(1)), state(UUID, null, 'Failed', at(1))],
         alerts: [],
         watchStatuses: [],
       });
