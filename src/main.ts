@@ -78,6 +78,7 @@ export async function startBot(
     projectId: config.modelarts.projectId,
     auth: config.modelarts.auth,
     timeoutMs: config.modelarts.timeoutMs,
+    maxResponseBytes: config.modelarts.maxResponseBytes,
     logger: logger.child({ component: 'modelarts' }),
     onRequest: modelArtsRequestObserver(metrics),
   });

@@ -77,11 +77,40 @@ export class NotFoundError extends ApiError {
   }
 }
 
-/** The API itself does not exist here (APIG.0101, ModelArts.4204): e.g. the all-versions listing switched off. */
+/**
+ * The API itself does not exist here (a gateway's APIG(W).0101, ModelArts.4204, and for listings a 405 or a bare 404):
+ * e.g. the all-versions listing switched off. Says nothing about any job.
+ */
 export class EndpointNotFoundError extends NotFoundError {
-  constructor(init: ApiErrorInit) {
-    super(init, `This ModelArts endpoint does not offer ${init.endpoint}${codeSuffix(init)}`);
+  constructor(init: ApiErrorInit, userMessage?: string) {
+    super(init, userMessage ?? `This ModelArts endpoint does not offer ${init.endpoint}${codeSuffix(init)}`);
   }
+}
+
+/** The two training job APIs: old-version (v1, numeric ids) and new-version (v2, UUIDs). */
+export type TrainingApi = 'v1' | 'v2';
+
+const API_NAMES: Readonly<Record<TrainingApi, string>> = {
+  v1: 'old-version (v1) training API',
+  v2: 'new-version (v2) training API',
+};
+
+/**
+ * A whole training API is missing on this account or region: an endpoint every account with that API has (the job
+ * list, the search, a job's detail) is not routed. Distinct from "this job does not exist" (NotFoundError) and from
+ * one optional endpoint being switched off (a plain EndpointNotFoundError).
+ */
+export class ApiUnavailableError extends EndpointNotFoundError {
+  readonly api: TrainingApi;
+  constructor(init: ApiErrorInit, api: TrainingApi) {
+    super(init, `The ${API_NAMES[api]} is not available on this ModelArts account or region${codeSuffix(init)}`);
+    this.api = api;
+  }
+}
+
+/** Whether `err` says the `api` training API is missing here (so asking it again is pointless). */
+export function isApiUnavailable(err: unknown, api: TrainingApi): boolean {
+  return err instanceof ApiUnavailableError && err.api === api;
 }
 
 export class RateLimitError extends ApiError {
@@ -104,6 +133,38 @@ export class ServerError extends ApiError {
 export class BadRequestError extends ApiError {
   constructor(init: ApiErrorInit) {
     super(init, `ModelArts refused the request${codeSuffix(init)}${upstream(init)}`);
+  }
+}
+
+/** The answer was larger than the configured cap; the request was cut off before reading it all. */
+export class ResponseTooLargeError extends ModelArtsError {
+  readonly endpoint: string;
+  readonly maxBytes: number;
+  /** What Content-Length announced, or null when the body went past the cap while streaming. */
+  readonly declaredBytes: number | null;
+  constructor(endpoint: string, maxBytes: number, declaredBytes: number | null) {
+    const size = declaredBytes === null ? `more than ${formatBytes(maxBytes)}` : formatBytes(declaredBytes);
+    super(
+      `${endpoint}: response of ${size} exceeds the ${maxBytes}-byte cap (MODELARTS_MAX_RESPONSE_BYTES)`,
+      `ModelArts sent an answer larger than ${formatBytes(maxBytes)} for ${endpoint}; the bot stopped reading it`,
+    );
+    this.endpoint = endpoint;
+    this.maxBytes = maxBytes;
+    this.declaredBytes = declaredBytes;
+  }
+}
+
+/** The IAM token is scoped to a project other than the one the bot addresses: every call would be refused. */
+export class ProjectMismatchError extends ModelArtsError {
+  readonly tokenProjectId: string;
+  readonly configuredProjectId: string;
+  constructor(tokenProjectId: string, configuredProjectId: string, scope: string) {
+    super(
+      `IAM token project ${tokenProjectId} differs from MODELARTS_PROJECT_ID ${configuredProjectId}`,
+      `The IAM token is for project ${tokenProjectId} (${scope}), but MODELARTS_PROJECT_ID is ${configuredProjectId}: set MODELARTS_PROJECT_ID to ${tokenProjectId} or scope the token to ${configuredProjectId}`,
+    );
+    this.tokenProjectId = tokenProjectId;
+    this.configuredProjectId = configuredProjectId;
   }
 }
 
@@ -155,10 +216,21 @@ export class ResponseParseError extends ModelArtsError {
   }
 }
 
-export type IdKind = 'job_id' | 'version_id' | 'task_id' | 'dataset_id' | 'workspace_id' | 'version_ids' | 'project_id';
+export type IdKind =
+  | 'job_id'
+  | 'version_id'
+  | 'task_id'
+  | 'dataset_id'
+  | 'workspace_id'
+  | 'version_ids'
+  | 'project_id'
+  | 'training_job_id'
+  | 'training_task_id';
 
 const ID_DESCRIPTIONS: Readonly<Record<IdKind, string>> = {
   job_id: 'a training job id (digits only)',
+  training_job_id: 'a new-version training job id (a UUID like 3faf5c03-aaa1-4cbe-879d-24b05d997347)',
+  training_task_id: 'a training task id (worker-0, worker-1, …)',
   version_id: 'a version id (digits only)',
   task_id: 'a processing task id (letters and digits)',
   dataset_id: 'a dataset id (letters, digits and -)',
@@ -233,7 +305,31 @@ const PERMISSION_CODES = new Set([
 ]);
 
 const RATE_LIMIT_CODES = new Set(['APIG.0308', 'ModelArts.2799', 'ModelArts.4206', 'ModelArts.6101', 'ModelArts.4395']);
-const NOT_FOUND_CODES = new Set(['ModelArts.2775']);
+/** 2775: training job; 4612, 4338: processor task (they arrive as 400, like 2775). */
+const NOT_FOUND_CODES = new Set(['ModelArts.2775', 'ModelArts.4612', 'ModelArts.4338']);
+/** "No such API": the gateway's wrong path or method, and ModelArts' own (as a 404 only; 4204 has other meanings). */
+const NO_SUCH_API_CODE = 'APIG.0101';
+
+/**
+ * Huawei Cloud's gateway says `APIGW.` where OTC's says `APIG.` (notes §5.1) with the same numbers and meanings, so
+ * codes are looked up in the APIG. form; the error keeps the code as sent.
+ */
+export function gatewayCode(code: string): string {
+  return code.startsWith('APIGW.') ? `APIG.${code.slice(6)}` : code;
+}
+
+/** How "not here" answers read on one endpoint (errorFromResponse's context, from the request spec). */
+export interface AvailabilityRule {
+  /** The training API every account with it can answer this endpoint for: its absence means the API is missing. */
+  api?: TrainingApi;
+  /**
+   * A listing without ids in its path: nothing in it can be "not found", so a bare 404 (no error code) means the
+   * endpoint is not offered, and a "not found" code in a 400 means nothing.
+   */
+  listing?: boolean;
+  /** Further codes that mean "not offered" here (the all-versions listing answers 400 ModelArts.2775). */
+  unavailableCodes?: readonly string[];
+}
 const SERVER_TIMEOUT_CODES = new Set(['ModelArts.4205', 'ModelArts.6100']);
 
 export type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
@@ -296,6 +392,7 @@ export function errorFromResponse(
   headers: HeaderBag,
   endpoint: string,
   now: number = Date.now(),
+  availability: AvailabilityRule = {},
 ): ApiError {
   const fields = extractErrorFields(body);
   const init: ApiErrorInit = {
@@ -305,9 +402,18 @@ export function errorFromResponse(
     errorMessage: fields.errorMessage,
     requestId: fields.requestId ?? header(headers, 'x-request-id') ?? header(headers, 'x-openstack-request-id'),
   };
-  const code = init.errorCode ?? '';
+  const code = gatewayCode(init.errorCode ?? '');
 
-  if (code === 'APIG.0101' || (code === 'ModelArts.4204' && status === 404)) return new EndpointNotFoundError(init);
+  // Paths are built from validated ids, so a 405 is a method the gateway does not route here. A 404 that carries a
+  // ModelArts code came from ModelArts itself (the path is routed); a bare one on a listing means nothing is there.
+  const absent =
+    code === NO_SUCH_API_CODE ||
+    (code === 'ModelArts.4204' && status === 404) ||
+    status === 405 ||
+    (availability.listing === true && status === 404 && code === '');
+  if (absent)
+    return availability.api ? new ApiUnavailableError(init, availability.api) : new EndpointNotFoundError(init);
+  if (availability.unavailableCodes?.includes(code)) return new EndpointNotFoundError(init);
   if (status === 429 || RATE_LIMIT_CODES.has(code)) {
     return new RateLimitError(init, parseRetryAfter(header(headers, 'retry-after'), now));
   }
@@ -315,7 +421,7 @@ export function errorFromResponse(
     return new AuthenticationError(init, { tokenExpired: TOKEN_EXPIRED_CODES.has(code) });
   }
   if (status === 403 || PERMISSION_CODES.has(code)) return new PermissionDeniedError(init);
-  if (status === 404 || NOT_FOUND_CODES.has(code)) return new NotFoundError(init);
+  if (status === 404 || (NOT_FOUND_CODES.has(code) && availability.listing !== true)) return new NotFoundError(init);
   if (status >= 500 || status === 408 || SERVER_TIMEOUT_CODES.has(code)) return new ServerError(init);
   return new BadRequestError(init);
 }
@@ -349,6 +455,12 @@ function oneLine(text: string): string {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KiB`;
+  return `${bytes} bytes`;
 }
 
 function formatSeconds(ms: number): string {

@@ -1,10 +1,12 @@
 /**
  * One HTTP exchange over undici, with the error translation every caller needs: our per-attempt timer and undici's
  * headers/body timeouts → TimeoutError, socket-level failures → ConnectionError, the caller's abort → the caller's
- * abort reason (never wrapped, so `AbortSignal` users see what they expect).
+ * abort reason (never wrapped, so `AbortSignal` users see what they expect), and a body past `maxBytes` →
+ * ResponseTooLargeError. The body is streamed and the exchange aborted the moment the cap is passed (or at once when
+ * Content-Length announces more), so a runaway answer costs at most the cap in memory, never its own size.
  */
 import type { Dispatcher } from 'undici';
-import { ConnectionError, TimeoutError } from './errors.js';
+import { ConnectionError, ModelArtsError, ResponseTooLargeError, TimeoutError } from './errors.js';
 
 export interface RawResponse {
   status: number;
@@ -23,6 +25,8 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   /** For errors: `METHOD /template`. */
   endpoint: string;
+  /** Largest body read (bytes); more aborts the exchange. Default: no cap. */
+  maxBytes?: number | undefined;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -58,10 +62,11 @@ export async function sendOnce(options: SendOptions): Promise<RawResponse> {
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const text = await response.body.text();
+    const text = await readCapped(response, options.maxBytes ?? Number.POSITIVE_INFINITY, endpoint, timer);
     return { status: response.statusCode, headers: response.headers, text };
   } catch (err) {
     if (callerSignal?.aborted) throw abortReason(callerSignal);
+    if (err instanceof ModelArtsError) throw err;
     const code = errorCode(err);
     if (timer.signal.aborted || (code !== null && TIMEOUT_CODES.has(code))) {
       throw new TimeoutError(endpoint, timeoutMs, { cause: err });
@@ -70,4 +75,40 @@ export async function sendOnce(options: SendOptions): Promise<RawResponse> {
   } finally {
     clearTimeout(handle);
   }
+}
+
+function declaredLength(headers: Dispatcher.ResponseData['headers']): number | null {
+  const raw = headers['content-length'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || !/^\d+$/.test(value.trim())) return null;
+  return Number(value);
+}
+
+/** The body as UTF-8 text, read chunk by chunk; past `maxBytes` the exchange is aborted and the chunks dropped. */
+async function readCapped(
+  response: Dispatcher.ResponseData,
+  maxBytes: number,
+  endpoint: string,
+  timer: AbortController,
+): Promise<string> {
+  const tooLarge = (declared: number | null): never => {
+    const err = new ResponseTooLargeError(endpoint, maxBytes, declared);
+    // Aborting the request closes the connection: nothing more is received for this answer.
+    timer.abort(err);
+    response.body.destroy(err);
+    throw err;
+  };
+  const declared = declaredLength(response.headers);
+  if (declared !== null && declared > maxBytes) tooLarge(declared);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      chunks.length = 0;
+      tooLarge(null);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { CallOptions, ModelArtsClient } from '../client.js';
 import { validateId, validateJobId, validateVersionId } from '../ids.js';
+import type { ListAnswer } from '../lenient.js';
 import {
   arrayOf,
   fromJsonString,
@@ -17,6 +18,7 @@ import {
   optTime,
   reqId,
   reqNumber,
+  rowsOf,
   toNumberOrNull,
   toStringOrNull,
 } from '../lenient.js';
@@ -152,14 +154,37 @@ export const TrainingJobVersionSchema = z.looseObject({
 });
 export type TrainingJobVersion = z.infer<typeof TrainingJobVersionSchema>;
 
-export const TrainingJobVersionListSchema = z.looseObject({
-  job_id: reqId(),
-  job_name: optString(),
-  job_desc: optString(),
-  version_count: optNumber(),
-  versions: arrayOf(TrainingJobVersionSchema),
-});
-export type TrainingJobVersionList = z.infer<typeof TrainingJobVersionListSchema>;
+/**
+ * Versions of one job. Their items carry no `job_id`, `job_name` or `job_desc` (the API page's sample): those are taken
+ * from the envelope, and the job id from the path when the envelope lacks it too. Rows are parsed one by one.
+ */
+export const trainingJobVersionListSchema = (pathJobId?: string) =>
+  z
+    .looseObject({
+      job_id: optId(),
+      job_name: optString(),
+      job_desc: optString(),
+      version_count: optNumber(),
+      versions: z.unknown().optional(),
+    })
+    .transform((v, ctx) => {
+      const jobId = v.job_id ?? (pathJobId === undefined ? null : Number(pathJobId));
+      if (jobId === null) {
+        ctx.issues.push({ code: 'custom', message: 'no job_id in the answer or the path', input: v, path: ['job_id'] });
+        return z.NEVER;
+      }
+      const rows = rowsOf(TrainingJobVersionSchema, (row) =>
+        isRecord(row) ? { job_id: jobId, job_name: v.job_name, job_desc: v.job_desc, ...withoutNulls(row) } : row,
+      ).parse(v.versions);
+      return { ...v, job_id: jobId, versions: rows.items, dropped: rows.dropped };
+    });
+export const TrainingJobVersionListSchema = trainingJobVersionListSchema();
+export type TrainingJobVersionList = ListAnswer<z.infer<typeof TrainingJobVersionListSchema>>;
+
+/** The row's own values win over the envelope's, unless the row sends null for them. */
+function withoutNulls(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null && value !== undefined));
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // All-versions status listing (MA-GPU)
@@ -187,15 +212,17 @@ export const JobVersionStatusListSchema = z
     total_count: optNumber(),
     offset: optNumber(),
     limit: optNumber(),
-    versions: arrayOf(JobVersionStatusSchema),
+    versions: rowsOf(JobVersionStatusSchema),
   })
   .transform((v) => ({
     ...v,
-    total_count: v.total_count ?? v.versions.length,
+    versions: v.versions.items,
+    dropped: v.versions.dropped,
+    total_count: v.total_count ?? v.versions.items.length,
     offset: v.offset ?? 0,
-    limit: v.limit ?? v.versions.length,
+    limit: v.limit ?? v.versions.items.length,
   }));
-export type JobVersionStatusList = z.infer<typeof JobVersionStatusListSchema>;
+export type JobVersionStatusList = ListAnswer<z.infer<typeof JobVersionStatusListSchema>>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Job list
@@ -218,12 +245,17 @@ export const jobListSchema = <T extends z.ZodType>(item: T) =>
     .looseObject({
       job_total_count: optNumber(),
       job_count_limit: optNumber(),
-      jobs: arrayOf(item),
+      jobs: rowsOf(item),
     })
-    .transform((v) => ({ ...v, job_total_count: v.job_total_count ?? v.jobs.length }));
+    .transform((v) => ({
+      ...v,
+      jobs: v.jobs.items,
+      dropped: v.jobs.dropped,
+      job_total_count: v.job_total_count ?? v.jobs.items.length,
+    }));
 
 export const TrainingJobListSchema = jobListSchema(TrainingJobSummarySchema);
-export type TrainingJobList = z.infer<typeof TrainingJobListSchema>;
+export type TrainingJobList = ListAnswer<z.infer<typeof TrainingJobListSchema>>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Logs
@@ -323,6 +355,7 @@ export async function getTrainingJobVersion(
       template: `${P}/{job_id}/versions/{version_id}`,
       params: { job_id, version_id },
       schema: TrainingJobVersionSchema,
+      availability: { api: 'v1' },
     },
     options,
   );
@@ -340,7 +373,9 @@ export async function listTrainingJobVersions(
       template: `${P}/{job_id}/versions`,
       params: { job_id },
       query: { per_page: query.per_page, page: query.page },
-      schema: TrainingJobVersionListSchema,
+      schema: trainingJobVersionListSchema(job_id),
+      availability: { api: 'v1' },
+      list: true,
     },
     options,
   );
@@ -364,6 +399,10 @@ export async function listJobVersionStatuses(
         workspace_id: query.workspace_id === undefined ? undefined : validateId('workspace_id', query.workspace_id),
       },
       schema: JobVersionStatusListSchema,
+      // Left out of the OTC docs in 2022 and switched off on some accounts: however it says "not here", it is gone,
+      // and a "training job not found" from a listing without ids can only mean that too.
+      availability: { listing: true, unavailableCodes: ['ModelArts.2775'] },
+      list: true,
     },
     options,
   );
@@ -400,6 +439,8 @@ export async function listTrainingJobs(
       template: P,
       query: jobListQuery(query),
       schema: TrainingJobListSchema,
+      availability: { api: 'v1', listing: true },
+      list: true,
     },
     options,
   );
