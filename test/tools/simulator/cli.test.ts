@@ -51,4 +51,62 @@ describe('npm run simulator (tools/simulator/cli.ts)', () => {
     expect(code).toBe(2);
     expect(err).toContain('--port');
   });
+
+  it('--apis v2 --cloud huawei: v1 paths answer like a Huawei gateway without them, v2 is served', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'tools/simulator/cli.ts',
+        '--port',
+        '0',
+        '--apis',
+        'v2',
+        '--cloud',
+        'huawei',
+        '--v2-jobs',
+        '2',
+      ],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m && out.includes('control:')) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`simulator exited early with ${code}: ${out}`)));
+    });
+    expect(out).toContain('training APIs: v2 (Huawei Cloud, APIGW. gateway codes)');
+    const v1 = await fetch(`${url}/v1/sim-project/training-jobs`, { headers: { 'x-auth-token': 'sim-token' } });
+    expect(v1.status).toBe(404);
+    expect(((await v1.json()) as { error_code: string }).error_code).toBe('APIGW.0101');
+    const v2 = await fetch(`${url}/v2/sim-project/training-job-searches`, {
+      method: 'POST',
+      headers: { 'x-auth-token': 'sim-token', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(((await v2.json()) as { total: number }).total).toBe(8 + 2);
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    expect((await exited)[0]).toBe(0);
+  });
+
+  it('refuses an unknown --apis value with exit code 2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/simulator/cli.ts', '--apis', 'v3'], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => {
+      err += c;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(err).toContain('--apis must be one of v1, v2, both');
+  });
 });
