@@ -151,6 +151,29 @@ describe('detail (GET /v2/{project_id}/training-jobs/{id})', () => {
     ]);
   });
 
+  it('events: a time range in epoch-ms strings, level, pattern, order and page-index offset', async () => {
+    const id = SEEDED_V2.failedJobId;
+    const job = sim.v2.jobs.get(id)!;
+    const all = asRecord((await get(sim, `${JOBS}/${id}/events?order=asc`)).json);
+    expect(all).toMatchObject({ total: job.events.length, limit: 50, offset: 0, order: 'asc' });
+    const range = `start_time=${job.start_time}&end_time=${job.end_time}`;
+    const during = asRecord((await get(sim, `${JOBS}/${id}/events?${range}`)).json);
+    expect((during.events as Array<{ message: string }>).map((e) => e.message)).toEqual([
+      'Training job failed.',
+      '[worker-0] Training finished. Exit code 1.',
+      '[worker-0] Task started.',
+      // Same time: in the order they happened.
+      'Successfully assigned 1 node(s).',
+      'Training job started.',
+    ]);
+    const page = asRecord((await get(sim, `${JOBS}/${id}/events?limit=2&offset=1&pattern=Training`)).json);
+    expect((page.events as Array<{ message: string }>).map((e) => e.message)).toEqual([
+      'Training job started.',
+      'Training job created.',
+    ]);
+    expect((await get(sim, `${JOBS}/${id}/events?start_time=1`)).status).toBe(400);
+  });
+
   it('an unknown id is 400 ModelArts.2775', async () => {
     const res = await get(sim, `${JOBS}/00000000-0000-4000-8000-000000000000`);
     expect(res.status).toBe(400);

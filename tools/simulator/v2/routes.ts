@@ -196,7 +196,7 @@ function events(ctx: RouteContext): RouteResult {
   const num = (name: string, def: number, min: number, max: number): number => {
     const raw = q.get(name);
     if (raw === null || raw === '') return def;
-    if (!/^\d{1,10}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    if (!/^\d{1,16}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
       throw bad('ModelArts.2764', `Invalid query parameter ${name}.`);
     }
     return Number(raw);
