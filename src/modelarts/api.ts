@@ -5,11 +5,11 @@ import { createAuthProvider } from './auth/index.js';
 import {
   type CallOptions,
   type ClientOptions,
-  createDefaultDispatcher,
   createModelArtsClient,
   DEFAULT_TIMEOUT_MS,
   type ModelArtsClient,
 } from './client.js';
+import { createDefaultDispatcher } from './http.js';
 import {
   getProcessorTask,
   type ListProcessorTasksQuery,

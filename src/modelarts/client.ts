@@ -15,23 +15,22 @@
  * POST is signed like GET (the AK/SK signature covers the exact JSON body bytes). Only a POST that merely reads (the v2
  * job search, `readOnly`) is retried; any other POST is sent once, since repeating it could repeat what it did.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../config.js';
-import { encodeRfc3986 } from './auth/signer.js';
 import type { AuthProvider } from './auth/types.js';
+import { type AvailabilityRule, errorFromResponse, gatewayCode, isRetryableError } from './error-mapping.js';
+import { type ApiError, AuthenticationError, RateLimitError, ResponseParseError, TimeoutError } from './errors.js';
 import {
-  type ApiError,
-  AuthenticationError,
-  type AvailabilityRule,
-  errorFromResponse,
-  gatewayCode,
-  isRetryableError,
-  RateLimitError,
-  ResponseParseError,
-  TimeoutError,
-} from './errors.js';
-import { abortReason, type RawResponse, sendOnce } from './http.js';
+  buildPath,
+  createDefaultDispatcher,
+  defaultSleep,
+  encodeQuery,
+  type QueryScalar,
+  type QueryValue,
+  type RawResponse,
+  sendOnce,
+} from './http.js';
 import { validateId } from './ids.js';
 import { parseJson } from './json.js';
 import { isRecord } from './lenient.js';
@@ -47,8 +46,7 @@ export interface CallOptions {
   maxAgeMs?: number;
 }
 
-export type QueryScalar = string | number | boolean;
-export type QueryValue = QueryScalar | readonly QueryScalar[] | null | undefined;
+export type { QueryScalar, QueryValue };
 
 export interface RequestSpec<T> {
   /** Path template, e.g. `/v1/{project_id}/training-jobs/{job_id}`; `{project_id}` is filled in by the client. */
@@ -144,57 +142,6 @@ export interface ClientOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(handle);
-      reject(signal ? abortReason(signal) : new Error('aborted'));
-    };
-    const handle = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** A keep-alive Agent: undici keeps one connection pool per origin (ModelArts, IAM). */
-export function createDefaultDispatcher(timeoutMs: number): Agent {
-  return new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 120_000,
-    connections: 32,
-    connect: { timeout: Math.min(timeoutMs, 10_000) },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
-}
-
-/** Encodes the query in insertion order with the signer's RFC 3986 rules (space → %20, `,` → %2C). */
-export function encodeQuery(query: Readonly<Record<string, QueryValue>> | undefined): string {
-  if (!query) return '';
-  const parts: string[] = [];
-  for (const [name, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
-    const values = Array.isArray(value) ? (value as readonly QueryScalar[]) : [value as QueryScalar];
-    for (const v of values) parts.push(`${encodeRfc3986(name)}=${encodeRfc3986(String(v))}`);
-  }
-  return parts.length > 0 ? `?${parts.join('&')}` : '';
-}
-
-/** Fills `{name}` placeholders with percent-encoded values; a missing value is a programming error. */
-export function buildPath(template: string, params: Readonly<Record<string, string>>): string {
-  return template.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new Error(`Missing path parameter ${name} for ${template}`);
-    return encodeRfc3986(value);
-  });
-}
 
 /** Replaces every configured secret value with [REDACTED]; upstream text passes through here before errors/logs. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {

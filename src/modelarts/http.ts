@@ -5,7 +5,8 @@
  * ResponseTooLargeError. The body is streamed and the exchange aborted the moment the cap is passed (or at once when
  * Content-Length announces more), so a runaway answer costs at most the cap in memory, never its own size.
  */
-import type { Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import { encodeRfc3986 } from './auth/signer.js';
 import { ConnectionError, ModelArtsError, ResponseTooLargeError, TimeoutError } from './errors.js';
 
 export interface RawResponse {
@@ -27,6 +28,60 @@ export interface SendOptions {
   endpoint: string;
   /** Largest body read (bytes); more aborts the exchange. Default: no cap. */
   maxBytes?: number | undefined;
+}
+
+export type QueryScalar = string | number | boolean;
+export type QueryValue = QueryScalar | readonly QueryScalar[] | null | undefined;
+
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(handle);
+      reject(signal ? abortReason(signal) : new Error('aborted'));
+    };
+    const handle = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A keep-alive Agent: undici keeps one connection pool per origin (ModelArts, IAM). */
+export function createDefaultDispatcher(timeoutMs: number): Agent {
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 120_000,
+    connections: 32,
+    connect: { timeout: Math.min(timeoutMs, 10_000) },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+}
+
+/** Encodes the query in insertion order with the signer's RFC 3986 rules (space → %20, `,` → %2C). */
+export function encodeQuery(query: Readonly<Record<string, QueryValue>> | undefined): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    const values = Array.isArray(value) ? (value as readonly QueryScalar[]) : [value as QueryScalar];
+    for (const v of values) parts.push(`${encodeRfc3986(name)}=${encodeRfc3986(String(v))}`);
+  }
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}
+
+/** Fills `{name}` placeholders with percent-encoded values; a missing value is a programming error. */
+export function buildPath(template: string, params: Readonly<Record<string, string>>): string {
+  return template.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`Missing path parameter ${name} for ${template}`);
+    return encodeRfc3986(value);
+  });
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);

@@ -39,7 +39,9 @@ export type {
   RetryOptions,
 } from './client.js';
 export { createModelArtsClient, DEFAULT_TIMEOUT_MS } from './client.js';
-export type { ApiErrorInit, AvailabilityRule, IdKind, TrainingApi } from './errors.js';
+export type { AvailabilityRule } from './error-mapping.js';
+export { errorFromResponse, isRetryableError } from './error-mapping.js';
+export type { ApiErrorInit, IdKind, TrainingApi } from './errors.js';
 export {
   ApiError,
   ApiUnavailableError,
@@ -47,10 +49,8 @@ export {
   BadRequestError,
   ConnectionError,
   EndpointNotFoundError,
-  errorFromResponse,
   InvalidIdError,
   isApiUnavailable,
-  isRetryableError,
   ModelArtsError,
   NotFoundError,
   PermissionDeniedError,

@@ -8,7 +8,8 @@
  */
 import type { Dispatcher } from 'undici';
 import { scrubSecrets } from '../client.js';
-import { AuthenticationError, errorFromResponse, ProjectMismatchError, ResponseParseError } from '../errors.js';
+import { errorFromResponse } from '../error-mapping.js';
+import { AuthenticationError, ProjectMismatchError, ResponseParseError } from '../errors.js';
 import { sendOnce } from '../http.js';
 import { parseJson } from '../json.js';
 import { isRecord } from '../lenient.js';
