@@ -1,46 +1,11 @@
 /** `modelarts-chatops api v2-…` against undici MockAgent: what is sent, what is printed, exit codes. */
-import { MockAgent } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/index.js';
-import type { CliContext } from '../../src/cli/types.js';
-import { createModelArtsApi } from '../../src/modelarts/index.js';
-import { fixture, ORIGIN, PROJECT, TOKEN, v2 } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliPerTest } from './cli-harness.js';
+import { fixture, v2 } from './helpers.js';
 
-const ENV = { MODELARTS_ENDPOINT: ORIGIN, MODELARTS_PROJECT_ID: PROJECT, MODELARTS_AUTH_TOKEN: TOKEN };
 const ID = '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
-let agent: MockAgent;
-afterEach(async () => {
-  await agent.close();
-});
-
-function cli() {
-  agent = new MockAgent({ enableCallHistory: true });
-  agent.disableNetConnect();
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = {
-    env: ENV,
-    io: { stdout: (t) => out.push(t), stderr: (t) => err.push(t) },
-    createApi: (config) =>
-      createModelArtsApi({
-        endpoint: config.endpoint,
-        projectId: config.projectId,
-        auth: config.auth,
-        dispatcher: agent,
-        retry: { maxAttempts: 1 },
-      }),
-  };
-  return {
-    pool: agent.get(ORIGIN),
-    run: (...argv: string[]) => runCli(argv, ctx),
-    out: () => out.join('\n'),
-    err: () => err.join('\n'),
-    errLines: () => err,
-    bodies: () => (agent.getCallHistory()?.calls() ?? []).map((c) => JSON.parse(String(c.body ?? 'null'))),
-    requests: () => agent.getCallHistory()?.calls().length ?? 0,
-  };
-}
+const cli = cliPerTest();
 
 describe('modelarts-chatops api v2-…', () => {
   it('v2-jobs --phase running,pending --page 2: phase words in any case, page 2 is offset 1', async () => {

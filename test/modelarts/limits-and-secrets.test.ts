@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadModelArtsConfig } from '../../src/config.js';
 import { ResponseTooLargeError } from '../../src/modelarts/index.js';
-import { type Harness, harness, IAM_ORIGIN, PROJECT, v1, v2 } from './helpers.js';
+import { type Harness, harness, IAM_ORIGIN, iamReply, v1, v2 } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -73,20 +73,8 @@ describe('onSecret', () => {
       },
       onSecret: (secret) => heard.push(secret),
     });
-    for (const token of ['iam-token-one', 'iam-token-two']) {
-      h.agent
-        .get(IAM_ORIGIN)
-        .intercept({ path: '/v3/auth/tokens?nocatalog=true', method: 'POST' })
-        .reply(
-          201,
-          JSON.stringify({
-            token: { expires_at: new Date(Date.now() + 3.6e6).toISOString(), project: { id: PROJECT } },
-          }),
-          {
-            headers: { 'x-subject-token': token },
-          },
-        );
-    }
+    iamReply(h, 'iam-token-one');
+    iamReply(h, 'iam-token-two');
     h.pool
       .intercept({ path: v1('/training-jobs'), method: 'GET', headers: { 'x-auth-token': 'iam-token-one' } })
       .reply(401, '{"error_code":"APIG.0307","error_msg":"The token must be updated."}');

@@ -17,7 +17,18 @@ import {
   ProjectMismatchError,
   RateLimitError,
 } from '../../src/modelarts/index.js';
-import { fixture, type Harness, harness, IAM_ORIGIN, JSON_HEADERS, ORIGIN, PROJECT, v1, v2 } from './helpers.js';
+import {
+  fixture,
+  type Harness,
+  harness,
+  IAM_ORIGIN,
+  iamReply,
+  JSON_HEADERS,
+  ORIGIN,
+  PROJECT,
+  v1,
+  v2,
+} from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -165,23 +176,6 @@ const PASSWORD_AUTH: ModelArtsAuthConfig = {
 const JOBS = v1('/training-jobs');
 const OK = '{"is_success":true,"job_total_count":0,"jobs":[]}';
 
-function iamReply(h: Harness, token: string, projectId = PROJECT) {
-  const now = Date.now();
-  h.agent
-    .get(IAM_ORIGIN)
-    .intercept({ path: '/v3/auth/tokens?nocatalog=true', method: 'POST' })
-    .reply(
-      201,
-      JSON.stringify({
-        token: {
-          expires_at: new Date(now + 86_400_000).toISOString(),
-          issued_at: new Date(now).toISOString(),
-          project: { id: projectId, name: 'eu-de_ml' },
-        },
-      }),
-      { headers: { 'x-subject-token': token, 'content-type': 'application/json' } },
-    );
-}
 const maCalls = (h: Harness) => h.calls().filter((c) => c.fullUrl.startsWith(ORIGIN));
 
 describe('a revoked IAM token', () => {
@@ -212,7 +206,7 @@ describe('a revoked IAM token', () => {
 describe('the IAM token project against MODELARTS_PROJECT_ID', () => {
   it('a token scoped to another project fails with a clear sentence and sends nothing to ModelArts', async () => {
     h = harness({ auth: PASSWORD_AUTH });
-    iamReply(h, 'iam-token-1', '0123456789abcdef0123456789abcdef');
+    iamReply(h, 'iam-token-1', { projectId: '0123456789abcdef0123456789abcdef' });
     const err = await h.api.listTrainingJobs().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProjectMismatchError);
     expect((err as ProjectMismatchError).userMessage).toBe(

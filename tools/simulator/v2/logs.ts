@@ -3,19 +3,13 @@
  * task's log ends the way real ones do: a Python traceback, then a few INFO lines from the shutdown, so the error is
  * never the last line. Metrics have one point a minute while the job runs, -1 where there is no data.
  */
+import { noise } from '../logs.js';
 import type { SimV2Job } from './model.js';
 
 const LINE_INTERVAL_MS = 10_000;
 const MAX_BODY_LINES = 50_000;
 /** The console shows at most 3 days of metrics (notes v2 §12). */
 const MAX_METRIC_POINTS = 3 * 24 * 60;
-
-function noise(seed: number, i: number): number {
-  let h = (seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
-}
 
 export function taskIndex(job: SimV2Job, task: string): number | null {
   const m = /^worker-(\d+)$/.exec(task);

@@ -3,17 +3,11 @@
  * shapes of notes v2 §4 at response time). Times are epoch ms here; the wire's seconds are made in wire.ts.
  */
 
-export const V2_PHASES = [
-  'Creating',
-  'Pending',
-  'Running',
-  'Terminating',
-  'Completed',
-  'Failed',
-  'Abnormal',
-  'Terminated',
-] as const;
-export type V2Phase = (typeof V2_PHASES)[number];
+import { TRAINING_JOB_PHASES, type TrainingJobPhase } from '../../../src/modelarts/resources/training-jobs-v2.js';
+
+/** The documented phases (notes v2 §5), the same list the client knows. */
+export const V2_PHASES = TRAINING_JOB_PHASES;
+export type V2Phase = TrainingJobPhase;
 
 export const TERMINAL_PHASES: ReadonlySet<V2Phase> = new Set(['Completed', 'Failed', 'Abnormal', 'Terminated']);
 /** Only these can be stopped (notes v2 §5); stopping any other answers 409 ModelArts.2796. */
