@@ -41,6 +41,8 @@ export interface Config {
     lookupCacheMs: number;
     /** Console link to a job version; {region}, {project_id}, {job_id}, {version_id} are filled in. */
     consoleJobUrlTemplate: string;
+    /** Largest answer read from ModelArts or IAM; a larger one is cut off (it must hold a 5 MB v2 log preview). */
+    maxResponseBytes: number;
   };
   databaseUrl: string;
   poll: {
@@ -79,6 +81,8 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/modelarts-chatops.db';
+/** A 5 MB v2 log preview as JSON (escaped newlines, quotes, control characters) with room to spare. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_CONSOLE_JOB_URL =
   'https://console.otc.t-systems.com/modelarts/?region={region}&locale=en-us#/trainingJobs';
 
@@ -201,6 +205,7 @@ function readModelArts(r: EnvReader): Config['modelarts'] {
     timeoutMs: r.int('MODELARTS_TIMEOUT_MS', 10_000, 100, 120_000),
     lookupCacheMs: r.int('MODELARTS_LOOKUP_CACHE_MS', 5_000, 0, 300_000),
     consoleJobUrlTemplate: r.get('MODELARTS_CONSOLE_JOB_URL') ?? DEFAULT_CONSOLE_JOB_URL,
+    maxResponseBytes: r.int('MODELARTS_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES, 64 * 1024, 1024 * 1024 * 1024),
   };
 }
 
