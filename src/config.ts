@@ -47,6 +47,8 @@ export interface Config {
     consoleV2JobUrlTemplate: string | null;
     /** The region console links use when the endpoint's host names none (HUAWEICLOUD_SDK_REGION, OS_REGION_NAME). */
     consoleRegion: string | null;
+    /** Largest answer read from ModelArts or IAM; a larger one is cut off (it must hold a 5 MB v2 log preview). */
+    maxResponseBytes: number;
   };
   databaseUrl: string;
   poll: {
@@ -85,6 +87,8 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/modelarts-chatops.db';
+/** A 5 MB v2 log preview as JSON (escaped newlines, quotes, control characters) with room to spare. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -218,6 +222,7 @@ function readModelArts(r: EnvReader): Config['modelarts'] {
     consoleJobUrlTemplate: r.linkTemplate('MODELARTS_CONSOLE_JOB_URL'),
     consoleV2JobUrlTemplate: r.linkTemplate('MODELARTS_CONSOLE_V2_JOB_URL'),
     consoleRegion: r.get('HUAWEICLOUD_SDK_REGION') ?? r.get('OS_REGION_NAME') ?? null,
+    maxResponseBytes: r.int('MODELARTS_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES, 64 * 1024, 1024 * 1024 * 1024),
   };
 }
 

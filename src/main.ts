@@ -11,7 +11,6 @@ import type { FetchFunction } from '@slack/web-api';
 import type { DestinationStream } from 'pino';
 import { type Config, ConfigError, configSecrets, loadConfig } from './config.js';
 import { isEntryModule } from './entry.js';
-import { observeResponseHeaders } from './lib/response-headers.js';
 import { addSecret, createLogger, exitAfterLogs, flushLogs, type Logger } from './logger.js';
 import {
   createMetrics,
@@ -22,7 +21,6 @@ import {
   modelArtsRequestObserver,
   timePollCycles,
 } from './metrics.js';
-import { createDefaultDispatcher } from './modelarts/client.js';
 import { createModelArtsApi, withReadCache } from './modelarts/index.js';
 import { createOps, type HealthReport, type Phase } from './ops/index.js';
 import type { OpsServer } from './ops/server.js';
@@ -83,26 +81,18 @@ export async function startBot(
   const metrics = createMetrics();
 
   const store = await openStore(config.databaseUrl, { logger: logger.child({ component: 'store' }) });
-  // ADAPTER until the ModelArts auth providers' `onSecret` hook is merged (another branch): IAM answers carry the
-  // token they issue in X-Subject-Token, so the shared dispatcher teaches the log scrubber each one. At merge, pass
-  // `onSecret: (value) => addSecret(logger, value)` to createModelArtsApi instead and drop this dispatcher (and its
-  // close() in stop()).
-  const modelartsDispatcher = createDefaultDispatcher(config.modelarts.timeoutMs).compose(
-    observeResponseHeaders(['x-subject-token'], (token) => addSecret(logger, token)),
-  );
   const modelarts = createModelArtsApi({
     endpoint: config.modelarts.endpoint,
     projectId: config.modelarts.projectId,
     auth: config.modelarts.auth,
     timeoutMs: config.modelarts.timeoutMs,
+    maxResponseBytes: config.modelarts.maxResponseBytes,
     logger: logger.child({ component: 'modelarts' }),
     onRequest: modelArtsRequestObserver(metrics),
-    dispatcher: modelartsDispatcher,
+    // IAM tokens issued at run time are secrets too: the log scrubber learns each one as it arrives.
+    onSecret: (value) => addSecret(logger, value),
   });
-  const closeModelArts = async () => {
-    await modelarts.close();
-    await modelartsDispatcher.close();
-  };
+  const closeModelArts = () => modelarts.close();
 
   // Slack lookups read through a short cache (identical reads share one request); the poller reads ModelArts directly.
   const lookups = withReadCache(modelarts, {

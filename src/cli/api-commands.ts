@@ -1,5 +1,4 @@
 /** `modelarts-chatops api …`: check credentials and look at ModelArts from a shell, over the bot's own API layer. */
-import { parseArgs } from 'node:util';
 import {
   EndpointNotFoundError,
   type ModelArtsApi,
@@ -7,6 +6,8 @@ import {
   parseStatusWord,
   TRAINING_JOB_STATUSES,
 } from '../modelarts/index.js';
+import { V2_SUBCOMMANDS, V2_USAGE } from './api-v2-commands.js';
+import { intOption, json, optional, type Parsed, parse, type Sub } from './args.js';
 import { loadModelArtsConfig } from './env.js';
 import { clean, formatDuration, formatTime, jobStatus, keyValues, table, taskStatus } from './format.js';
 import { type CliCommand, type CliContext, UsageError } from './types.js';
@@ -20,39 +21,10 @@ export const API_USAGE = `Usage: modelarts-chatops api <command> [options]
   api tasks [--type T] [--status N] [--dataset ID] [--page N] [--limit N]
   api task TASK_ID             processing task detail
   api logs JOB VERSION [--file NAME] [--lines N]
+${V2_USAGE}
 Every command takes --json (raw normalised data) and --timeout MS.
 Credentials come from the same variables as the bot (MODELARTS_ENDPOINT, MODELARTS_PROJECT_ID, and
 HUAWEICLOUD_SDK_AK/SK, OS_AUTH_URL + OS_USERNAME/OS_PASSWORD/OS_USER_DOMAIN_NAME/OS_PROJECT_NAME, or MODELARTS_AUTH_TOKEN).`;
-
-type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
-
-const COMMON: OptionSpec = { json: { type: 'boolean' }, timeout: { type: 'string' } };
-
-interface Parsed {
-  positionals: string[];
-  values: Record<string, string | boolean | undefined>;
-}
-
-function parse(args: string[], options: OptionSpec, positionals: { min: number; max: number; usage: string }): Parsed {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split(/\.\s|\n/)[0]} — usage: ${positionals.usage}`);
-  }
-  const count = parsed.positionals.length;
-  if (count < positionals.min || count > positionals.max) throw new UsageError(`usage: ${positionals.usage}`);
-  return { positionals: parsed.positionals, values: parsed.values as Parsed['values'] };
-}
-
-function intOption(values: Parsed['values'], name: string, min: number, max: number): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
-  }
-  return Number(raw);
-}
 
 function statusCodes(values: Parsed['values']): number[] | undefined {
   const raw = values.status;
@@ -77,15 +49,7 @@ function statusCodes(values: Parsed['values']): number[] | undefined {
   return codes;
 }
 
-interface Sub {
-  options: OptionSpec;
-  positionals: { min: number; max: number; usage: string };
-  run(api: ModelArtsApi, parsed: Parsed, print: (text: string) => void): Promise<void>;
-}
-
-const json = (value: unknown): string => JSON.stringify(value, null, 2);
-
-const SUBCOMMANDS: Record<string, Sub> = {
+const V1_SUBCOMMANDS: Record<string, Sub> = {
   job: {
     options: {},
     positionals: { min: 1, max: 2, usage: 'api job JOB [VERSION]' },
@@ -349,12 +313,10 @@ const SUBCOMMANDS: Record<string, Sub> = {
   },
 };
 
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
-}
+const SUBCOMMANDS: Record<string, Sub> = { ...V1_SUBCOMMANDS, ...V2_SUBCOMMANDS };
 
 export const apiCommand: CliCommand = {
-  summary: 'query ModelArts with the bot’s credentials (job, jobs, versions, configs, viz, tasks, task, logs)',
+  summary: 'query ModelArts with the bot’s credentials (job, jobs, versions, configs, viz, tasks, task, logs, v2-…)',
   usage: API_USAGE,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const [name, ...rest] = args;

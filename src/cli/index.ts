@@ -72,6 +72,7 @@ export function defaultContext(env: CliContext['env']): CliContext {
         projectId: config.projectId,
         auth: config.auth,
         timeoutMs: options.timeoutMs ?? config.timeoutMs,
+        maxResponseBytes: config.maxResponseBytes,
       }),
   };
 }

@@ -5,11 +5,11 @@ import { createAuthProvider } from './auth/index.js';
 import {
   type CallOptions,
   type ClientOptions,
-  createDefaultDispatcher,
   createModelArtsClient,
   DEFAULT_TIMEOUT_MS,
   type ModelArtsClient,
 } from './client.js';
+import { createDefaultDispatcher } from './http.js';
 import {
   getProcessorTask,
   type ListProcessorTasksQuery,
@@ -22,6 +22,18 @@ import {
   listTrainingJobConfigs,
   type TrainingJobConfigList,
 } from './resources/training-job-configs.js';
+import {
+  getTaskLogPreview,
+  getTaskLogUrl,
+  getTrainingJobMetrics,
+  type ListTrainingJobEventsQuery,
+  type LogUrlContentType,
+  listTrainingJobEvents,
+  type TaskLogPreview,
+  type TaskLogUrl,
+  type TrainingJobEventList,
+  type TrainingJobMetrics,
+} from './resources/training-job-tasks-v2.js';
 import {
   type AomLog,
   type GetAomLogQuery,
@@ -39,6 +51,13 @@ import {
   type TrainingJobVersion,
   type TrainingJobVersionList,
 } from './resources/training-jobs.js';
+import {
+  getTrainingJob,
+  type SearchTrainingJobsQuery,
+  searchTrainingJobs,
+  type TrainingJobSearch,
+  type TrainingJobV2,
+} from './resources/training-jobs-v2.js';
 import {
   getVisualizationJob,
   type ListVisualizationJobsQuery,
@@ -67,6 +86,25 @@ export interface ModelArtsApi {
   getProcessorTask(taskId: string, options?: CallOptions): Promise<ProcessorTask>;
   getLogFileNames(jobId: Id, versionId: Id, options?: CallOptions): Promise<string[]>;
   getAomLog(jobId: Id, versionId: Id, query: GetAomLogQuery, options?: CallOptions): Promise<AomLog>;
+
+  // New-version (v2) training jobs: UUID job ids, `worker-N` task ids. May throw ApiUnavailableError (api 'v2').
+  /** One page of the job search (`offset` is a page index); iterateTrainingJobsV2 pages through all of them. */
+  searchTrainingJobs(query?: SearchTrainingJobsQuery, options?: CallOptions): Promise<TrainingJobSearch>;
+  getTrainingJob(jobId: string, options?: CallOptions): Promise<TrainingJobV2>;
+  getTaskLogPreview(jobId: string, taskId: string, options?: CallOptions): Promise<TaskLogPreview>;
+  /** A signed link valid about 5 minutes: never cached. */
+  getTaskLogUrl(
+    jobId: string,
+    taskId: string,
+    contentType?: LogUrlContentType,
+    options?: CallOptions,
+  ): Promise<TaskLogUrl>;
+  listTrainingJobEvents(
+    jobId: string,
+    query?: ListTrainingJobEventsQuery,
+    options?: CallOptions,
+  ): Promise<TrainingJobEventList>;
+  getTrainingJobMetrics(jobId: string, taskId: string, options?: CallOptions): Promise<TrainingJobMetrics>;
   /** Closes connection pools the API created; an injected dispatcher stays open. */
   close(): Promise<void>;
 }
@@ -76,6 +114,8 @@ export interface ModelArtsApiOptions extends Omit<ClientOptions, 'auth' | 'userA
   auth: ModelArtsAuthConfig;
   /** Renew IAM tokens this long before they expire (default 5 min). */
   tokenRefreshMarginMs?: number;
+  /** Called with every secret obtained at run time (IAM tokens), so the logger can scrub it. */
+  onSecret?: (secret: string) => void;
 }
 
 /** Wraps a client in the facade (tests and the CLI may build the client themselves). */
@@ -93,6 +133,12 @@ export function modelArtsApiFromClient(client: ModelArtsClient): ModelArtsApi {
     getProcessorTask: (taskId, options) => getProcessorTask(client, taskId, options),
     getLogFileNames: (jobId, versionId, options) => getLogFileNames(client, jobId, versionId, options),
     getAomLog: (jobId, versionId, query, options) => getAomLog(client, jobId, versionId, query, options),
+    searchTrainingJobs: (query, options) => searchTrainingJobs(client, query, options),
+    getTrainingJob: (jobId, options) => getTrainingJob(client, jobId, options),
+    getTaskLogPreview: (jobId, taskId, options) => getTaskLogPreview(client, jobId, taskId, options),
+    getTaskLogUrl: (jobId, taskId, contentType, options) => getTaskLogUrl(client, jobId, taskId, contentType, options),
+    listTrainingJobEvents: (jobId, query, options) => listTrainingJobEvents(client, jobId, query, options),
+    getTrainingJobMetrics: (jobId, taskId, options) => getTrainingJobMetrics(client, jobId, taskId, options),
     close: () => client.close(),
   };
 }
@@ -108,6 +154,8 @@ export function createModelArtsApi(options: ModelArtsApiOptions): ModelArtsApi {
     timeoutMs,
     ...(options.now ? { now: options.now } : {}),
     ...(options.tokenRefreshMarginMs !== undefined ? { refreshMarginMs: options.tokenRefreshMarginMs } : {}),
+    ...(options.onSecret ? { onSecret: options.onSecret } : {}),
+    ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
   });
   const client = createModelArtsClient({
     endpoint: options.endpoint,
@@ -119,6 +167,7 @@ export function createModelArtsApi(options: ModelArtsApiOptions): ModelArtsApi {
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
   });
   const api = modelArtsApiFromClient(client);
   return {

@@ -11,21 +11,26 @@
  * - the decision depends on the parsed body (`is_success:false` with a 429-class code inside a 200, ModelArts.4205),
  *   which RetryHandler cannot see.
  * undici still provides the keep-alive pool per origin, the connect/headers/body timeouts and abort handling.
+ *
+ * POST is signed like GET (the AK/SK signature covers the exact JSON body bytes). Only a POST that merely reads (the v2
+ * job search, `readOnly`) is retried; any other POST is sent once, since repeating it could repeat what it did.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { encodeRfc3986 } from './auth/signer.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../config.js';
 import type { AuthProvider } from './auth/types.js';
+import { type AvailabilityRule, errorFromResponse, gatewayCode, isRetryableError } from './error-mapping.js';
+import { type ApiError, AuthenticationError, RateLimitError, ResponseParseError, TimeoutError } from './errors.js';
 import {
-  type ApiError,
-  AuthenticationError,
-  errorFromResponse,
-  isRetryableError,
-  RateLimitError,
-  ResponseParseError,
-  TimeoutError,
-} from './errors.js';
-import { abortReason, type RawResponse, sendOnce } from './http.js';
+  buildPath,
+  createDefaultDispatcher,
+  defaultSleep,
+  encodeQuery,
+  type QueryScalar,
+  type QueryValue,
+  type RawResponse,
+  sendOnce,
+} from './http.js';
 import { validateId } from './ids.js';
 import { parseJson } from './json.js';
 import { isRecord } from './lenient.js';
@@ -41,8 +46,7 @@ export interface CallOptions {
   maxAgeMs?: number;
 }
 
-export type QueryScalar = string | number | boolean;
-export type QueryValue = QueryScalar | readonly QueryScalar[] | null | undefined;
+export type { QueryScalar, QueryValue };
 
 export interface RequestSpec<T> {
   /** Path template, e.g. `/v1/{project_id}/training-jobs/{job_id}`; `{project_id}` is filled in by the client. */
@@ -54,12 +58,30 @@ export interface RequestSpec<T> {
   schema: z.ZodType<T>;
   /** Value for an empty 2xx body (e.g. aom-log's 204 while a job has not logged yet); otherwise it is an error. */
   onEmpty?: () => T;
+  /**
+   * Error codes that mean "nothing yet" here (the v2 log preview's 204 ModelArts.2776): answered with `onEmpty()`
+   * whatever the HTTP status that carries them.
+   */
+  emptyCodes?: readonly string[];
+  /** Extra request headers (the v2 log URL chooses its link by Content-Type); signed with the rest. */
+  headers?: Readonly<Record<string, string>>;
+  /** How "not here" answers read on this endpoint (a whole API missing, a switched-off listing). */
+  availability?: AvailabilityRule;
+  /** A list answer: rows that failed their schema are counted in its `dropped`, which the client logs and reports. */
+  list?: boolean;
+}
+
+/** A POST: its JSON body, and whether it only reads (then it is retried like a GET). */
+export interface PostSpec<T> extends RequestSpec<T> {
+  body: unknown;
+  readOnly?: boolean;
 }
 
 export interface ModelArtsClient {
   readonly endpoint: string;
   readonly projectId: string;
   get<T>(spec: RequestSpec<T>, options?: CallOptions): Promise<T>;
+  post<T>(spec: PostSpec<T>, options?: CallOptions): Promise<T>;
   /** Closes the connection pool the client created (an injected dispatcher is left open). */
   close(): Promise<void>;
 }
@@ -96,6 +118,8 @@ export interface RequestEvent {
   errorCode: string | null;
   attempts: number;
   durationMs: number;
+  /** Rows of a list answer left out because they failed their schema (0 for everything else). */
+  droppedRows: number;
 }
 
 export interface ClientOptions {
@@ -113,60 +137,11 @@ export interface ClientOptions {
   now?: () => number;
   onRequest?: (event: RequestEvent) => void;
   userAgent?: string;
+  /** Largest answer read (bytes, default 8 MiB: a 5 MB v2 log preview with room for JSON escaping). */
+  maxResponseBytes?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(handle);
-      reject(signal ? abortReason(signal) : new Error('aborted'));
-    };
-    const handle = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** A keep-alive Agent: undici keeps one connection pool per origin (ModelArts, IAM). */
-export function createDefaultDispatcher(timeoutMs: number): Agent {
-  return new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 120_000,
-    connections: 32,
-    connect: { timeout: Math.min(timeoutMs, 10_000) },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
-}
-
-/** Encodes the query in insertion order with the signer's RFC 3986 rules (space → %20, `,` → %2C). */
-export function encodeQuery(query: Readonly<Record<string, QueryValue>> | undefined): string {
-  if (!query) return '';
-  const parts: string[] = [];
-  for (const [name, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
-    const values = Array.isArray(value) ? (value as readonly QueryScalar[]) : [value as QueryScalar];
-    for (const v of values) parts.push(`${encodeRfc3986(name)}=${encodeRfc3986(String(v))}`);
-  }
-  return parts.length > 0 ? `?${parts.join('&')}` : '';
-}
-
-/** Fills `{name}` placeholders with percent-encoded values; a missing value is a programming error. */
-export function buildPath(template: string, params: Readonly<Record<string, string>>): string {
-  return template.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new Error(`Missing path parameter ${name} for ${template}`);
-    return encodeRfc3986(value);
-  });
-}
 
 /** Replaces every configured secret value with [REDACTED]; upstream text passes through here before errors/logs. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
@@ -204,11 +179,21 @@ export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
   const auth = options.auth;
   const userAgent = options.userAgent ?? 'modelarts-chatops';
   const logger = options.logger;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
   const scrub = (text: string): string => scrubSecrets(text, auth.secrets());
 
   function parseBody(text: string): unknown {
     return parseJson(text);
+  }
+
+  /** The typed error for an error answer, or the endpoint's empty value when its code means "nothing yet". */
+  function failure<T>(spec: RequestSpec<T>, endpoint: string, raw: RawResponse, body: unknown): { value: T } {
+    const err = errorFromResponse(raw.status, body, raw.headers, endpoint, now(), spec.availability);
+    if (spec.onEmpty && err.errorCode && spec.emptyCodes?.includes(gatewayCode(err.errorCode))) {
+      return { value: spec.onEmpty() };
+    }
+    throw err;
   }
 
   /** Turns one raw response into a value or a typed error (thrown). */
@@ -222,7 +207,7 @@ export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
       } catch {
         // Gateways answer HTML or plain text; errorFromResponse reads the text.
       }
-      throw errorFromResponse(raw.status, body, raw.headers, endpoint, now());
+      return failure(spec, endpoint, raw, body).value;
     }
     if (text === '') {
       if (spec.onEmpty) return spec.onEmpty();
@@ -236,9 +221,12 @@ export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
       throw new ResponseParseError(endpoint, raw.status, scrub(`not JSON: ${(err as Error).message}`));
     }
     // v1 endpoints report failures inside a 200 as well; both the HTTP status and is_success count.
-    if (isRecord(body) && (body.is_success === false || body.is_success === 'false')) {
-      const scrubbed = parseBody(scrub(raw.text));
-      throw errorFromResponse(raw.status, scrubbed, raw.headers, endpoint, now());
+    const emptyCode = isRecord(body) && typeof body.error_code === 'string' ? gatewayCode(body.error_code) : null;
+    if (
+      (isRecord(body) && (body.is_success === false || body.is_success === 'false')) ||
+      (emptyCode !== null && spec.emptyCodes?.includes(emptyCode))
+    ) {
+      return failure(spec, endpoint, raw, parseBody(scrub(raw.text))).value;
     }
     if (isRecord(body)) {
       // A transport flag, not data: callers never need it once it said "success".
@@ -252,8 +240,13 @@ export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
     return parsed.data;
   }
 
-  async function get<T>(spec: RequestSpec<T>, callOptions: CallOptions = {}): Promise<T> {
-    const endpoint = `GET ${spec.template}`;
+  async function request<T>(
+    method: 'GET' | 'POST',
+    spec: RequestSpec<T>,
+    payload: { body: string; retryable: boolean },
+    callOptions: CallOptions,
+  ): Promise<T> {
+    const endpoint = `${method} ${spec.template}`;
     const path = buildPath(spec.template, { ...spec.params, project_id: projectId });
     const url = new URL(`${base.origin}${basePath}${path}${encodeQuery(spec.query)}`);
     const started = now();
@@ -264,7 +257,7 @@ export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
     let refreshed = false;
     let lastStatus: number | null = null;
 
-    const report = (outcome: string, errorCode: string | null) => {
+    const report = (outcome: string, errorCode: string | null, droppedRows = 0) => {
       options.onRequest?.({
         endpoint,
         status: lastStatus,
@@ -272,6 +265,7 @@ export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
         errorCode,
         attempts,
         durationMs: now() - started,
+        droppedRows,
       });
     };
 
@@ -285,22 +279,31 @@ export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
       attempts++;
       let credential: string | undefined;
       try {
-        const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent };
-        const authorization = await auth.authorize({ method: 'GET', url, headers, body: '' }, signal);
+        const headers: Record<string, string> = {
+          accept: 'application/json',
+          'user-agent': userAgent,
+          ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+          ...spec.headers,
+        };
+        const authorization = await auth.authorize({ method, url, headers, body: payload.body }, signal);
         credential = authorization.credential;
         const raw = await sendOnce({
           dispatcher,
           url,
-          method: 'GET',
+          method,
           headers: { ...headers, ...authorization.headers },
+          ...(method === 'POST' ? { body: payload.body } : {}),
           timeoutMs: Math.max(1, Math.min(timeoutMs, remaining)),
           signal,
           endpoint,
+          maxBytes: maxResponseBytes,
         });
         lastStatus = raw.status;
         const value = interpret(spec, endpoint, raw);
+        const dropped = spec.list && isRecord(value) && typeof value.dropped === 'number' ? value.dropped : 0;
+        if (dropped > 0) logger?.warn({ endpoint, dropped }, 'modelarts list rows dropped: they failed their schema');
         logger?.debug({ endpoint, status: raw.status, attempts, durationMs: now() - started }, 'modelarts request');
-        report('ok', null);
+        report('ok', null, dropped);
         return value;
       } catch (err) {
         if (signal?.aborted) {
@@ -309,15 +312,19 @@ export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
         }
         const apiError = err as Partial<ApiError>;
         const code = typeof apiError.errorCode === 'string' ? apiError.errorCode : null;
-        if (err instanceof AuthenticationError && err.tokenExpired && !refreshed && auth.invalidate(credential)) {
-          // One fresh token, one more try; a second expiry means the credentials themselves are the problem.
+        // Expired, and any other 401: a revoked IAM token (password change, permissions edited) is refused with the
+        // same codes as a bad one. One fresh token, one more try; a second refusal means the credentials are wrong.
+        // (Not IAM refusing to issue one: that answer names IAM's endpoint.)
+        const renewable =
+          err instanceof AuthenticationError && err.endpoint === endpoint && (err.tokenExpired || err.status === 401);
+        if (renewable && !refreshed && auth.invalidate(credential)) {
           refreshed = true;
-          logger?.warn({ endpoint, errorCode: code }, 'modelarts token expired; refreshing once');
+          logger?.warn({ endpoint, errorCode: code }, 'modelarts refused the token; renewing it once');
           attempts--;
           continue;
         }
         const timeLeft = deadline - now();
-        if (!isRetryableError(err) || attempts >= retry.maxAttempts || timeLeft <= 0) {
+        if (!payload.retryable || !isRetryableError(err) || attempts >= retry.maxAttempts || timeLeft <= 0) {
           report((err as Error).name ?? 'Error', code);
           throw err;
         }
@@ -357,7 +364,10 @@ export function createModelArtsClient(options: ClientOptions): ModelArtsClient {
   return {
     endpoint: `${base.origin}${basePath}`,
     projectId,
-    get,
+    get: (spec, callOptions = {}) => request('GET', spec, { body: '', retryable: true }, callOptions),
+    // The exact bytes sent are the bytes signed: serialised once, before the first attempt.
+    post: (spec, callOptions = {}) =>
+      request('POST', spec, { body: JSON.stringify(spec.body), retryable: spec.readOnly === true }, callOptions),
     async close() {
       await auth.close?.();
       if (ownedDispatcher) await ownedDispatcher.close();

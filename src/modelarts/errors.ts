@@ -1,12 +1,12 @@
 /**
  * One typed error hierarchy for everything the ModelArts layer can fail with. Callers branch on classes (never on
- * message text); `userMessage` is one human line the Slack layer can show after adding its own context.
+ * message text); `userMessage` is one human line the Slack layer can show after adding its own context. Which answer
+ * becomes which class is decided in error-mapping.ts.
  * No message ever contains a credential: upstream strings are scrubbed by the client before they get here.
  */
-import { isRecord, toStringOrNull } from './lenient.js';
 
 /** Longest upstream message we keep; ModelArts sometimes returns stack-trace-like blobs. */
-const MAX_UPSTREAM_MESSAGE = 300;
+export const MAX_UPSTREAM_MESSAGE = 300;
 
 export class ModelArtsError extends Error {
   /** One human sentence fragment, no secrets, no newlines. */
@@ -77,11 +77,40 @@ export class NotFoundError extends ApiError {
   }
 }
 
-/** The API itself does not exist here (APIG.0101, ModelArts.4204): e.g. the all-versions listing switched off. */
+/**
+ * The API itself does not exist here (a gateway's APIG(W).0101, ModelArts.4204, and for listings a 405 or a bare 404):
+ * e.g. the all-versions listing switched off. Says nothing about any job.
+ */
 export class EndpointNotFoundError extends NotFoundError {
-  constructor(init: ApiErrorInit) {
-    super(init, `This ModelArts endpoint does not offer ${init.endpoint}${codeSuffix(init)}`);
+  constructor(init: ApiErrorInit, userMessage?: string) {
+    super(init, userMessage ?? `This ModelArts endpoint does not offer ${init.endpoint}${codeSuffix(init)}`);
   }
+}
+
+/** The two training job APIs: old-version (v1, numeric ids) and new-version (v2, UUIDs). */
+export type TrainingApi = 'v1' | 'v2';
+
+const API_NAMES: Readonly<Record<TrainingApi, string>> = {
+  v1: 'old-version (v1) training API',
+  v2: 'new-version (v2) training API',
+};
+
+/**
+ * A whole training API is missing on this account or region: an endpoint every account with that API has (the job
+ * list, the search, a job's detail) is not routed. Distinct from "this job does not exist" (NotFoundError) and from
+ * one optional endpoint being switched off (a plain EndpointNotFoundError).
+ */
+export class ApiUnavailableError extends EndpointNotFoundError {
+  readonly api: TrainingApi;
+  constructor(init: ApiErrorInit, api: TrainingApi) {
+    super(init, `The ${API_NAMES[api]} is not available on this ModelArts account or region${codeSuffix(init)}`);
+    this.api = api;
+  }
+}
+
+/** Whether `err` says the `api` training API is missing here (so asking it again is pointless). */
+export function isApiUnavailable(err: unknown, api: TrainingApi): boolean {
+  return err instanceof ApiUnavailableError && err.api === api;
 }
 
 export class RateLimitError extends ApiError {
@@ -104,6 +133,38 @@ export class ServerError extends ApiError {
 export class BadRequestError extends ApiError {
   constructor(init: ApiErrorInit) {
     super(init, `ModelArts refused the request${codeSuffix(init)}${upstream(init)}`);
+  }
+}
+
+/** The answer was larger than the configured cap; the request was cut off before reading it all. */
+export class ResponseTooLargeError extends ModelArtsError {
+  readonly endpoint: string;
+  readonly maxBytes: number;
+  /** What Content-Length announced, or null when the body went past the cap while streaming. */
+  readonly declaredBytes: number | null;
+  constructor(endpoint: string, maxBytes: number, declaredBytes: number | null) {
+    const size = declaredBytes === null ? `more than ${formatBytes(maxBytes)}` : formatBytes(declaredBytes);
+    super(
+      `${endpoint}: response of ${size} exceeds the ${maxBytes}-byte cap (MODELARTS_MAX_RESPONSE_BYTES)`,
+      `ModelArts sent an answer larger than ${formatBytes(maxBytes)} for ${endpoint}; the bot stopped reading it`,
+    );
+    this.endpoint = endpoint;
+    this.maxBytes = maxBytes;
+    this.declaredBytes = declaredBytes;
+  }
+}
+
+/** The IAM token is scoped to a project other than the one the bot addresses: every call would be refused. */
+export class ProjectMismatchError extends ModelArtsError {
+  readonly tokenProjectId: string;
+  readonly configuredProjectId: string;
+  constructor(tokenProjectId: string, configuredProjectId: string, scope: string) {
+    super(
+      `IAM token project ${tokenProjectId} differs from MODELARTS_PROJECT_ID ${configuredProjectId}`,
+      `The IAM token is for project ${tokenProjectId} (${scope}), but MODELARTS_PROJECT_ID is ${configuredProjectId}: set MODELARTS_PROJECT_ID to ${tokenProjectId} or scope the token to ${configuredProjectId}`,
+    );
+    this.tokenProjectId = tokenProjectId;
+    this.configuredProjectId = configuredProjectId;
   }
 }
 
@@ -155,10 +216,21 @@ export class ResponseParseError extends ModelArtsError {
   }
 }
 
-export type IdKind = 'job_id' | 'version_id' | 'task_id' | 'dataset_id' | 'workspace_id' | 'version_ids' | 'project_id';
+export type IdKind =
+  | 'job_id'
+  | 'version_id'
+  | 'task_id'
+  | 'dataset_id'
+  | 'workspace_id'
+  | 'version_ids'
+  | 'project_id'
+  | 'training_job_id'
+  | 'training_task_id';
 
 const ID_DESCRIPTIONS: Readonly<Record<IdKind, string>> = {
   job_id: 'a training job id (digits only)',
+  training_job_id: 'a new-version training job id (a UUID like 3faf5c03-aaa1-4cbe-879d-24b05d997347)',
+  training_task_id: 'a training task id (worker-0, worker-1, …)',
   version_id: 'a version id (digits only)',
   task_id: 'a processing task id (letters and digits)',
   dataset_id: 'a dataset id (letters, digits and -)',
@@ -180,159 +252,6 @@ export class InvalidIdError extends ModelArtsError {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Mapping responses to errors
-
-const AUTH_CODES = new Set([
-  'ModelArts.0201',
-  'ModelArts.0202',
-  'ModelArts.0203',
-  'ModelArts.0204',
-  'ModelArts.0205',
-  'ModelArts.0206',
-  'ModelArts.0207',
-  'ModelArts.0208',
-  'ModelArts.0212',
-  'ModelArts.2784',
-  'ModelArts.4127',
-  'ModelArts.4201',
-  'ModelArts.5001',
-  'ModelArts.5002',
-  'ModelArts.6620',
-  'APIG.0301',
-  'APIG.0303',
-  'APIG.0307',
-]);
-
-/** Codes that mean "this token is stale, get a new one": a refreshing provider retries once. */
-export const TOKEN_EXPIRED_CODES: ReadonlySet<string> = new Set([
-  'ModelArts.0202',
-  'ModelArts.4127',
-  'ModelArts.4201',
-  'ModelArts.5001',
-  'ModelArts.5002',
-  'ModelArts.6620',
-  'APIG.0307',
-]);
-
-const PERMISSION_CODES = new Set([
-  'ModelArts.0108',
-  'ModelArts.0112',
-  'ModelArts.0210',
-  'ModelArts.2785',
-  'ModelArts.2786',
-  'ModelArts.2837',
-  'ModelArts.2838',
-  'ModelArts.4116',
-  'ModelArts.4118',
-  'ModelArts.6201',
-  'ModelArts.6203',
-  'APIG.0302',
-  'APIG.0306',
-  'APIG.0802',
-]);
-
-const RATE_LIMIT_CODES = new Set(['APIG.0308', 'ModelArts.2799', 'ModelArts.4206', 'ModelArts.6101', 'ModelArts.4395']);
-const NOT_FOUND_CODES = new Set(['ModelArts.2775']);
-const SERVER_TIMEOUT_CODES = new Set(['ModelArts.4205', 'ModelArts.6100']);
-
-export type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
-
-function header(headers: HeaderBag, name: string): string | null {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    return Array.isArray(value) ? (value[0] ?? null) : value;
-  }
-  return null;
-}
-
-/** Retry-After as ms: delta-seconds or an HTTP date (relative to `now`); null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
-  if (value === null) return null;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-/**
- * Pulls code, message and request id out of any of the three error shapes (notes §5.1): v1 `error_code` +
- * `error_message`, v2/gateway `error_code` + `error_msg` (+ `request_id`), and IAM/OpenStack `error.{code,message}`.
- */
-export function extractErrorFields(body: unknown): {
-  errorCode: string | null;
-  errorMessage: string | null;
-  requestId: string | null;
-} {
-  if (!isRecord(body)) {
-    const text = typeof body === 'string' ? oneLine(body).trim() : '';
-    return { errorCode: null, errorMessage: text ? truncate(text, MAX_UPSTREAM_MESSAGE) : null, requestId: null };
-  }
-  const nested = isRecord(body.error) ? body.error : null;
-  const errorCode =
-    toStringOrNull(body.error_code) ?? toStringOrNull(body.errorCode) ?? toStringOrNull(nested?.code) ?? null;
-  const message =
-    toStringOrNull(body.error_msg) ??
-    toStringOrNull(body.error_message) ??
-    toStringOrNull(nested?.message) ??
-    toStringOrNull(body.message) ??
-    null;
-  const requestId = toStringOrNull(body.request_id) ?? null;
-  return {
-    errorCode: errorCode?.trim() || null,
-    errorMessage: message ? truncate(oneLine(message).trim(), MAX_UPSTREAM_MESSAGE) || null : null,
-    requestId,
-  };
-}
-
-/**
- * The single mapping from an error response to a typed error. `body` is the parsed JSON (or the raw text when it was
- * not JSON); `status` may be 2xx when ModelArts said `is_success: false`.
- */
-export function errorFromResponse(
-  status: number,
-  body: unknown,
-  headers: HeaderBag,
-  endpoint: string,
-  now: number = Date.now(),
-): ApiError {
-  const fields = extractErrorFields(body);
-  const init: ApiErrorInit = {
-    status,
-    endpoint,
-    errorCode: fields.errorCode,
-    errorMessage: fields.errorMessage,
-    requestId: fields.requestId ?? header(headers, 'x-request-id') ?? header(headers, 'x-openstack-request-id'),
-  };
-  const code = init.errorCode ?? '';
-
-  if (code === 'APIG.0101' || (code === 'ModelArts.4204' && status === 404)) return new EndpointNotFoundError(init);
-  if (status === 429 || RATE_LIMIT_CODES.has(code)) {
-    return new RateLimitError(init, parseRetryAfter(header(headers, 'retry-after'), now));
-  }
-  if (AUTH_CODES.has(code) || (status === 401 && !PERMISSION_CODES.has(code))) {
-    return new AuthenticationError(init, { tokenExpired: TOKEN_EXPIRED_CODES.has(code) });
-  }
-  if (status === 403 || PERMISSION_CODES.has(code)) return new PermissionDeniedError(init);
-  if (status === 404 || NOT_FOUND_CODES.has(code)) return new NotFoundError(init);
-  if (status >= 500 || status === 408 || SERVER_TIMEOUT_CODES.has(code)) return new ServerError(init);
-  return new BadRequestError(init);
-}
-
-/**
- * Whether a failed GET may be sent again: 408, 429 and 5xx (by HTTP status or by the code ModelArts put in it), an
- * attempt that timed out, and a network failure. Never auth, validation or parse errors.
- */
-export function isRetryableError(err: unknown): boolean {
-  if (err instanceof RateLimitError || err instanceof ServerError || err instanceof TimeoutError) return true;
-  if (err instanceof ConnectionError) {
-    // Invalid arguments and unmatched mocks are bugs, not a flaky network.
-    return !(err.code?.startsWith('UND_ERR_INVALID') || err.code?.startsWith('UND_MOCK'));
-  }
-  return false;
-}
-
 function codeSuffix(init: ApiErrorInit): string {
   return init.errorCode ? ` (${init.errorCode})` : ` (HTTP ${init.status})`;
 }
@@ -342,13 +261,19 @@ function upstream(init: ApiErrorInit): string {
 }
 
 /** One line without control characters: upstream text ends up in terminals, logs and Slack. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KiB`;
+  return `${bytes} bytes`;
 }
 
 function formatSeconds(ms: number): string {

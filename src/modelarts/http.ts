@@ -1,10 +1,13 @@
 /**
  * One HTTP exchange over undici, with the error translation every caller needs: our per-attempt timer and undici's
  * headers/body timeouts → TimeoutError, socket-level failures → ConnectionError, the caller's abort → the caller's
- * abort reason (never wrapped, so `AbortSignal` users see what they expect).
+ * abort reason (never wrapped, so `AbortSignal` users see what they expect), and a body past `maxBytes` →
+ * ResponseTooLargeError. The body is streamed and the exchange aborted the moment the cap is passed (or at once when
+ * Content-Length announces more), so a runaway answer costs at most the cap in memory, never its own size.
  */
-import type { Dispatcher } from 'undici';
-import { ConnectionError, TimeoutError } from './errors.js';
+import { Agent, type Dispatcher } from 'undici';
+import { encodeRfc3986 } from './auth/signer.js';
+import { ConnectionError, ModelArtsError, ResponseTooLargeError, TimeoutError } from './errors.js';
 
 export interface RawResponse {
   status: number;
@@ -23,6 +26,62 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   /** For errors: `METHOD /template`. */
   endpoint: string;
+  /** Largest body read (bytes); more aborts the exchange. Default: no cap. */
+  maxBytes?: number | undefined;
+}
+
+export type QueryScalar = string | number | boolean;
+export type QueryValue = QueryScalar | readonly QueryScalar[] | null | undefined;
+
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(handle);
+      reject(signal ? abortReason(signal) : new Error('aborted'));
+    };
+    const handle = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A keep-alive Agent: undici keeps one connection pool per origin (ModelArts, IAM). */
+export function createDefaultDispatcher(timeoutMs: number): Agent {
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 120_000,
+    connections: 32,
+    connect: { timeout: Math.min(timeoutMs, 10_000) },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+}
+
+/** Encodes the query in insertion order with the signer's RFC 3986 rules (space → %20, `,` → %2C). */
+export function encodeQuery(query: Readonly<Record<string, QueryValue>> | undefined): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    const values = Array.isArray(value) ? (value as readonly QueryScalar[]) : [value as QueryScalar];
+    for (const v of values) parts.push(`${encodeRfc3986(name)}=${encodeRfc3986(String(v))}`);
+  }
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}
+
+/** Fills `{name}` placeholders with percent-encoded values; a missing value is a programming error. */
+export function buildPath(template: string, params: Readonly<Record<string, string>>): string {
+  return template.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`Missing path parameter ${name} for ${template}`);
+    return encodeRfc3986(value);
+  });
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -58,10 +117,11 @@ export async function sendOnce(options: SendOptions): Promise<RawResponse> {
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const text = await response.body.text();
+    const text = await readCapped(response, options.maxBytes ?? Number.POSITIVE_INFINITY, endpoint, timer);
     return { status: response.statusCode, headers: response.headers, text };
   } catch (err) {
     if (callerSignal?.aborted) throw abortReason(callerSignal);
+    if (err instanceof ModelArtsError) throw err;
     const code = errorCode(err);
     if (timer.signal.aborted || (code !== null && TIMEOUT_CODES.has(code))) {
       throw new TimeoutError(endpoint, timeoutMs, { cause: err });
@@ -70,4 +130,40 @@ export async function sendOnce(options: SendOptions): Promise<RawResponse> {
   } finally {
     clearTimeout(handle);
   }
+}
+
+function declaredLength(headers: Dispatcher.ResponseData['headers']): number | null {
+  const raw = headers['content-length'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || !/^\d+$/.test(value.trim())) return null;
+  return Number(value);
+}
+
+/** The body as UTF-8 text, read chunk by chunk; past `maxBytes` the exchange is aborted and the chunks dropped. */
+async function readCapped(
+  response: Dispatcher.ResponseData,
+  maxBytes: number,
+  endpoint: string,
+  timer: AbortController,
+): Promise<string> {
+  const tooLarge = (declared: number | null): never => {
+    const err = new ResponseTooLargeError(endpoint, maxBytes, declared);
+    // Aborting the request closes the connection: nothing more is received for this answer.
+    timer.abort(err);
+    response.body.destroy(err);
+    throw err;
+  };
+  const declared = declaredLength(response.headers);
+  if (declared !== null && declared > maxBytes) tooLarge(declared);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      chunks.length = 0;
+      tooLarge(null);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }

@@ -1,5 +1,6 @@
 /** Public surface of the ModelArts API layer. Other modules import from here only. */
 
+export { DEFAULT_MAX_RESPONSE_BYTES } from '../config.js';
 export type { Id, ModelArtsApi, ModelArtsApiOptions } from './api.js';
 export { createModelArtsApi, modelArtsApiFromClient } from './api.js';
 export type {
@@ -32,6 +33,7 @@ export type {
   ClientOptions,
   LoggerLike,
   ModelArtsClient,
+  PostSpec,
   RequestEvent,
   RequestSpec,
   RetryOptions,
@@ -39,21 +41,25 @@ export type {
 export { createModelArtsClient, DEFAULT_TIMEOUT_MS } from './client.js';
 export type { Cloud, ConsoleLinkOptions, ConsoleLinks, LinkedJob } from './console-links.js';
 export { consoleLinks, endpointCloud, fillTemplate, parseConsoleLink } from './console-links.js';
-export type { ApiErrorInit, IdKind } from './errors.js';
+export type { AvailabilityRule } from './error-mapping.js';
+export { errorFromResponse, isRetryableError } from './error-mapping.js';
+export type { ApiErrorInit, IdKind, TrainingApi } from './errors.js';
 export {
   ApiError,
+  ApiUnavailableError,
   AuthenticationError,
   BadRequestError,
   ConnectionError,
   EndpointNotFoundError,
-  errorFromResponse,
   InvalidIdError,
-  isRetryableError,
+  isApiUnavailable,
   ModelArtsError,
   NotFoundError,
   PermissionDeniedError,
+  ProjectMismatchError,
   RateLimitError,
   ResponseParseError,
+  ResponseTooLargeError,
   ServerError,
   TimeoutError,
 } from './errors.js';
@@ -65,7 +71,15 @@ export {
   runFromV1Version,
   runsFromV1VersionList,
 } from './from-v1.js';
-export { validateDatasetId, validateId, validateJobId, validateTaskId, validateVersionId } from './ids.js';
+export {
+  validateDatasetId,
+  validateId,
+  validateJobId,
+  validateTaskId,
+  validateTrainingJobId,
+  validateTrainingTaskId,
+  validateVersionId,
+} from './ids.js';
 export type {
   Accelerators,
   JobRun,
@@ -97,18 +111,21 @@ export {
   v1Status,
   v2Status,
 } from './job-run.js';
-export type { Page, PagingOptions } from './pagination.js';
+export type { ListAnswer } from './lenient.js';
+export type { Page, PagingOptions, SearchPage } from './pagination.js';
 export {
   collect,
   iterateJobVersionStatuses,
   iterateProcessorTasks,
   iterateTrainingJobConfigs,
   iterateTrainingJobs,
+  iterateTrainingJobsV2,
   iterateTrainingJobVersions,
   iterateVisualizationJobs,
   paginateOffset,
   paginatePageIndex,
   paginatePages,
+  paginateSearch,
 } from './pagination.js';
 export type { ReadCacheOptions, ReadResult } from './read-cache.js';
 export { withReadCache } from './read-cache.js';
@@ -124,6 +141,16 @@ export type {
   TrainingJobConfig,
   TrainingJobConfigList,
 } from './resources/training-job-configs.js';
+export type {
+  EventLevel,
+  ListTrainingJobEventsQuery,
+  LogUrlContentType,
+  TaskLogPreview,
+  TaskLogUrl,
+  TrainingJobEvent,
+  TrainingJobEventList,
+  TrainingJobMetrics,
+} from './resources/training-job-tasks-v2.js';
 export type {
   AomLog,
   GetAomLogQuery,
@@ -142,6 +169,15 @@ export type {
   TrainingJobVersionList,
 } from './resources/training-jobs.js';
 export { normaliseModelMetrics, normaliseSystemMetrics } from './resources/training-jobs.js';
+export type {
+  SearchFilter,
+  SearchOperator,
+  SearchTrainingJobsQuery,
+  TrainingJobPhase,
+  TrainingJobSearch,
+  TrainingJobV2,
+} from './resources/training-jobs-v2.js';
+export { MAX_SEARCH_LIMIT, TRAINING_JOB_PHASES } from './resources/training-jobs-v2.js';
 export type {
   ListVisualizationJobsQuery,
   VisualizationJob,

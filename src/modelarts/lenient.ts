@@ -114,3 +114,75 @@ export const optLooseRecord = () =>
     const decoded = fromJsonString(v);
     return isRecord(decoded) ? decoded : null;
   }, z.record(z.string(), z.unknown()).nullable());
+
+/**
+ * A parsed list answer. `dropped` counts the rows that failed their schema and were left out (the client also logs and
+ * reports it); a caller that decides from absence (a job no longer listed) must not when rows were dropped. Optional
+ * in the type so lists built by hand (tests, renderers' fixtures) need not say 0.
+ */
+export type ListAnswer<T extends { dropped: number }> = Omit<T, 'dropped'> & { dropped?: number };
+
+/** The rows of a list answer that parsed, and how many did not. */
+export interface Rows<T> {
+  items: T[];
+  dropped: number;
+}
+
+/**
+ * A list field parsed row by row: a row that fails its schema (a null status, a missing id) is dropped and counted
+ * instead of failing the whole answer, so one bad job never hides the others. Missing or null → no rows; a
+ * JSON-encoded array string is decoded. `prepare` may complete a row from its context first (e.g. the path's job id).
+ */
+export const rowsOf = <T extends z.ZodType>(item: T, prepare?: (row: unknown) => unknown) =>
+  z
+    .unknown()
+    .optional()
+    .transform((value): Rows<z.output<T>> => {
+      const decoded = fromJsonString(value);
+      const items: z.output<T>[] = [];
+      let dropped = 0;
+      for (const row of Array.isArray(decoded) ? decoded : []) {
+        const parsed = item.safeParse(prepare ? prepare(row) : row);
+        if (parsed.success) items.push(parsed.data);
+        else dropped++;
+      }
+      return { items, dropped };
+    });
+
+/** Beyond this an epoch value cannot be seconds (it would be the year 5138): it is already milliseconds. */
+const MAX_EPOCH_SECONDS = 1e11;
+
+/**
+ * An epoch timestamp the wire gives in **seconds** (v2 `running_records[].start_at`), as milliseconds like every other
+ * time in the parsed data. 0 and negatives mean "not set"; ISO strings are read; a value already in ms is kept.
+ */
+export const optSecondsAsMs = () =>
+  z.preprocess((v) => {
+    const n = toNumberOrNull(v);
+    if (n !== null) return n > 0 ? (n >= MAX_EPOCH_SECONDS ? n : Math.round(n * 1000)) : null;
+    if (typeof v === 'string' && v.trim() !== '') {
+      const parsed = Date.parse(v);
+      return Number.isNaN(parsed) ? null : parsed;
+    }
+    return null;
+  }, z.number().nullable());
+
+/** A nested array inside one record: entries that fail their schema are left out silently (the record stays). */
+export const nestedList = <T extends z.ZodType>(item: T) => rowsOf(item).transform((rows) => rows.items);
+
+/** A map of strings (annotations, environment variables); numbers and booleans become text, other values go. */
+export function toStringMap(value: unknown): Record<string, string> {
+  const decoded = fromJsonString(value);
+  const out: Record<string, string> = {};
+  // Some sources send one map, others a list of maps (notes v2 §4 `environments`): both merge into one.
+  for (const map of Array.isArray(decoded) ? decoded : [decoded]) {
+    if (!isRecord(map)) continue;
+    for (const [key, entry] of Object.entries(map)) {
+      const text = toStringOrNull(entry);
+      if (text !== null) out[key] = text;
+    }
+  }
+  return out;
+}
+
+export const stringMap = () => z.unknown().optional().transform(toStringMap);

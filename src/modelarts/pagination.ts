@@ -1,8 +1,9 @@
 /**
- * Async iterators over ModelArts' three paging conventions (notes §6.6):
+ * Async iterators over ModelArts' paging conventions (notes §6.6, v2 §3):
  * - page/per_page, pages from 1 (training jobs, configs, visualization jobs, versions of a job);
  * - offset/limit with offset counting rows and limit 0 meaning "everything in one answer" (all-versions statuses);
- * - processor tasks, whose `offset` is a page index from 0.
+ * - processor tasks, whose `offset` is a page index from 0;
+ * - the v2 job search: `offset` a page index by the docs, a record offset by some sources, so it pages defensively.
  * Each stops on a short or empty page or when the reported total is reached, and never runs past `maxPages`, so a
  * server that ignores paging cannot loop us forever.
  */
@@ -18,6 +19,7 @@ import type {
   TrainingJobSummary,
   TrainingJobVersion,
 } from './resources/training-jobs.js';
+import { MAX_SEARCH_LIMIT, type SearchTrainingJobsQuery, type TrainingJobV2 } from './resources/training-jobs-v2.js';
 import type { ListVisualizationJobsQuery, VisualizationJob } from './resources/visualization-jobs.js';
 
 export interface Page<T> {
@@ -78,6 +80,53 @@ export async function* paginatePageIndex<T>(
     firstPage: 1,
     ...(options.maxPages !== undefined ? { maxPages: options.maxPages } : {}),
   });
+}
+
+/** One page of a search: its rows and the number of matches the server reports. */
+export interface SearchPage<T> {
+  items: T[];
+  count: number | null;
+}
+
+/**
+ * The v2 search, paged defensively (notes v2 §3): `offset` = 0, 1, 2… as a page index until a short page or
+ * `(offset + 1) · limit >= count`; rows de-duplicated by id; a page that adds no new id ends it.
+ *
+ * Beyond §3: a server that counts `offset` in records answers offset 1 with the first page shifted by one row. Left as
+ * it is, the page-index stop rule then ends after ⌈count/limit⌉ pages holding little more than the first page, and
+ * the rest of the jobs would silently be missing. So when the second page mostly repeats the first, the pager
+ * continues with record offsets (the number of distinct rows seen) and stops at `offset >= count` instead.
+ */
+export async function* paginateSearch<T>(
+  fetchPage: (offset: number, limit: number) => Promise<SearchPage<T>>,
+  idOf: (item: T) => string,
+  options: PagingOptions & { limit?: number } = {},
+): AsyncGenerator<T, void, undefined> {
+  const limit = Math.min(MAX_SEARCH_LIMIT, Math.max(1, options.limit ?? MAX_SEARCH_LIMIT));
+  const maxPages = options.maxPages ?? 10_000;
+  const seen = new Set<string>();
+  let offset = 0;
+  let records = false;
+  for (let i = 0; i < maxPages; i++) {
+    const { items, count } = await fetchPage(offset, limit);
+    let fresh = 0;
+    for (const item of items) {
+      const id = idOf(item);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      fresh++;
+      yield item;
+    }
+    if (i === 1 && !records && items.length - fresh > items.length / 2) records = true;
+    if (items.length === 0 || fresh === 0 || items.length < limit) return;
+    if (records) {
+      offset = seen.size;
+      if (count !== null && offset >= count) return;
+    } else {
+      if (count !== null && (offset + 1) * limit >= count) return;
+      offset++;
+    }
+  }
 }
 
 export async function collect<T>(iterable: AsyncIterable<T>, max = Number.POSITIVE_INFINITY): Promise<T[]> {
@@ -175,6 +224,23 @@ export function iterateProcessorTasks(
       return { items: list.tasks, total: list.count };
     },
     { limit: query.limit ?? 100, ...pick(options) },
+  );
+}
+
+/** Every v2 job matching the query, across pages (see paginateSearch). */
+export function iterateTrainingJobsV2(
+  api: ModelArtsApi,
+  query: Omit<SearchTrainingJobsQuery, 'offset'> = {},
+  options?: CallOptions & PagingOptions,
+): AsyncGenerator<TrainingJobV2, void, undefined> {
+  return paginateSearch(
+    async (offset, limit) => {
+      const page = await api.searchTrainingJobs({ ...query, offset, limit }, options);
+      return { items: page.items, count: page.count };
+    },
+    // Rows without an id were dropped by the schema.
+    (job) => job.metadata.id ?? '',
+    { limit: query.limit ?? MAX_SEARCH_LIMIT, ...pick(options) },
   );
 }
 

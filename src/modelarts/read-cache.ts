@@ -51,7 +51,10 @@ interface Flight {
 
 const DEFAULT_MAX_ENTRIES = 500;
 
-/** The facade with every read behind the cache. Live log reads (getAomLog) always go to ModelArts. */
+/**
+ * The facade with every read behind the cache. Live log reads (getAomLog, the v2 log preview of up to 5 MB, which
+ * would crowd out everything else) and the v2 log URL (a signed link valid minutes) always go to ModelArts.
+ */
 export function withReadCache(api: ModelArtsApi, options: ReadCacheOptions): ModelArtsApi {
   const ttlMs = Math.max(0, options.ttlMs);
   const maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
@@ -172,6 +175,14 @@ export function withReadCache(api: ModelArtsApi, options: ReadCacheOptions): Mod
     getLogFileNames: (jobId, versionId, call) =>
       read(keyOf('logfiles', [jobId, versionId]), call, (o) => api.getLogFileNames(jobId, versionId, o)),
     getAomLog: (jobId, versionId, query, call) => api.getAomLog(jobId, versionId, query, call),
+    searchTrainingJobs: (query, call) => read(keyOf('v2jobs', [query]), call, (o) => api.searchTrainingJobs(query, o)),
+    getTrainingJob: (jobId, call) => read(keyOf('v2job', [jobId]), call, (o) => api.getTrainingJob(jobId, o)),
+    getTaskLogPreview: (jobId, taskId, call) => api.getTaskLogPreview(jobId, taskId, call),
+    getTaskLogUrl: (jobId, taskId, contentType, call) => api.getTaskLogUrl(jobId, taskId, contentType, call),
+    listTrainingJobEvents: (jobId, query, call) =>
+      read(keyOf('v2events', [jobId, query]), call, (o) => api.listTrainingJobEvents(jobId, query, o)),
+    getTrainingJobMetrics: (jobId, taskId, call) =>
+      read(keyOf('v2metrics', [jobId, taskId]), call, (o) => api.getTrainingJobMetrics(jobId, taskId, o)),
     close: () => api.close(),
   };
 }

@@ -12,6 +12,8 @@ import { chaos, HOSTILE } from './wire.js';
 
 type Call = (api: ModelArtsApi) => Promise<unknown>;
 
+const V2_ID = '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b';
+
 const CALLS: Record<string, Call> = {
   getTrainingJobVersion: (api) => api.getTrainingJobVersion(10, 10),
   listTrainingJobVersions: (api) => api.listTrainingJobVersions(10, { page: 1, per_page: 10 }),
@@ -24,6 +26,12 @@ const CALLS: Record<string, Call> = {
   getProcessorTask: (api) => api.getProcessorTask('ddwRJeTnjpiq4dNUZOq'),
   getLogFileNames: (api) => api.getLogFileNames(10, 10),
   getAomLog: (api) => api.getAomLog(10, 10, { log_file: 'job-0.log', lines: 50 }),
+  searchTrainingJobs: (api) => api.searchTrainingJobs({ limit: 50, phases: ['Running'] }),
+  getTrainingJob: (api) => api.getTrainingJob(V2_ID),
+  getTaskLogPreview: (api) => api.getTaskLogPreview(V2_ID, 'worker-0'),
+  getTaskLogUrl: (api) => api.getTaskLogUrl(V2_ID, 'worker-0'),
+  listTrainingJobEvents: (api) => api.listTrainingJobEvents(V2_ID, { limit: 10 }),
+  getTrainingJobMetrics: (api) => api.getTrainingJobMetrics(V2_ID, 'worker-0'),
 };
 
 const deep = (n: number, open: string, close: string) => `${open.repeat(n)}${close.repeat(n)}`;
@@ -51,6 +59,13 @@ const body: fc.Arbitrary<string> = fc.oneof(
           'log_file_list',
           'total_count',
           'service_url',
+          'items',
+          'metadata',
+          'status',
+          'spec',
+          'metrics',
+          'events',
+          'obs_url',
         ),
         chaos,
         { maxKeys: 8 },
@@ -96,7 +111,7 @@ describe('response parsers', () => {
         if (r.contentType) headers['content-type'] = r.contentType;
         if (r.retryAfter) headers['retry-after'] = r.retryAfter;
         h.pool
-          .intercept({ path: () => true, method: 'GET' })
+          .intercept({ path: () => true, method: () => true })
           .reply(r.status, r.body, { headers })
           .persist();
         try {

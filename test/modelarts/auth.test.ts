@@ -7,7 +7,7 @@ import {
   ModelArtsError,
   verifyRequestSignature,
 } from '../../src/modelarts/index.js';
-import { type Harness, harness, IAM_ORIGIN, ORIGIN, PROJECT, TOKEN, v1 } from './helpers.js';
+import { type Harness, harness, IAM_ORIGIN, iamReply, ORIGIN, PROJECT, TOKEN, v1 } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -29,24 +29,6 @@ const PASSWORD_AUTH: ModelArtsAuthConfig = {
 };
 const HOUR = 3_600_000;
 
-function iamReply(h: Harness, token: string, issuedAt: number, lifetimeMs = 24 * HOUR) {
-  h.agent
-    .get(IAM_ORIGIN)
-    .intercept({ path: '/v3/auth/tokens?nocatalog=true', method: 'POST' })
-    .reply(
-      201,
-      JSON.stringify({
-        token: {
-          expires_at: new Date(issuedAt + lifetimeMs).toISOString(),
-          issued_at: new Date(issuedAt).toISOString(),
-          methods: ['password'],
-          project: { id: PROJECT, name: 'eu-de_ml' },
-        },
-      }),
-      { headers: { 'x-subject-token': token, 'content-type': 'application/json' } },
-    );
-}
-
 const iamCalls = (h: Harness) => h.calls().filter((c) => c.fullUrl.startsWith(IAM_ORIGIN));
 const maCalls = (h: Harness) => h.calls().filter((c) => c.fullUrl.startsWith(ORIGIN));
 
@@ -54,7 +36,7 @@ describe('IAM password tokens', () => {
   it('POSTs a project-scoped password request and sends the token as X-Auth-Token', async () => {
     const clock = Date.UTC(2026, 0, 1);
     h = harness({ auth: PASSWORD_AUTH, now: () => clock });
-    iamReply(h, 'iam-token-1', clock);
+    iamReply(h, 'iam-token-1', { issuedAt: clock });
     h.pool.intercept({ path: JOBS, method: 'GET', headers: { 'x-auth-token': 'iam-token-1' } }).reply(200, OK);
     await h.api.listTrainingJobs();
     const history = h.agent.getCallHistory()?.calls() ?? [];
@@ -74,7 +56,7 @@ describe('IAM password tokens', () => {
   it('scopes by project id when one is configured', async () => {
     const clock = Date.UTC(2026, 0, 1);
     h = harness({ auth: { ...PASSWORD_AUTH, projectName: undefined, projectId: PROJECT }, now: () => clock });
-    iamReply(h, 'iam-token-1', clock);
+    iamReply(h, 'iam-token-1', { issuedAt: clock });
     h.pool.intercept({ path: JOBS, method: 'GET' }).reply(200, OK);
     await h.api.listTrainingJobs();
     const iam = (h.agent.getCallHistory()?.calls() ?? []).find((c) => c.origin === IAM_ORIGIN);
@@ -84,7 +66,7 @@ describe('IAM password tokens', () => {
   it('caches the token, and renews it shortly before expires_at', async () => {
     let clock = Date.UTC(2026, 0, 1);
     h = harness({ auth: PASSWORD_AUTH, now: () => clock, tokenRefreshMarginMs: 5 * 60_000 });
-    iamReply(h, 'iam-token-1', clock);
+    iamReply(h, 'iam-token-1', { issuedAt: clock });
     h.pool
       .intercept({ path: JOBS, method: 'GET', headers: { 'x-auth-token': 'iam-token-1' } })
       .reply(200, OK)
@@ -95,7 +77,7 @@ describe('IAM password tokens', () => {
     expect(iamCalls(h)).toHaveLength(1);
 
     clock += 56 * 60_000; // 4 minutes before expiry: inside the margin
-    iamReply(h, 'iam-token-2', clock);
+    iamReply(h, 'iam-token-2', { issuedAt: clock });
     h.pool.intercept({ path: JOBS, method: 'GET', headers: { 'x-auth-token': 'iam-token-2' } }).reply(200, OK);
     await h.api.listTrainingJobs();
     expect(iamCalls(h)).toHaveLength(2);
@@ -105,7 +87,7 @@ describe('IAM password tokens', () => {
   it('one token request in flight however many calls need it', async () => {
     const clock = Date.UTC(2026, 0, 1);
     h = harness({ auth: PASSWORD_AUTH, now: () => clock });
-    iamReply(h, 'iam-token-1', clock);
+    iamReply(h, 'iam-token-1', { issuedAt: clock });
     h.pool
       .intercept({ path: JOBS, method: 'GET', headers: { 'x-auth-token': 'iam-token-1' } })
       .reply(200, OK)
@@ -119,8 +101,8 @@ describe('IAM password tokens', () => {
   it('ModelArts says the token expired: refresh once and retry once', async () => {
     const clock = Date.UTC(2026, 0, 1);
     h = harness({ auth: PASSWORD_AUTH, now: () => clock });
-    iamReply(h, 'iam-token-1', clock);
-    iamReply(h, 'iam-token-2', clock);
+    iamReply(h, 'iam-token-1', { issuedAt: clock });
+    iamReply(h, 'iam-token-2', { issuedAt: clock });
     h.pool
       .intercept({ path: JOBS, method: 'GET', headers: { 'x-auth-token': 'iam-token-1' } })
       .reply(401, '{"error_code":"ModelArts.0202","error_msg":"The token has expired."}');
@@ -134,8 +116,8 @@ describe('IAM password tokens', () => {
   it('an expired-token answer twice in a row is an AuthenticationError, not a loop', async () => {
     const clock = Date.UTC(2026, 0, 1);
     h = harness({ auth: PASSWORD_AUTH, now: () => clock });
-    iamReply(h, 'iam-token-1', clock);
-    iamReply(h, 'iam-token-2', clock);
+    iamReply(h, 'iam-token-1', { issuedAt: clock });
+    iamReply(h, 'iam-token-2', { issuedAt: clock });
     h.pool
       .intercept({ path: JOBS, method: 'GET' })
       .reply(401, '{"error_code":"APIG.0307","error_msg":"The token must be updated."}')

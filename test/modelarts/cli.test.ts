@@ -1,44 +1,8 @@
-import { MockAgent } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/index.js';
-import type { CliContext } from '../../src/cli/types.js';
-import { createModelArtsApi } from '../../src/modelarts/index.js';
-import { fixture, ORIGIN, PROJECT, TOKEN, v1, v2 } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliPerTest } from './cli-harness.js';
+import { fixture, TOKEN, v1, v2 } from './helpers.js';
 
-const ENV = { MODELARTS_ENDPOINT: ORIGIN, MODELARTS_PROJECT_ID: PROJECT, MODELARTS_AUTH_TOKEN: TOKEN };
-
-let agent: MockAgent;
-afterEach(async () => {
-  await agent.close();
-});
-
-function cli(env: Record<string, string | undefined> = ENV) {
-  agent = new MockAgent({ enableCallHistory: true });
-  agent.disableNetConnect();
-  const out: string[] = [];
-  const err: string[] = [];
-  const ctx: CliContext = {
-    env,
-    io: { stdout: (t) => out.push(t), stderr: (t) => err.push(t) },
-    createApi: (config, options) =>
-      createModelArtsApi({
-        endpoint: config.endpoint,
-        projectId: config.projectId,
-        auth: config.auth,
-        timeoutMs: options.timeoutMs ?? config.timeoutMs,
-        dispatcher: agent,
-        retry: { maxAttempts: 1 },
-      }),
-  };
-  return {
-    pool: agent.get(ORIGIN),
-    run: (...argv: string[]) => runCli(argv, ctx),
-    out: () => out.join('\n'),
-    err: () => err.join('\n'),
-    errLines: () => err,
-    requests: () => agent.getCallHistory()?.calls().length ?? 0,
-  };
-}
+const cli = cliPerTest();
 
 describe('modelarts-chatops api', () => {
   it('api job JOB VERSION prints the version', async () => {

@@ -63,3 +63,29 @@ export function harness(
 /** `/v1/{project}` + rest. */
 export const v1 = (rest: string): string => `/v1/${PROJECT}${rest}`;
 export const v2 = (rest: string): string => `/v2/${PROJECT}${rest}`;
+
+const DAY_MS = 24 * 3_600_000;
+
+/** IAM issues `token` once (201, X-Subject-Token), scoped to `projectId` and valid `lifetimeMs` from `issuedAt`. */
+export function iamReply(
+  h: Harness,
+  token: string,
+  options: { issuedAt?: number; lifetimeMs?: number; projectId?: string } = {},
+): void {
+  const issuedAt = options.issuedAt ?? Date.now();
+  h.agent
+    .get(IAM_ORIGIN)
+    .intercept({ path: '/v3/auth/tokens?nocatalog=true', method: 'POST' })
+    .reply(
+      201,
+      JSON.stringify({
+        token: {
+          expires_at: new Date(issuedAt + (options.lifetimeMs ?? DAY_MS)).toISOString(),
+          issued_at: new Date(issuedAt).toISOString(),
+          methods: ['password'],
+          project: { id: options.projectId ?? PROJECT, name: 'eu-de_ml' },
+        },
+      }),
+      { headers: { 'x-subject-token': token, 'content-type': 'application/json' } },
+    );
+}

@@ -111,3 +111,35 @@ describe('encoding on the wire', () => {
     );
   });
 });
+
+describe('v2 ids', () => {
+  const ID = '3faf5c03-aaa1-4cbe-879d-24b05d997347';
+  it('a job id is a lowercase 36-character UUID; a pasted upper-case one is lowered', () => {
+    expect(validateId('training_job_id', ID)).toBe(ID);
+    expect(validateId('training_job_id', ID.toUpperCase())).toBe(ID);
+  });
+
+  it.each([
+    ...HOSTILE,
+    `${ID}/`,
+    `{${ID}}`,
+    ID.replace(/-/g, ''),
+    ID.replace('a', 'Ａ'),
+    ID.replace('a', 'g'),
+    `${ID} `,
+    '10',
+  ])('refuses the job id %j', (bad) => {
+    expect(() => validateId('training_job_id', bad)).toThrow(InvalidIdError);
+  });
+
+  it.each(['worker-0', 'worker-7', 'worker-12345'])('takes the task id %j', (task) => {
+    expect(validateId('training_task_id', task)).toBe(task);
+  });
+
+  it.each([...HOSTILE, 'worker-01', 'Worker-0', 'worker-', 'worker--1', 'worker-123456', 'worker-0 ', 'ps-0'])(
+    'refuses the task id %j',
+    (bad) => {
+      expect(() => validateId('training_task_id', bad)).toThrow(InvalidIdError);
+    },
+  );
+});

@@ -215,3 +215,34 @@ describe('lookup read cache', () => {
     expect(c.aomLogs()).toBe(2);
   });
 });
+
+describe('v2 reads through the cache', () => {
+  it('search, detail, events and metrics are kept; the log preview and the log URL always go to ModelArts', async () => {
+    const calls: string[] = [];
+    const answer = (name: string) => () => {
+      calls.push(name);
+      return Promise.resolve({ name });
+    };
+    const api = {
+      projectId: 'p1',
+      searchTrainingJobs: answer('search'),
+      getTrainingJob: answer('job'),
+      listTrainingJobEvents: answer('events'),
+      getTrainingJobMetrics: answer('metrics'),
+      getTaskLogPreview: answer('preview'),
+      getTaskLogUrl: answer('url'),
+      close: () => Promise.resolve(),
+    } as unknown as ModelArtsApi;
+    const cachedApi = withReadCache(api, { ttlMs: 60_000, now: () => 0 });
+    const id = '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b';
+    for (let i = 0; i < 2; i++) {
+      await cachedApi.searchTrainingJobs({ phases: ['Running'] });
+      await cachedApi.getTrainingJob(id);
+      await cachedApi.listTrainingJobEvents(id, { level: 'Error' });
+      await cachedApi.getTrainingJobMetrics(id, 'worker-0');
+      await cachedApi.getTaskLogPreview(id, 'worker-0');
+      await cachedApi.getTaskLogUrl(id, 'worker-0');
+    }
+    expect(calls.sort()).toEqual(['events', 'job', 'metrics', 'preview', 'preview', 'search', 'url', 'url']);
+  });
+});

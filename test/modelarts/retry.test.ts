@@ -170,13 +170,21 @@ describe('retries (GET only, connection errors / 408 / 429 / 5xx)', () => {
     await h.api.listTrainingJobs();
     await h.api.listTrainingJobs().catch(() => undefined);
     expect(events.map(({ durationMs: _, ...e }) => e)).toEqual([
-      { endpoint: 'GET /v1/{project_id}/training-jobs', status: 200, outcome: 'ok', errorCode: null, attempts: 2 },
+      {
+        endpoint: 'GET /v1/{project_id}/training-jobs',
+        status: 200,
+        outcome: 'ok',
+        errorCode: null,
+        attempts: 2,
+        droppedRows: 0,
+      },
       {
         endpoint: 'GET /v1/{project_id}/training-jobs',
         status: 404,
         outcome: 'NotFoundError',
         errorCode: 'ModelArts.2775',
         attempts: 1,
+        droppedRows: 0,
       },
     ]);
   });

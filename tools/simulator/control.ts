@@ -6,6 +6,7 @@
 import type { SimAuth } from './auth.js';
 import type { EndpointName, FaultInput, Faults } from './faults.js';
 import { FaultInputError } from './faults.js';
+import type { SimAccount } from './server.js';
 import {
   type AddJobInput,
   type AddVersionsOptions,
@@ -14,6 +15,18 @@ import {
   SimulatorError,
   type StatusChange,
 } from './state.js';
+import type { SearchOffsetMode } from './v2/routes.js';
+import type { V2JobInput } from './v2/seed.js';
+import type { PhaseChange, V2State, V2StepInput } from './v2/state.js';
+
+/** The v2 side of the control API. */
+export interface V2ControlDeps {
+  state: V2State;
+  account: SimAccount;
+  searchOffset(): SearchOffsetMode;
+  setSearchOffset(mode: SearchOffsetMode): void;
+  changesAfter: (seq: number) => { last: number; changes: Array<PhaseChange & { seq: number }> };
+}
 
 export interface ControlDeps {
   state: SimState;
@@ -23,6 +36,7 @@ export interface ControlDeps {
   resetRequestCounts: () => void;
   changesAfter: (seq: number) => { last: number; changes: Array<StatusChange & { seq: number }> };
   summary: () => Record<string, unknown>;
+  v2: V2ControlDeps;
 }
 
 export interface ControlAnswer {
@@ -76,7 +90,78 @@ export function handleControl(
   }
 }
 
+function afterParam(query: URLSearchParams): number {
+  const after = Number(query.get('after') ?? '0');
+  if (!Number.isInteger(after) || after < 0) throw new ControlError(400, 'after must be a sequence number');
+  return after;
+}
+
+/** The account (which APIs it routes) and the v2 jobs: /__sim/apis and /__sim/v2/…; null for other paths. */
+function routeV2(
+  deps: V2ControlDeps,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  raw: Buffer,
+): ControlAnswer | null {
+  const { state, account } = deps;
+  switch (`${method} ${path}`) {
+    case 'GET /__sim/apis':
+      return { status: 200, body: { cloud: account.cloud, ...account.apis } };
+    case 'PUT /__sim/apis': {
+      const body = parseBody(raw);
+      for (const api of ['v1', 'v2'] as const) {
+        if (body[api] === undefined) continue;
+        if (typeof body[api] !== 'boolean') throw new ControlError(400, `${api} must be true or false`);
+        account.apis[api] = body[api];
+      }
+      return { status: 200, body: { cloud: account.cloud, ...account.apis } };
+    }
+    case 'PUT /__sim/v2/search-offset': {
+      const mode = parseBody(raw).mode;
+      if (mode !== 'page' && mode !== 'record') throw new ControlError(400, 'mode must be page or record');
+      deps.setSearchOffset(mode);
+      return { status: 200, body: { mode } };
+    }
+    case 'POST /__sim/v2/phase': {
+      const body = parseBody(raw);
+      const items = Array.isArray(body.changes) ? (body.changes as Record<string, unknown>[]) : [body];
+      const applied = items.map((item) => {
+        if (typeof item.jobId !== 'string') throw new ControlError(400, 'jobId must be a string');
+        const secondary = typeof item.secondaryPhase === 'string' ? item.secondaryPhase : undefined;
+        return state.setPhase(item.jobId, item.phase, secondary);
+      });
+      return { status: 200, body: { changes: applied.filter((c) => c !== null) } };
+    }
+    case 'POST /__sim/v2/schedule': {
+      const body = parseBody(raw);
+      if (typeof body.jobId !== 'string') throw new ControlError(400, 'jobId must be a string');
+      state.schedule(body.jobId, body.steps as V2StepInput[]);
+      return { status: 200, body: { nextTransitionAt: state.nextTransitionAt() } };
+    }
+    case 'POST /__sim/v2/jobs': {
+      const job = state.addJob(parseBody(raw) as unknown as V2JobInput);
+      return { status: 200, body: { jobId: job.id, phase: job.phase } };
+    }
+    case 'POST /__sim/v2/spawn': {
+      const job = state.spawnRun();
+      return { status: 200, body: { jobId: job.id, phase: job.phase } };
+    }
+    case 'GET /__sim/v2/changes':
+      return { status: 200, body: deps.changesAfter(afterParam(query)) };
+  }
+  const jobMatch = /^\/__sim\/v2\/jobs\/([0-9a-f-]{36})$/.exec(path);
+  if (jobMatch && method === 'GET') {
+    const job = state.job(jobMatch[1] ?? '');
+    if (!job) throw new ControlError(404, `no v2 training job ${jobMatch[1]}`);
+    return { status: 200, body: job };
+  }
+  return null;
+}
+
 function route(deps: ControlDeps, method: string, path: string, query: URLSearchParams, raw: Buffer): ControlAnswer {
+  const v2 = routeV2(deps.v2, method, path, query, raw);
+  if (v2) return v2;
   const { state, faults } = deps;
   const key = `${method} ${path}`;
   switch (key) {
@@ -142,11 +227,8 @@ function route(deps: ControlDeps, method: string, path: string, query: URLSearch
     }
     case 'POST /__sim/spawn':
       return { status: 200, body: state.spawnRun() };
-    case 'GET /__sim/changes': {
-      const after = Number(query.get('after') ?? '0');
-      if (!Number.isInteger(after) || after < 0) throw new ControlError(400, 'after must be a sequence number');
-      return { status: 200, body: deps.changesAfter(after) };
-    }
+    case 'GET /__sim/changes':
+      return { status: 200, body: deps.changesAfter(afterParam(query)) };
     case 'POST /__sim/tokens/revoke': {
       const body = parseBody(raw);
       const token = typeof body.token === 'string' ? body.token : undefined;

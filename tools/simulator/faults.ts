@@ -15,12 +15,27 @@ export const ENDPOINT_NAMES = [
   'getVisualizationJob',
   'listProcessorTasks',
   'getProcessorTask',
+  'searchTrainingJobs',
+  'getTrainingJob',
+  'stopTrainingJob',
+  'getTaskLogPreview',
+  'getTaskLogUrl',
+  'listTrainingJobEvents',
+  'getTrainingJobMetrics',
   'iamTokens',
 ] as const;
 
 export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 
-export type FaultKind = 'latency' | 'rateLimit' | 'serverError' | 'hang' | 'malformed' | 'endpointOff' | 'reset';
+export type FaultKind =
+  | 'latency'
+  | 'rateLimit'
+  | 'serverError'
+  | 'hang'
+  | 'malformed'
+  | 'endpointOff'
+  | 'reset'
+  | 'hugeBody';
 
 export interface FaultInput {
   kind: FaultKind;
@@ -38,6 +53,10 @@ export interface FaultInput {
   code?: string;
   /** malformed: the exact body to send; default the real answer with the docs' `"engine_type": ,` spliced in. */
   body?: string;
+  /** hugeBody: how many bytes to stream (default 64 MiB); sent without ever holding them in memory. */
+  bytes?: number;
+  /** hugeBody: announce the size in Content-Length up front (default: chunked, size unknown until the end). */
+  declareLength?: boolean;
 }
 
 export interface Fault extends Required<Pick<FaultInput, 'kind' | 'endpoint'>> {
@@ -49,6 +68,8 @@ export interface Fault extends Required<Pick<FaultInput, 'kind' | 'endpoint'>> {
   status?: number;
   code?: string;
   body?: string;
+  bytes?: number;
+  declareLength?: boolean;
 }
 
 export class FaultInputError extends Error {}
@@ -61,6 +82,7 @@ const KINDS: readonly FaultKind[] = [
   'malformed',
   'endpointOff',
   'reset',
+  'hugeBody',
 ];
 
 function validate(input: FaultInput): Fault {
@@ -86,12 +108,19 @@ function validate(input: FaultInput): Fault {
   ) {
     throw new FaultInputError('retryAfterSeconds must be a non-negative number or null');
   }
+  if (input.bytes !== undefined && (!Number.isSafeInteger(input.bytes) || input.bytes < 1 || input.bytes > 2 ** 40)) {
+    throw new FaultInputError('bytes must be a positive whole number (at most 1 TiB)');
+  }
   const fault: Fault = { id: 0, kind: input.kind, endpoint, remaining: input.times ?? null };
   if (input.ms !== undefined) fault.ms = input.ms;
   if (input.retryAfterSeconds !== undefined) fault.retryAfterSeconds = input.retryAfterSeconds;
   if (input.status !== undefined) fault.status = input.status;
   if (input.code !== undefined) fault.code = String(input.code);
   if (input.body !== undefined) fault.body = String(input.body);
+  if (input.kind === 'hugeBody') {
+    fault.bytes = input.bytes ?? 64 * 1024 * 1024;
+    fault.declareLength = input.declareLength === true;
+  }
   return fault;
 }
 
@@ -163,6 +192,11 @@ export class Faults {
 
   reset(options: Omit<FaultInput, 'kind'> = {}): Fault {
     return this.add({ ...options, kind: 'reset' });
+  }
+
+  /** The answer becomes `bytes` of JSON-looking text, streamed (to test a client's response size cap). */
+  hugeBody(options: Omit<FaultInput, 'kind'> = {}): Fault {
+    return this.add({ ...options, kind: 'hugeBody' });
   }
 
   /** Decides (and consumes) the faults for one request to `endpoint`. */

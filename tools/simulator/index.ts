@@ -1,7 +1,9 @@
 /**
  * The ModelArts simulator: a real HTTP server speaking ModelArts' wire formats, with IAM token issuing, AK/SK signature
- * verification, a seeded project whose jobs move through statuses on a schedule, and fault injection. Used by the
- * integration tests, the end-to-end tests, the benchmarks and `npm run demo`; `npm run simulator` runs it alone.
+ * verification, a seeded project whose jobs move through statuses on a schedule, and fault injection. It serves the
+ * old-version (v1) training API and the new-version (v2) one, or only one of them, with OTC's or Huawei Cloud's
+ * gateway codes. Used by the integration tests, the end-to-end tests, the benchmarks and `npm run demo`;
+ * `npm run simulator` runs it alone.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +13,7 @@ import { ENDPOINT_NAMES, type EndpointName, type FaultInput, Faults } from './fa
 import type { SimData } from './model.js';
 import { createRandom } from './random.js';
 import { SEEDED, seedData } from './seed.js';
-import { createRequestHandler } from './server.js';
+import { createRequestHandler, type SimAccount } from './server.js';
 import {
   type AddJobInput,
   type AddVersionsOptions,
@@ -19,6 +21,11 @@ import {
   SimState,
   type StatusChange,
 } from './state.js';
+import type { SimV2Job, V2Phase } from './v2/model.js';
+import { ObsLinks } from './v2/obs.js';
+import type { SearchOffsetMode } from './v2/routes.js';
+import { seedV2Jobs, type V2JobInput } from './v2/seed.js';
+import { type PhaseChange, V2State, type V2StepInput } from './v2/state.js';
 
 export type { IamUser } from './auth.js';
 export type { EndpointName, Fault, FaultInput, FaultKind } from './faults.js';
@@ -32,8 +39,15 @@ export type {
   SimVizJob,
 } from './model.js';
 export { SEEDED } from './seed.js';
+export type { SimAccount } from './server.js';
 export type { AddJobInput, AddVersionsOptions, ScheduleStepInput, StatusChange } from './state.js';
 export { SimulatorError } from './state.js';
+export type { SimV2Event, SimV2Failure, SimV2Job, V2Phase } from './v2/model.js';
+export { V2_PHASES } from './v2/model.js';
+export type { SearchOffsetMode } from './v2/routes.js';
+export type { V2JobInput } from './v2/seed.js';
+export { SEEDED_V2 } from './v2/seed.js';
+export type { PhaseChange, V2StepInput } from './v2/state.js';
 
 export const DEFAULT_CREDENTIALS = Object.freeze({
   projectId: 'sim-project',
@@ -46,6 +60,9 @@ export const DEFAULT_CREDENTIALS = Object.freeze({
 
 export const DEFAULT_SEED = 42;
 export const DEFAULT_GENERATED_JOBS = 30;
+export const DEFAULT_GENERATED_V2_JOBS = 20;
+/** The v2 log preview returns at most this much of a log, its newest part (notes v2 §7). */
+export const LOG_PREVIEW_CAP_BYTES = 5 * 1024 * 1024;
 
 export interface SimulatorOptions {
   port?: number;
@@ -81,6 +98,28 @@ export interface SimulatorOptions {
   control?: boolean;
   /** Start a new run (spawnRun) every this many ms of real time, so a long demo keeps changing (default off). */
   churnEveryMs?: number;
+  /** Which training APIs the account has (default both); the other answers 404 APIG(W).0101. */
+  apis?: 'v1' | 'v2' | 'both';
+  /** Gateway error prefix: `APIG.` (OTC, default) or `APIGW.` (Huawei Cloud). */
+  cloud?: 'otc' | 'huawei';
+  /** Generated v2 jobs besides the showcase ones (default 20). */
+  generatedV2Jobs?: number;
+  /** How the v2 search reads `offset`: a page index (the docs, default) or a record offset (some sources). */
+  searchOffset?: SearchOffsetMode;
+  /** Largest v2 log preview (default 5 MB); longer logs send their newest part. */
+  logPreviewCapBytes?: number;
+}
+
+/** The v2 jobs, in process (the control API has the same under /__sim/v2/). */
+export interface SimulatorV2 {
+  readonly jobs: ReadonlyMap<string, SimV2Job>;
+  setPhase(jobId: string, phase: V2Phase, secondaryPhase?: string): PhaseChange | null;
+  /** Replaces a job's planned transitions (steps relative to now). */
+  schedule(jobId: string, steps: V2StepInput[]): void;
+  addJob(input: V2JobInput): SimV2Job;
+  spawnRun(): SimV2Job;
+  onPhaseChange(listener: (change: PhaseChange) => void): () => void;
+  setSearchOffset(mode: SearchOffsetMode): void;
 }
 
 export interface Simulator {
@@ -122,6 +161,12 @@ export interface Simulator {
   tokensIssued(): number;
   /** The values of the IAM tokens issued so far. */
   issuedTokens(): string[];
+  readonly v2: SimulatorV2;
+  /** The account's cloud and training APIs; `setApis` switches an API off or on at run time. */
+  readonly account: Readonly<SimAccount>;
+  setApis(apis: Partial<SimAccount['apis']>): void;
+  /** Bytes written by hugeBody faults so far. */
+  hugeBodyBytesSent(): number;
   close(): Promise<void>;
 }
 
@@ -152,8 +197,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     authClock,
   );
+  const generatedV2 = options.generatedV2Jobs ?? DEFAULT_GENERATED_V2_JOBS;
+  if (!Number.isInteger(generatedV2) || generatedV2 < 0 || generatedV2 > 100_000) {
+    throw new RangeError('generatedV2Jobs must be an integer from 0 to 100000');
+  }
   const data = seedData({ seed, generatedJobs, now: clock() });
   const state = new SimState(data, clock, createRandom(seed));
+  const v2Jobs = new Map(seedV2Jobs(createRandom(seed).fork('v2'), clock(), generatedV2).map((j) => [j.id, j]));
+  const v2State = new V2State(v2Jobs, () => state.now(), createRandom(seed).fork('v2-runtime'));
+  state.attach(v2State);
+  const account: SimAccount = {
+    cloud: options.cloud ?? 'otc',
+    apis: { v1: options.apis !== 'v2', v2: options.apis !== 'v1' },
+  };
+  let searchOffset: SearchOffsetMode = options.searchOffset ?? 'page';
+  const stats = { hugeBodyBytesSent: 0 };
   const faults = new Faults();
   if (options.latencyMs) faults.setLatency(options.latencyMs);
   if (options.allVersionsOff) faults.setAllVersionsOff(true);
@@ -173,8 +231,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     changeLog.push({ ...change, seq: ++seq });
     if (changeLog.length > CHANGE_LOG_SIZE) changeLog.splice(0, changeLog.length - CHANGE_LOG_SIZE);
   });
+  const v2ChangeLog: Array<PhaseChange & { seq: number }> = [];
+  let v2Seq = 0;
+  v2State.onPhaseChange((change) => {
+    v2ChangeLog.push({ ...change, seq: ++v2Seq });
+    if (v2ChangeLog.length > CHANGE_LOG_SIZE) v2ChangeLog.splice(0, v2ChangeLog.length - CHANGE_LOG_SIZE);
+  });
 
   let baseUrl = '';
+  const obs = new ObsLinks(
+    () => state.now(),
+    () => baseUrl,
+  );
+  const v2Context = {
+    state: v2State,
+    get searchOffset() {
+      return searchOffset;
+    },
+    logPreviewCapBytes: options.logPreviewCapBytes ?? LOG_PREVIEW_CAP_BYTES,
+    logLink: (job: SimV2Job, task: string, contentType: string) => obs.link(job, task, contentType),
+  };
   const hung = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
   const control: ControlDeps | null =
@@ -201,7 +277,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
             allVersionsOff: faults.allVersionsOff,
             faults: faults.list(),
             seeded: SEEDED,
+            v2Jobs: v2Jobs.size,
+            cloud: account.cloud,
+            apis: { ...account.apis },
+            searchOffset,
+            hugeBodyBytesSent: stats.hugeBodyBytesSent,
           }),
+          v2: {
+            state: v2State,
+            account,
+            searchOffset: () => searchOffset,
+            setSearchOffset: (mode) => {
+              searchOffset = mode;
+            },
+            changesAfter: (after) => ({ last: v2Seq, changes: v2ChangeLog.filter((c) => c.seq > after) }),
+          },
         };
 
   const server: Server = createServer(
@@ -216,6 +306,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       count: (endpoint) => counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1),
       hung,
       timers,
+      account,
+      v2: v2Context,
+      obs,
+      stats,
     }),
   );
 
@@ -244,7 +338,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
   const churn =
     options.churnEveryMs && options.churnEveryMs > 0
-      ? setInterval(() => state.spawnRun(), options.churnEveryMs)
+      ? setInterval(() => {
+          if (account.apis.v1) state.spawnRun();
+          if (account.apis.v2) v2State.spawnRun();
+        }, options.churnEveryMs)
       : undefined;
   churn?.unref();
 
@@ -281,6 +378,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     revokeTokens: (token) => auth.revokeTokens(token),
     tokensIssued: () => auth.tokensIssued,
     issuedTokens: () => auth.issuedTokens(),
+    v2: {
+      jobs: v2Jobs,
+      setPhase: (jobId, phase, secondaryPhase) => v2State.setPhase(jobId, phase, secondaryPhase),
+      schedule: (jobId, steps) => v2State.schedule(jobId, steps),
+      addJob: (input) => v2State.addJob(input),
+      spawnRun: () => v2State.spawnRun(),
+      onPhaseChange: (listener) => v2State.onPhaseChange(listener),
+      setSearchOffset: (mode) => {
+        searchOffset = mode;
+      },
+    },
+    account,
+    setApis: (apis) => {
+      if (apis.v1 !== undefined) account.apis.v1 = apis.v1;
+      if (apis.v2 !== undefined) account.apis.v2 = apis.v2;
+    },
+    hugeBodyBytesSent: () => stats.hugeBodyBytesSent,
     close: async () => {
       if (closed) return;
       closed = true;

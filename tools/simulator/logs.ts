@@ -20,7 +20,8 @@ export function hasLog(v: SimVersion): boolean {
   return v.start_time > 0;
 }
 
-function noise(seed: number, i: number): number {
+/** A deterministic number in [0, 1) from a seed and an index (log and metric jitter). */
+export function noise(seed: number, i: number): number {
   let h = (seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;

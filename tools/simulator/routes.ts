@@ -3,10 +3,11 @@
  * pagination convention of its page (per_page/page, offset/limit with 0 = all, offset as a page index) and its error
  * shape (v1 `error_message`, v2 `error_msg`).
  */
-import type { EndpointName } from './faults.js';
+
 import { aomPage, hasLog, logFileNames, versionLog } from './logs.js';
 import type { SimJob, SimProcessorTask, SimVersion } from './model.js';
-import type { SimState } from './state.js';
+import { HttpError, type Route, type RouteContext, type RouteResult } from './route-types.js';
+import { V2_ROUTES } from './v2/routes.js';
 import {
   configEntry,
   durationOf,
@@ -19,42 +20,7 @@ import {
   vizJobEntry,
 } from './wire.js';
 
-export type ApiFamily = 'v1' | 'v2';
-
-/** An error answer in the shape of the endpoint's family. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface RouteContext {
-  state: SimState;
-  now: number;
-  query: URLSearchParams;
-  params: string[];
-  baseUrl: string;
-  allVersionsJobFields: boolean;
-}
-
-export interface RouteResult {
-  status: number;
-  /** A value to serialise, or pre-serialised JSON text (for the aom-log's bare 19-digit number). */
-  body: unknown;
-  rawJson?: string;
-}
-
-export interface Route {
-  method: 'GET' | 'POST';
-  pattern: RegExp;
-  endpoint: EndpointName;
-  family: ApiFamily | 'iam';
-  handle?: (ctx: RouteContext) => RouteResult;
-}
+export { type ApiFamily, HttpError, type Route, type RouteContext, type RouteResult } from './route-types.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Query helpers
@@ -501,6 +467,7 @@ export const ROUTES: readonly Route[] = [
     pattern: /^\/v1\/([^/]+)\/training-jobs$/,
     endpoint: 'listTrainingJobs',
     family: 'v1',
+    api: 'v1',
     handle: listTrainingJobs,
   },
   {
@@ -508,6 +475,7 @@ export const ROUTES: readonly Route[] = [
     pattern: /^\/v1\/([^/]+)\/training-jobs\/versions$/,
     endpoint: 'listJobVersionStatuses',
     family: 'v1',
+    api: 'v1',
     handle: listJobVersionStatuses,
   },
   {
@@ -515,6 +483,7 @@ export const ROUTES: readonly Route[] = [
     pattern: new RegExp(`^/v1/${P}/training-jobs/${P}/versions$`),
     endpoint: 'listTrainingJobVersions',
     family: 'v1',
+    api: 'v1',
     handle: listTrainingJobVersions,
   },
   {
@@ -522,6 +491,7 @@ export const ROUTES: readonly Route[] = [
     pattern: new RegExp(`^/v1/${P}/training-jobs/${P}/versions/${P}$`),
     endpoint: 'getTrainingJobVersion',
     family: 'v1',
+    api: 'v1',
     handle: getTrainingJobVersion,
   },
   {
@@ -529,6 +499,7 @@ export const ROUTES: readonly Route[] = [
     pattern: new RegExp(`^/v1/${P}/training-jobs/${P}/versions/${P}/log/file-names$`),
     endpoint: 'getLogFileNames',
     family: 'v1',
+    api: 'v1',
     handle: getLogFileNames,
   },
   {
@@ -536,6 +507,7 @@ export const ROUTES: readonly Route[] = [
     pattern: new RegExp(`^/v1/${P}/training-jobs/${P}/versions/${P}/aom-log$`),
     endpoint: 'getAomLog',
     family: 'v1',
+    api: 'v1',
     handle: getAomLog,
   },
   {
@@ -543,6 +515,7 @@ export const ROUTES: readonly Route[] = [
     pattern: new RegExp(`^/v1/${P}/training-job-configs$`),
     endpoint: 'listTrainingJobConfigs',
     family: 'v1',
+    api: 'v1',
     handle: listTrainingJobConfigs,
   },
   {
@@ -550,6 +523,7 @@ export const ROUTES: readonly Route[] = [
     pattern: new RegExp(`^/v1/${P}/visualization-jobs$`),
     endpoint: 'listVisualizationJobs',
     family: 'v1',
+    api: 'v1',
     handle: listVisualizationJobs,
   },
   {
@@ -557,6 +531,7 @@ export const ROUTES: readonly Route[] = [
     pattern: new RegExp(`^/v1/${P}/visualization-jobs/${P}$`),
     endpoint: 'getVisualizationJob',
     family: 'v1',
+    api: 'v1',
     handle: getVisualizationJob,
   },
   {
@@ -573,6 +548,7 @@ export const ROUTES: readonly Route[] = [
     family: 'v2',
     handle: getProcessorTask,
   },
+  ...V2_ROUTES.map((route): Route => ({ ...route, family: 'v2', api: 'v2' })),
   { method: 'POST', pattern: /^\/v3\/auth\/tokens$/, endpoint: 'iamTokens', family: 'iam' },
 ];
 

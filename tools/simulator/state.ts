@@ -58,6 +58,13 @@ export interface AddVersionsOptions {
   schedule?: ScheduleStepInput[];
 }
 
+/** Another schedule on the same clock (the v2 jobs): settled, timed and watched together with this one. */
+export interface CompanionSchedule {
+  settle(): unknown;
+  nextTransitionAt(): number | null;
+  onScheduleChange(listener: () => void): () => void;
+}
+
 export class SimulatorError extends Error {
   constructor(
     readonly kind: 'not_found' | 'invalid',
@@ -91,6 +98,7 @@ export class SimState {
   private nextJobId: number;
   private nextVersionId: number;
   private readonly rnd: Random;
+  private readonly companions: CompanionSchedule[] = [];
 
   constructor(
     data: SimData,
@@ -114,6 +122,12 @@ export class SimState {
     return this.clock() + this.offsetMs;
   }
 
+  /** Settles `schedule` whenever this state settles, and counts its transitions in nextTransitionAt. */
+  attach(schedule: CompanionSchedule): void {
+    this.companions.push(schedule);
+    for (const listener of this.scheduleListeners) schedule.onScheduleChange(listener);
+  }
+
   /** Moves simulated time forward and applies every transition that became due. */
   advance(ms: number): StatusChange[] {
     this.offsetMs += assertDelay(ms, 'advance');
@@ -135,13 +149,17 @@ export class SimState {
       if (change) changes.push(change);
       this.enqueue(version);
     }
+    for (const companion of this.companions) companion.settle();
     return changes;
   }
 
   /** Simulator time of the next planned transition, or null when nothing is planned. */
   nextTransitionAt(): number | null {
     // Stale heap entries (replaced schedules) may sit on top; they are harmless for a timer that just settles.
-    return this.queue.peekKey() ?? null;
+    const times = [this.queue.peekKey(), ...this.companions.map((c) => c.nextTransitionAt())].filter(
+      (t): t is number => typeof t === 'number',
+    );
+    return times.length > 0 ? Math.min(...times) : null;
   }
 
   onStatusChange(listener: (change: StatusChange) => void): () => void {
@@ -152,7 +170,11 @@ export class SimState {
   /** Called whenever new transitions are planned (real-time mode re-arms its timer). */
   onScheduleChange(listener: () => void): () => void {
     this.scheduleListeners.add(listener);
-    return () => this.scheduleListeners.delete(listener);
+    const off = this.companions.map((c) => c.onScheduleChange(listener));
+    return () => {
+      this.scheduleListeners.delete(listener);
+      for (const stop of off) stop();
+    };
   }
 
   job(jobId: number): SimJob | undefined {

@@ -102,11 +102,15 @@ export function versionDetail(job: SimJob, v: SimVersion, now: number): Record<s
   return { is_success: true, ...versionCore(job, v, now), system_metric_list: visibleSystemMetrics(v) };
 }
 
-/** An entry of GET …/{job_id}/versions: system_metric_list as a JSON string, plus `gpu`. */
+/**
+ * An entry of GET …/{job_id}/versions: system_metric_list as a JSON string, plus `gpu`, and no job_id, job_name or
+ * job_desc (the API page's sample names the job only in the envelope).
+ */
 export function versionListEntry(job: SimJob, v: SimVersion, now: number): Record<string, unknown> {
   const metrics = visibleSystemMetrics(v);
+  const { job_id: _id, job_name: _name, job_desc: _desc, ...entry } = versionCore(job, v, now);
   return {
-    ...versionCore(job, v, now),
+    ...entry,
     system_metric_list: metrics ? JSON.stringify(metrics) : null,
     gpu: v.flavor.gpu_num > 0,
   };

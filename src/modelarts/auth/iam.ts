@@ -2,11 +2,14 @@
  * IAM password tokens (notes §3.1): POST {authUrl}/auth/tokens with a project scope, the token in X-Subject-Token,
  * its lifetime in `token.expires_at`. The token is cached and renewed `refreshMarginMs` before it expires, with one
  * request in flight however many calls need it; when ModelArts reports it expired anyway (revoked, password
- * changed), the client invalidates it and retries once.
+ * changed), the client invalidates it and retries once. Every token obtained is handed to `onSecret` first, so the
+ * logger can scrub a value that exists only at run time; a token scoped to another project than the one the bot
+ * addresses is refused here, with the fix in the sentence, instead of as a 403 on every call.
  */
 import type { Dispatcher } from 'undici';
 import { scrubSecrets } from '../client.js';
-import { AuthenticationError, errorFromResponse, ResponseParseError } from '../errors.js';
+import { errorFromResponse } from '../error-mapping.js';
+import { AuthenticationError, ProjectMismatchError, ResponseParseError } from '../errors.js';
 import { sendOnce } from '../http.js';
 import { parseJson } from '../json.js';
 import { isRecord } from '../lenient.js';
@@ -27,6 +30,12 @@ export interface IamTokenProviderOptions {
   /** Renew this long before expires_at (default 5 minutes, at most half the token's lifetime). */
   refreshMarginMs?: number;
   now?: () => number;
+  /** The project the bot addresses (MODELARTS_PROJECT_ID): a token for another project is refused. */
+  expectedProjectId?: string | undefined;
+  /** Called with every token obtained, before it is used (the logger's scrubber learns run-time secrets). */
+  onSecret?: ((secret: string) => void) | undefined;
+  /** Largest IAM answer read (bytes). */
+  maxResponseBytes?: number | undefined;
 }
 
 interface CachedToken {
@@ -85,6 +94,7 @@ export function createIamTokenProvider(options: IamTokenProviderOptions): IamTok
       timeoutMs,
       signal,
       endpoint: IAM_ENDPOINT,
+      maxBytes: options.maxResponseBytes,
     });
     const text = scrub(raw.text);
     let body: unknown = text;
@@ -112,7 +122,13 @@ export function createIamTokenProvider(options: IamTokenProviderOptions): IamTok
     const subject = raw.headers['x-subject-token'];
     const token = Array.isArray(subject) ? subject[0] : subject;
     if (!token) throw new ResponseParseError(IAM_ENDPOINT, raw.status, 'no X-Subject-Token header');
+    options.onSecret?.(token);
     const tokenBody = isRecord(body) && isRecord(body.token) ? body.token : {};
+    const tokenProject = isRecord(tokenBody.project) ? tokenBody.project.id : undefined;
+    if (typeof tokenProject === 'string' && options.expectedProjectId && tokenProject !== options.expectedProjectId) {
+      const scope = options.projectId ? `OS_PROJECT_ID ${options.projectId}` : `OS_PROJECT_NAME ${options.projectName}`;
+      throw new ProjectMismatchError(tokenProject, options.expectedProjectId, scope);
+    }
     const expires = typeof tokenBody.expires_at === 'string' ? Date.parse(tokenBody.expires_at) : Number.NaN;
     const issued = typeof tokenBody.issued_at === 'string' ? Date.parse(tokenBody.issued_at) : Number.NaN;
     const issuedAt = Number.isNaN(issued) ? requestedAt : issued;

@@ -14,7 +14,16 @@ export type { Authorization, AuthProvider, AuthRequest } from './types.js';
 
 export function createAuthProvider(
   auth: ModelArtsAuthConfig,
-  deps: { projectId: string; dispatcher: Dispatcher; timeoutMs?: number; now?: () => number; refreshMarginMs?: number },
+  deps: {
+    projectId: string;
+    dispatcher: Dispatcher;
+    timeoutMs?: number;
+    now?: () => number;
+    refreshMarginMs?: number;
+    /** Called with every secret obtained at run time (IAM tokens), for the logger's scrubber. */
+    onSecret?: (secret: string) => void;
+    maxResponseBytes?: number;
+  },
 ): AuthProvider {
   switch (auth.mode) {
     case 'aksk':
@@ -34,6 +43,9 @@ export function createAuthProvider(
         projectName: auth.projectName,
         projectId: auth.projectId,
         dispatcher: deps.dispatcher,
+        expectedProjectId: deps.projectId,
+        onSecret: deps.onSecret,
+        maxResponseBytes: deps.maxResponseBytes,
         ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
         ...(deps.now ? { now: deps.now } : {}),
         ...(deps.refreshMarginMs !== undefined ? { refreshMarginMs: deps.refreshMarginMs } : {}),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { CallOptions, ModelArtsClient } from '../client.js';
 import { validateId, validateTaskId } from '../ids.js';
+import type { ListAnswer } from '../lenient.js';
 import {
   arrayOf,
   fromJsonString,
@@ -16,6 +17,7 @@ import {
   optString,
   optTime,
   reqNumber,
+  rowsOf,
 } from '../lenient.js';
 import type { SortOrder } from './training-jobs.js';
 
@@ -93,10 +95,10 @@ export type ProcessorTask = z.infer<typeof ProcessorTaskSchema>;
 export const ProcessorTaskListSchema = z
   .looseObject({
     count: optNumber(),
-    tasks: arrayOf(ProcessorTaskSchema),
+    tasks: rowsOf(ProcessorTaskSchema),
   })
-  .transform((v) => ({ ...v, count: v.count ?? v.tasks.length }));
-export type ProcessorTaskList = z.infer<typeof ProcessorTaskListSchema>;
+  .transform((v) => ({ ...v, tasks: v.tasks.items, dropped: v.tasks.dropped, count: v.count ?? v.tasks.items.length }));
+export type ProcessorTaskList = ListAnswer<z.infer<typeof ProcessorTaskListSchema>>;
 
 export type ProcessorTaskType =
   | 'sys_data_analyse'
@@ -162,6 +164,8 @@ export async function listProcessorTasks(
         workspace_id: query.workspace_id === undefined ? undefined : validateId('workspace_id', query.workspace_id),
       },
       schema: ProcessorTaskListSchema,
+      availability: { listing: true },
+      list: true,
     },
     options,
   );

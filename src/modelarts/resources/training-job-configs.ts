@@ -1,7 +1,8 @@
 /** Training job parameter configurations (v1, "Historical APIs"). */
 import { z } from 'zod';
 import type { CallOptions, ModelArtsClient } from '../client.js';
-import { arrayOf, optId, optNumber, optString, optTime } from '../lenient.js';
+import type { ListAnswer } from '../lenient.js';
+import { optId, optNumber, optString, optTime, rowsOf } from '../lenient.js';
 import type { SortOrder } from './training-jobs.js';
 
 export const TrainingJobConfigSchema = z.looseObject({
@@ -20,10 +21,15 @@ export type TrainingJobConfig = z.infer<typeof TrainingJobConfigSchema>;
 export const TrainingJobConfigListSchema = z
   .looseObject({
     config_total_count: optNumber(),
-    configs: arrayOf(TrainingJobConfigSchema),
+    configs: rowsOf(TrainingJobConfigSchema),
   })
-  .transform((v) => ({ ...v, config_total_count: v.config_total_count ?? v.configs.length }));
-export type TrainingJobConfigList = z.infer<typeof TrainingJobConfigListSchema>;
+  .transform((v) => ({
+    ...v,
+    configs: v.configs.items,
+    dropped: v.configs.dropped,
+    config_total_count: v.config_total_count ?? v.configs.items.length,
+  }));
+export type TrainingJobConfigList = ListAnswer<z.infer<typeof TrainingJobConfigListSchema>>;
 
 export interface ListTrainingJobConfigsQuery {
   /** 1–1000, default 10. */
@@ -57,6 +63,8 @@ export async function listTrainingJobConfigs(
         config_type: query.config_type,
       },
       schema: TrainingJobConfigListSchema,
+      availability: { listing: true },
+      list: true,
     },
     options,
   );

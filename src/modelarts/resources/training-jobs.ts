@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { CallOptions, ModelArtsClient } from '../client.js';
 import { validateId, validateJobId, validateVersionId } from '../ids.js';
+import type { ListAnswer } from '../lenient.js';
 import {
   arrayOf,
   fromJsonString,
@@ -17,86 +18,14 @@ import {
   optTime,
   reqId,
   reqNumber,
+  rowsOf,
   toNumberOrNull,
   toStringOrNull,
 } from '../lenient.js';
+import { ModelMetricsSchema, SystemMetricsSchema } from './version-metrics.js';
 
-// ---------------------------------------------------------------------------------------------------------------
-// Metrics
-
-/** Fractions 0..1, as ModelArts sends them. */
-export interface MetricValues {
-  accuracy?: number;
-  precision?: number;
-  recall?: number;
-  f1_score?: number;
-}
-
-export interface ModelMetrics {
-  total: MetricValues | null;
-  classes: Array<MetricValues & { class_name: string | null; class_id: number | null }>;
-}
-
-export interface SystemMetrics {
-  /** Keys as on the wire: cpuUsage, memUsage, gpuUtil, gpuMemUsage, diskReadRate, … */
-  series: Record<string, number[]>;
-  interval: number | null;
-}
-
-const METRIC_KEYS = ['accuracy', 'precision', 'recall', 'f1_score'] as const;
-
-function metricValues(raw: unknown): MetricValues | null {
-  if (!isRecord(raw)) return null;
-  const out: MetricValues = {};
-  for (const key of METRIC_KEYS) {
-    const n = toNumberOrNull(raw[key]);
-    if (n !== null) out[key] = n;
-  }
-  return Object.keys(out).length > 0 ? out : null;
-}
-
-/**
- * `model_metric_list` is a JSON string in the docs (`{metric:[{metric_values, metric_meta}], total_metric:
- * {total_metric_values}}`) and sometimes an object; both normalise to `{ total, classes }`, anything else to null.
- */
-export function normaliseModelMetrics(raw: unknown): ModelMetrics | null {
-  const value = fromJsonString(raw);
-  if (!isRecord(value)) return null;
-  const totalMetric = isRecord(value.total_metric) ? value.total_metric : null;
-  const total = metricValues(totalMetric?.total_metric_values);
-  const list = fromJsonString(value.metric);
-  const classes = (Array.isArray(list) ? list : []).filter(isRecord).map((entry) => {
-    const meta = isRecord(entry.metric_meta) ? entry.metric_meta : {};
-    const classId = toNumberOrNull(meta.class_id);
-    return {
-      ...(metricValues(entry.metric_values) ?? {}),
-      class_name: toStringOrNull(meta.class_name),
-      class_id: classId !== null && Number.isInteger(classId) ? classId : null,
-    };
-  });
-  if (total === null && classes.length === 0) return null;
-  return { total, classes };
-}
-
-/** `system_metric_list`: an object in the detail, a JSON string in the versions list; series values numeric strings. */
-export function normaliseSystemMetrics(raw: unknown): SystemMetrics | null {
-  const value = fromJsonString(raw);
-  if (!isRecord(value)) return null;
-  const series: Record<string, number[]> = {};
-  for (const [key, entry] of Object.entries(value)) {
-    if (key === 'interval') continue;
-    const list = fromJsonString(entry);
-    if (!Array.isArray(list)) continue;
-    series[key] = list.map((v) => toNumberOrNull(v)).filter((n): n is number => n !== null);
-  }
-  const interval = toNumberOrNull(value.interval);
-  if (Object.keys(series).length === 0 && interval === null) return null;
-  return { series, interval };
-}
-
-// `.optional()` before the transform: zod 4 treats a bare z.unknown() key as required, and these are often absent.
-export const ModelMetricsSchema = z.unknown().optional().transform(normaliseModelMetrics);
-export const SystemMetricsSchema = z.unknown().optional().transform(normaliseSystemMetrics);
+export type { MetricValues, ModelMetrics, SystemMetrics } from './version-metrics.js';
+export { normaliseModelMetrics, normaliseSystemMetrics } from './version-metrics.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Versions
@@ -152,14 +81,37 @@ export const TrainingJobVersionSchema = z.looseObject({
 });
 export type TrainingJobVersion = z.infer<typeof TrainingJobVersionSchema>;
 
-export const TrainingJobVersionListSchema = z.looseObject({
-  job_id: reqId(),
-  job_name: optString(),
-  job_desc: optString(),
-  version_count: optNumber(),
-  versions: arrayOf(TrainingJobVersionSchema),
-});
-export type TrainingJobVersionList = z.infer<typeof TrainingJobVersionListSchema>;
+/**
+ * Versions of one job. Their items carry no `job_id`, `job_name` or `job_desc` (the API page's sample): those are taken
+ * from the envelope, and the job id from the path when the envelope lacks it too. Rows are parsed one by one.
+ */
+export const trainingJobVersionListSchema = (pathJobId?: string) =>
+  z
+    .looseObject({
+      job_id: optId(),
+      job_name: optString(),
+      job_desc: optString(),
+      version_count: optNumber(),
+      versions: z.unknown().optional(),
+    })
+    .transform((v, ctx) => {
+      const jobId = v.job_id ?? (pathJobId === undefined ? null : Number(pathJobId));
+      if (jobId === null) {
+        ctx.issues.push({ code: 'custom', message: 'no job_id in the answer or the path', input: v, path: ['job_id'] });
+        return z.NEVER;
+      }
+      const rows = rowsOf(TrainingJobVersionSchema, (row) =>
+        isRecord(row) ? { job_id: jobId, job_name: v.job_name, job_desc: v.job_desc, ...withoutNulls(row) } : row,
+      ).parse(v.versions);
+      return { ...v, job_id: jobId, versions: rows.items, dropped: rows.dropped };
+    });
+export const TrainingJobVersionListSchema = trainingJobVersionListSchema();
+export type TrainingJobVersionList = ListAnswer<z.infer<typeof TrainingJobVersionListSchema>>;
+
+/** The row's own values win over the envelope's, unless the row sends null for them. */
+function withoutNulls(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null && value !== undefined));
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // All-versions status listing (MA-GPU)
@@ -187,15 +139,17 @@ export const JobVersionStatusListSchema = z
     total_count: optNumber(),
     offset: optNumber(),
     limit: optNumber(),
-    versions: arrayOf(JobVersionStatusSchema),
+    versions: rowsOf(JobVersionStatusSchema),
   })
   .transform((v) => ({
     ...v,
-    total_count: v.total_count ?? v.versions.length,
+    versions: v.versions.items,
+    dropped: v.versions.dropped,
+    total_count: v.total_count ?? v.versions.items.length,
     offset: v.offset ?? 0,
-    limit: v.limit ?? v.versions.length,
+    limit: v.limit ?? v.versions.items.length,
   }));
-export type JobVersionStatusList = z.infer<typeof JobVersionStatusListSchema>;
+export type JobVersionStatusList = ListAnswer<z.infer<typeof JobVersionStatusListSchema>>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Job list
@@ -218,12 +172,17 @@ export const jobListSchema = <T extends z.ZodType>(item: T) =>
     .looseObject({
       job_total_count: optNumber(),
       job_count_limit: optNumber(),
-      jobs: arrayOf(item),
+      jobs: rowsOf(item),
     })
-    .transform((v) => ({ ...v, job_total_count: v.job_total_count ?? v.jobs.length }));
+    .transform((v) => ({
+      ...v,
+      jobs: v.jobs.items,
+      dropped: v.jobs.dropped,
+      job_total_count: v.job_total_count ?? v.jobs.items.length,
+    }));
 
 export const TrainingJobListSchema = jobListSchema(TrainingJobSummarySchema);
-export type TrainingJobList = z.infer<typeof TrainingJobListSchema>;
+export type TrainingJobList = ListAnswer<z.infer<typeof TrainingJobListSchema>>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Logs
@@ -323,6 +282,7 @@ export async function getTrainingJobVersion(
       template: `${P}/{job_id}/versions/{version_id}`,
       params: { job_id, version_id },
       schema: TrainingJobVersionSchema,
+      availability: { api: 'v1' },
     },
     options,
   );
@@ -340,7 +300,9 @@ export async function listTrainingJobVersions(
       template: `${P}/{job_id}/versions`,
       params: { job_id },
       query: { per_page: query.per_page, page: query.page },
-      schema: TrainingJobVersionListSchema,
+      schema: trainingJobVersionListSchema(job_id),
+      availability: { api: 'v1' },
+      list: true,
     },
     options,
   );
@@ -364,6 +326,10 @@ export async function listJobVersionStatuses(
         workspace_id: query.workspace_id === undefined ? undefined : validateId('workspace_id', query.workspace_id),
       },
       schema: JobVersionStatusListSchema,
+      // Left out of the OTC docs in 2022 and switched off on some accounts: however it says "not here", it is gone,
+      // and a "training job not found" from a listing without ids can only mean that too.
+      availability: { listing: true, unavailableCodes: ['ModelArts.2775'] },
+      list: true,
     },
     options,
   );
@@ -400,6 +366,8 @@ export async function listTrainingJobs(
       template: P,
       query: jobListQuery(query),
       schema: TrainingJobListSchema,
+      availability: { api: 'v1', listing: true },
+      list: true,
     },
     options,
   );

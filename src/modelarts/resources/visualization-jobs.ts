@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { CallOptions, ModelArtsClient } from '../client.js';
 import { validateJobId } from '../ids.js';
+import type { ListAnswer } from '../lenient.js';
 import { optDuration, optString, optTime, reqId, reqNumber } from '../lenient.js';
 import { jobListQuery, jobListSchema, type SortOrder } from './training-jobs.js';
 
@@ -19,7 +20,7 @@ export const VisualizationJobSchema = z.looseObject({
 export type VisualizationJob = z.infer<typeof VisualizationJobSchema>;
 
 export const VisualizationJobListSchema = jobListSchema(VisualizationJobSchema);
-export type VisualizationJobList = z.infer<typeof VisualizationJobListSchema>;
+export type VisualizationJobList = ListAnswer<z.infer<typeof VisualizationJobListSchema>>;
 
 export interface ListVisualizationJobsQuery {
   status?: number | string;
@@ -57,6 +58,8 @@ export async function listVisualizationJobs(
       template: '/v1/{project_id}/visualization-jobs',
       query: jobListQuery(query),
       schema: VisualizationJobListSchema,
+      availability: { listing: true },
+      list: true,
     },
     options,
   );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatSdkDate, signRequest } from '../../../src/modelarts/auth/signer.js';
 import { type Simulator, startSimulator } from '../../../tools/simulator/index.js';
 import { asRecord, get, raw, signedGet } from './helpers.js';
 
@@ -42,6 +43,28 @@ async function issue(body: unknown, query = '?nocatalog=true') {
 }
 
 describe('AK/SK signatures', () => {
+  it('POST: the signature covers the body; the v2 search signed over other bytes is refused', async () => {
+    const url = new URL(`${sim.url}/v2/${sim.projectId}/training-job-searches`);
+    const signed = '{"limit":5,"filters":[{"key":"name","operator":"like","value":["ü \\"x\\""]}]}';
+    const headers: Record<string, string> = {
+      host: url.host,
+      'content-type': 'application/json',
+      'x-sdk-date': formatSdkDate(new Date()),
+      'x-project-id': sim.projectId,
+    };
+    const { authorization } = signRequest(
+      { method: 'POST', url, headers, body: signed },
+      { accessKey: sim.credentials.accessKey, secretKey: sim.credentials.secretKey },
+      { signedHeaders: Object.keys(headers) },
+    );
+    const { host: _host, ...sent } = headers;
+    const post = (body: string) => fetch(url, { method: 'POST', headers: { ...sent, authorization }, body });
+    expect((await post(signed)).status).toBe(200);
+    const tampered = await post(signed.replace('"limit":5', '"limit":6'));
+    expect(tampered.status).toBe(401);
+    expect(await tampered.json()).toMatchObject({ error_code: 'APIG.0301' });
+  });
+
   it('accepts a correctly signed request', async () => {
     const res = await signedGet(sim, '/v1/{p}/training-jobs/10/versions/10');
     expect(res.status).toBe(200);

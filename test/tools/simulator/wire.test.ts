@@ -111,6 +111,16 @@ describe('versions of one job', () => {
     expect(typeof versions[0]!.model_metric_list).toBe('string');
   });
 
+  it('items carry no job_id, job_name or job_desc, as on the API page (only the envelope names the job)', async () => {
+    const body = asRecord((await get(sim, '/v1/{p}/training-jobs/10/versions')).json);
+    for (const version of body.versions as Array<Record<string, unknown>>) {
+      expect(version).not.toHaveProperty('job_id');
+      expect(version).not.toHaveProperty('job_name');
+      expect(version).not.toHaveProperty('job_desc');
+      expect(version).toHaveProperty('version_id');
+    }
+  });
+
   it('pages only when page is given (page 0, the default, means all)', async () => {
     const paged = asRecord((await get(sim, '/v1/{p}/training-jobs/10/versions?page=2&per_page=1')).json);
     expect((paged.versions as Array<{ version_id: number }>).map((v) => v.version_id)).toEqual([5]);
