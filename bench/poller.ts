@@ -13,8 +13,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { type AlertFacts, cardRow } from '../src/alerts/rows.js';
-import { createModelArtsApi } from '../src/modelarts/index.js';
+import { type AlertFacts, cardRow, factsFromRun } from '../src/alerts/rows.js';
+import { createModelArtsApi, emptyRun, v1Status } from '../src/modelarts/index.js';
 import { createPoller } from '../src/poller/poller.js';
 import { openStore } from '../src/store/index.js';
 import type { Store } from '../src/store/types.js';
@@ -125,27 +125,12 @@ async function runScale(n: number, compiledMain: string | null): Promise<ScaleRe
         channelId: CHANNELS[i % CHANNELS.length]!,
         projectId: sim.projectId,
         creatorUserId: 'U0DEMO0001',
-        target: { kind: 'version', jobId: String(v.jobId), versionId: String(v.versionId) },
+        target: { kind: 'run', jobId: String(v.jobId), versionId: String(v.versionId) },
         filter: 'default',
         now,
       });
-      const facts: AlertFacts = {
-        projectId: sim.projectId,
-        jobId: String(v.jobId),
-        versionId: String(v.versionId),
-        jobName: null,
-        versionName: null,
-        status: 8,
-        previousStatus: null,
-        createTime: null,
-        startTime: null,
-        durationMs: null,
-        engine: null,
-        flavor: null,
-        gpuNum: null,
-        metrics: null,
-        logTail: null,
-      };
+      const run = emptyRun({ api: 'v1', jobId: String(v.jobId), versionId: String(v.versionId) }, v1Status(8));
+      const facts: AlertFacts = factsFromRun(sim.projectId, run);
       rows.push(cardRow(watch, facts, null, now));
     }
     for (let i = 0; i < rows.length; i += 500) await db.enqueue(rows.slice(i, i + 500));

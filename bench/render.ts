@@ -5,9 +5,15 @@
  * Baseline in the same run: JSON.stringify of the rendered payload (the serialisation every Slack call pays anyway).
  */
 import { cpus } from 'node:os';
-import { factsFromVersion, jobAlert } from '../src/alerts/index.js';
+import { factsFromRun, jobAlert } from '../src/alerts/index.js';
 import type { JobVersionStatus, ProcessorTask, TrainingJobConfig, TrainingJobVersion } from '../src/modelarts/index.js';
-import { createModelArtsApi } from '../src/modelarts/index.js';
+import {
+  consoleLinks,
+  createModelArtsApi,
+  listedFromV1StatusRow,
+  runFromV1Version,
+  v1Status,
+} from '../src/modelarts/index.js';
 import {
   checkLimits,
   type RenderContext,
@@ -15,8 +21,8 @@ import {
   renderConfigs,
   renderHome,
   renderJobsOverview,
-  renderJobVersionCard,
   renderProcessorTasks,
+  renderRunCard,
   renderTerminalReply,
   renderWatches,
 } from '../src/slack/blocks/index.js';
@@ -76,46 +82,43 @@ const tasks: ProcessorTask[] = Array.from({ length: 1000 }, (_, i) => ({
 await api.close();
 await sim.close();
 
-const ctx: RenderContext = {
-  now: new Date(),
-  timeZone: 'Europe/Berlin',
-  projectId: sim.projectId,
-  consoleUrl: (j, v) => `https://console.otc.t-systems.com/modelarts/?region=eu-de#/trainingJobs/details/${j}?v=${v}`,
-};
+const ctx: RenderContext = { now: new Date(), timeZone: 'Europe/Berlin', projectId: sim.projectId };
+const links = consoleLinks({ endpoint: 'https://modelarts.eu-de.otc.t-systems.com', projectId: sim.projectId });
+/** What a lookup does per answer: map the wire record and link it (the cards below include it). */
+const asRun = (v: TrainingJobVersion) => links.withConsoleUrl(runFromV1Version(v));
+/** Lists map their rows once per answer too. */
+const listed = () => rows.map(listedFromV1StatusRow);
 const watches: Watch[] = Array.from({ length: 1000 }, (_, i) => ({
   id: i + 1,
   teamId: 'T0FAKE0001',
   channelId: 'C0MLOPS001',
   projectId: sim.projectId,
   creatorUserId: 'U0DEMO0001',
-  target: i % 3 === 0 ? { kind: 'project' } : { kind: 'version', jobId: String(1000 + i), versionId: String(2000 + i) },
+  target: i % 3 === 0 ? { kind: 'project' } : { kind: 'run', jobId: String(1000 + i), versionId: String(2000 + i) },
   filter: 'default',
   createdAt: new Date(Date.now() - i * 60_000),
   endedAt: null,
   disabledAt: i % 10 === 0 ? new Date() : null,
   disabledReason: i % 10 === 0 ? 'channel_not_found' : null,
-  lastStatus: 8,
+  lastStatus: '8',
 }));
 const logTail = Array.from(
   { length: 1000 },
   (_, i) => `step ${i}: loss=${(1 / (i + 1)).toFixed(6)} lr=0.001 Traceback? <no>`,
 );
-const failed = { ...huge, status: 11 };
-const alert = jobAlert(
-  factsFromVersion(sim.projectId, failed, { previousStatus: 8, logTail }),
-  watches[1]!,
-  'terminal',
-);
+const failed = { ...asRun(huge), status: v1Status(11) };
+const alert = jobAlert(factsFromRun(sim.projectId, failed, { previousStatus: '8', logTail }), watches[1]!, 'terminal');
 
 const cases: Array<[string, () => unknown]> = [
   [
     'jobs overview, 1000 rows (page 1)',
-    () => renderJobsOverview(rows, ctx, { page: 1, pageSize: 20, total: 1000, statusFilter: [], source: 'versions' }),
+    () =>
+      renderJobsOverview(listed(), ctx, { page: 1, pageSize: 20, total: 1000, statusFilter: [], source: 'versions' }),
   ],
   [
     'jobs overview, 1000 rows (page 50)',
     () =>
-      renderJobsOverview(rows, ctx, {
+      renderJobsOverview(listed(), ctx, {
         page: 50,
         pageSize: 20,
         total: 1000,
@@ -125,11 +128,11 @@ const cases: Array<[string, () => unknown]> = [
   ],
   [
     'job card, richest real version',
-    () => renderJobVersionCard(richest, ctx, { tensorboardUrl: 'https://tb.example.com/x' }),
+    () => renderRunCard(asRun(richest), ctx, { tensorboardUrl: 'https://tb.example.com/x' }),
   ],
   [
     'job card, 1000 params/classes, 10k-pt series',
-    () => renderJobVersionCard(huge, ctx, { tensorboardUrl: 'https://tb.example.com/x' }),
+    () => renderRunCard(asRun(huge), ctx, { tensorboardUrl: 'https://tb.example.com/x' }),
   ],
   [
     'configs, 1000',
@@ -142,7 +145,7 @@ const cases: Array<[string, () => unknown]> = [
   ['watches, 1000', () => renderWatches(watches, ctx)],
   [
     'App Home, 1000 watches + 1000 running',
-    () => renderHome({ userId: 'U0DEMO0001', watches, running: rows, gpuTotal: 512, npuTotal: 64 }, ctx),
+    () => renderHome({ userId: 'U0DEMO0001', watches, running: listed(), gpuTotal: 512, npuTotal: 64 }, ctx),
   ],
   ['alert card (status change)', () => renderAlertCard({ ...alert, event: 'status' }, ctx)],
   ['failure reply, 1000-line log tail', () => renderTerminalReply(alert, ctx)],

@@ -39,8 +39,14 @@ export interface Config {
     timeoutMs: number;
     /** How long an answer ModelArts gave serves identical lookups from Slack (0: none kept; in-flight ones shared). */
     lookupCacheMs: number;
-    /** Console link to a job version; {region}, {project_id}, {job_id}, {version_id} are filled in. */
-    consoleJobUrlTemplate: string;
+    /**
+     * Console links (modelarts/console-links.ts). Templates: null builds them for the cloud and region of the
+     * endpoint. v1: {region}, {project_id}, {job_id}, {version_id} are filled in; v2: the same without a version.
+     */
+    consoleJobUrlTemplate: string | null;
+    consoleV2JobUrlTemplate: string | null;
+    /** The region console links use when the endpoint's host names none (HUAWEICLOUD_SDK_REGION, OS_REGION_NAME). */
+    consoleRegion: string | null;
     /** Largest answer read from ModelArts or IAM; a larger one is cut off (it must hold a 5 MB v2 log preview). */
     maxResponseBytes: number;
   };
@@ -83,8 +89,6 @@ export class ConfigError extends Error {
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/modelarts-chatops.db';
 /** A 5 MB v2 log preview as JSON (escaped newlines, quotes, control characters) with room to spare. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
-export const DEFAULT_CONSOLE_JOB_URL =
-  'https://console.otc.t-systems.com/modelarts/?region={region}&locale=en-us#/trainingJobs';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -134,6 +138,17 @@ class EnvReader {
       this.problems.push(`${name} must be an https:// URL (plain http is allowed only for loopback addresses)`);
     } catch {
       this.problems.push(`${name} must be a URL`);
+    }
+    return value;
+  }
+
+  /** A link template such as `https://console…#/training/detail/{job_id}`; null when unset. */
+  linkTemplate(name: string): string | null {
+    const value = this.get(name);
+    if (value === undefined) return null;
+    if (!/^https?:\/\/[^\s/?#]+/i.test(value)) {
+      this.problems.push(`${name} must be an http(s) URL (with {job_id} where the job goes)`);
+      return null;
     }
     return value;
   }
@@ -204,7 +219,9 @@ function readModelArts(r: EnvReader): Config['modelarts'] {
     auth,
     timeoutMs: r.int('MODELARTS_TIMEOUT_MS', 10_000, 100, 120_000),
     lookupCacheMs: r.int('MODELARTS_LOOKUP_CACHE_MS', 5_000, 0, 300_000),
-    consoleJobUrlTemplate: r.get('MODELARTS_CONSOLE_JOB_URL') ?? DEFAULT_CONSOLE_JOB_URL,
+    consoleJobUrlTemplate: r.linkTemplate('MODELARTS_CONSOLE_JOB_URL'),
+    consoleV2JobUrlTemplate: r.linkTemplate('MODELARTS_CONSOLE_V2_JOB_URL'),
+    consoleRegion: r.get('HUAWEICLOUD_SDK_REGION') ?? r.get('OS_REGION_NAME') ?? null,
     maxResponseBytes: r.int('MODELARTS_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES, 64 * 1024, 1024 * 1024 * 1024),
   };
 }

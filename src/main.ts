@@ -27,7 +27,6 @@ import type { OpsServer } from './ops/server.js';
 import { createPoller, type PollerHealth } from './poller/index.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createOutboxSender } from './slack/delivery/index.js';
-import { consoleUrlFor } from './slack/use-cases/context.js';
 import { openStore, type Store } from './store/index.js';
 
 /**
@@ -198,7 +197,7 @@ export async function startBot(
     logger: logger.child({ component: 'outbox' }),
     now,
     instanceId,
-    consoleUrl: consoleUrlFor(slack.deps),
+    consoleLinks: slack.deps.consoleLinks,
     slackCallTimeoutMs: SENDER_CALL_TIMEOUT_MS,
   });
   pollerHealth = () => poller.health();

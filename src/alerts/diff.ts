@@ -1,65 +1,60 @@
 /**
  * Pure comparison of what the store last saw with what ModelArts reports now. No I/O, no clock: the poller feeds it
- * the stored `VersionState`s and the versions it observed this cycle and gets back the versions that are new or moved.
+ * the stored `RunState`s and the runs it observed this cycle and gets back the runs that are new or moved.
  */
-import type { VersionState } from '../store/types.js';
-
-/** One job version as observed in a poll cycle, normalised from whichever listing reported it. */
-export interface ObservedVersion {
-  jobId: string;
-  versionId: string;
-  status: number;
-  jobName: string | null;
-  versionName: string | null;
-  /** Epoch ms as ModelArts reports them; null when the listing does not carry them. */
-  createTime: number | null;
-  startTime: number | null;
-  endTime: number | null;
-  durationMs: number | null;
-  flavor: string | null;
-  gpuNum: number | null;
-}
-
-export interface VersionChange {
-  /** null: first sight (nothing stored for this version yet). */
-  previous: VersionState | null;
-  current: ObservedVersion;
-}
-
-/** Identity of a version in both inputs; job and version id together, because that is the store's key. */
-export const versionKey = (jobId: string, versionId: string): string => `${jobId}/${versionId}`;
+import { type JobRun, runKey } from '../modelarts/index.js';
+import type { RunState } from '../store/types.js';
 
 /**
- * Changes between stored and observed states: a version is reported when nothing was stored for it or its status
- * differs. Versions that were stored but not observed are not reported (the observation may be partial, e.g. in
- * fallback mode, and a vanished version is never a reason to alert). Duplicate observations of one version keep the
- * last. The output follows the order of `observed`.
+ * What a poll cycle knows of a run: its ref and status and the times the listing gives. Observers hand over whole
+ * runs (a listing row mapped, perhaps completed by a detail record); this is the part the alert rules read.
  */
-export function diffVersionStates(
-  previous: Iterable<VersionState> | ReadonlyMap<string, VersionState>,
-  observed: Iterable<ObservedVersion>,
-): VersionChange[] {
+export type ObservedRun = Pick<JobRun, 'ref' | 'status' | 'createdAt' | 'startedAt' | 'endedAt' | 'durationMs'>;
+
+export interface RunChange<R extends ObservedRun = ObservedRun> {
+  /** null: first sight (nothing stored for this run yet). */
+  previous: RunState | null;
+  current: R;
+}
+
+/**
+ * The key of a stored state, equal to `runKey` of its ref (`10/12` for a v1 job version, the UUID for a v2 job), so
+ * stored states and observed runs meet in one map.
+ */
+export const stateKey = (s: { jobId: string; versionId: string | null }): string =>
+  s.versionId === null ? s.jobId : `${s.jobId}/${s.versionId}`;
+
+/**
+ * Changes between stored and observed states: a run is reported when nothing was stored for it or its status key
+ * differs. Runs that were stored but not observed are not reported (the observation may be partial, e.g. in
+ * fallback mode, and a vanished run is never a reason to alert). Duplicate observations of one run keep the last.
+ * The output follows the order of `observed`.
+ */
+export function diffRunStates<R extends ObservedRun>(
+  previous: Iterable<RunState> | ReadonlyMap<string, RunState>,
+  observed: Iterable<R>,
+): RunChange<R>[] {
   const stored = isMap(previous) ? previous : indexStates(previous);
-  const latest = new Map<string, ObservedVersion>();
-  for (const version of observed) {
-    const key = versionKey(version.jobId, version.versionId);
+  const latest = new Map<string, R>();
+  for (const run of observed) {
+    const key = runKey(run.ref);
     latest.delete(key);
-    latest.set(key, version);
+    latest.set(key, run);
   }
-  const changes: VersionChange[] = [];
+  const changes: RunChange<R>[] = [];
   for (const [key, current] of latest) {
     const prior = stored.get(key) ?? null;
-    if (prior === null || prior.status !== current.status) changes.push({ previous: prior, current });
+    if (prior === null || prior.status !== current.status.key) changes.push({ previous: prior, current });
   }
   return changes;
 }
 
-export function indexStates(states: Iterable<VersionState>): Map<string, VersionState> {
-  const map = new Map<string, VersionState>();
-  for (const s of states) map.set(versionKey(s.jobId, s.versionId), s);
+export function indexStates(states: Iterable<RunState>): Map<string, RunState> {
+  const map = new Map<string, RunState>();
+  for (const s of states) map.set(stateKey(s), s);
   return map;
 }
 
-function isMap(value: unknown): value is ReadonlyMap<string, VersionState> {
+function isMap(value: unknown): value is ReadonlyMap<string, RunState> {
   return value instanceof Map;
 }

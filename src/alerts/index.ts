@@ -3,10 +3,10 @@
  * (diff), and the outbox rows and dedupe keys that carry an alert to delivery (rows).
  */
 
-export type { ObservedVersion, VersionChange } from './diff.js';
-export { diffVersionStates } from './diff.js';
+export type { ObservedRun, RunChange } from './diff.js';
+export { diffRunStates, indexStates, stateKey } from './diff.js';
 export type { JobAlert } from './job-alert.js';
-export { JobAlertSchema, parseJobAlert } from './job-alert.js';
+export { JobAlertSchema, LegacyJobAlertSchema, parseJobAlert, runSnapshot } from './job-alert.js';
 export type { AlertIntent, AlertIntentKind } from './plan.js';
 export { filterMatches, planAlerts } from './plan.js';
 export type { AlertFacts, CreatorNoticePayload, OpsNoticePayload } from './rows.js';
@@ -15,7 +15,7 @@ export {
   cardRow,
   creatorNoticeRow,
   dedupeKey,
-  factsFromVersion,
+  factsFromRun,
   jobAlert,
   opsNoticeRow,
   projectFailureRow,

@@ -1,13 +1,14 @@
 /**
- * Which watch hears about which version change, decided without I/O. The poller fetches details only for the
- * versions this returns intents for, then turns intents into outbox rows (alert-rows.ts).
+ * Which watch hears about which run change, decided without I/O. The poller fetches details only for the runs this
+ * returns intents for, then turns intents into outbox rows (rows.ts). Runs of both APIs follow the same rules; only
+ * job watches (a v1 job with all its versions) and "newest version" are v1 notions.
  */
-import { trainingJobStatus } from '../modelarts/statuses.js';
+import { type RunRef, type RunStatus, refParts } from '../modelarts/index.js';
 import type { Watch, WatchFilter } from '../store/types.js';
-import type { ObservedVersion, VersionChange } from './diff.js';
+import type { ObservedRun, RunChange } from './diff.js';
 
 /**
- * How far before a watch's creation a first-seen version may have finished and still be reported. Covers clock skew
+ * How far before a watch's creation a first-seen run may have finished and still be reported. Covers clock skew
  * between ModelArts and the bot and the gap between the watch command and the next poll; anything older is history
  * the user did not ask about (a project-wide watch must not replay every failure of the past).
  */
@@ -15,23 +16,22 @@ export const FIRST_SIGHT_MARGIN_MS = 5 * 60_000;
 
 export type AlertIntentKind = 'card' | 'terminal_reply' | 'project_failure';
 
-export interface AlertIntent {
+export interface AlertIntent<R extends ObservedRun = ObservedRun> {
   kind: AlertIntentKind;
-  change: VersionChange;
+  change: RunChange<R>;
   watch: Watch;
 }
 
-export interface PlanInput {
-  changes: readonly VersionChange[];
+export interface PlanInput<R extends ObservedRun> {
+  changes: readonly RunChange<R>[];
   watches: readonly Watch[];
-  /** The newest version id of each job, when known (job list, versions-of-job). */
+  /** The newest version id of each v1 job, when known (job list, versions-of-job). */
   latestVersionByJob: ReadonlyMap<string, string>;
   marginMs?: number;
 }
 
 /** True when a terminal status passes the watch's outcome filter (see WatchFilter). */
-export function filterMatches(watch: Pick<Watch, 'filter' | 'target'>, status: number): boolean {
-  const info = trainingJobStatus(status);
+export function filterMatches(watch: Pick<Watch, 'filter' | 'target'>, info: RunStatus): boolean {
   if (!info.terminal) return false;
   const filter: WatchFilter = watch.filter;
   switch (filter) {
@@ -48,53 +48,59 @@ export function filterMatches(watch: Pick<Watch, 'filter' | 'target'>, status: n
   }
 }
 
-export function watchCovers(watch: Watch, jobId: string, versionId: string): boolean {
+export function watchCovers(watch: Watch, ref: RunRef): boolean {
   const t = watch.target;
   if (t.kind === 'project') return true;
-  if (t.kind === 'job') return t.jobId === jobId;
+  if (t.kind === 'job') return ref.api === 'v1' && t.jobId === ref.jobId;
+  const { jobId, versionId } = refParts(ref);
   return t.jobId === jobId && t.versionId === versionId;
 }
 
-/** When a version reached its current status, as far as the listing tells: end time, else start + duration. */
-export function finishedAt(v: ObservedVersion): number | null {
-  if (v.endTime !== null) return v.endTime;
-  if (v.startTime !== null && v.durationMs !== null) return v.startTime + v.durationMs;
-  if (v.createTime !== null && v.durationMs !== null) return v.createTime + v.durationMs;
+/** When a run reached its current status, as far as the listing tells: end time, else start + duration. */
+export function finishedAt(v: ObservedRun): number | null {
+  if (v.endedAt !== null) return v.endedAt;
+  if (v.startedAt !== null && v.durationMs !== null) return v.startedAt + v.durationMs;
+  if (v.createdAt !== null && v.durationMs !== null) return v.createdAt + v.durationMs;
   return null;
 }
 
 /**
- * For a version seen for the first time in a terminal state: did it end after the watch began (so the watch must hear
- * about it), or is it history? Unknown end times are decided by the watch kind: an explicitly watched version is
+ * For a run seen for the first time in a terminal state: did it end after the watch began (so the watch must hear
+ * about it), or is it history? Unknown end times are decided by the watch kind: an explicitly watched run is
  * reported, a job watch reports versions created after it, a project watch stays quiet rather than flood a channel.
  */
-export function endedAfterWatch(watch: Watch, v: ObservedVersion, isLatest: boolean, marginMs: number): boolean {
+export function endedAfterWatch(watch: Watch, v: ObservedRun, isLatest: boolean, marginMs: number): boolean {
   const since = watch.createdAt.getTime() - marginMs;
   const end = finishedAt(v);
   if (end !== null) return end >= since;
-  if (watch.target.kind === 'version') return true;
-  if (v.createTime !== null) return v.createTime >= since;
+  if (watch.target.kind === 'run') return true;
+  if (v.createdAt !== null) return v.createdAt >= since;
   return watch.target.kind === 'job' && isLatest;
 }
 
 /** Whether a job watch shows a card for a version it sees for the first time: current or new work, not history. */
-function jobWatchWantsCard(watch: Watch, v: ObservedVersion, isLatest: boolean, marginMs: number): boolean {
-  if (isLatest || !trainingJobStatus(v.status).terminal) return true;
+function jobWatchWantsCard(watch: Watch, v: ObservedRun, isLatest: boolean, marginMs: number): boolean {
+  if (isLatest || !v.status.terminal) return true;
   const since = watch.createdAt.getTime() - marginMs;
-  if (v.createTime !== null && v.createTime >= since) return true;
+  if (v.createdAt !== null && v.createdAt >= since) return true;
   return endedAfterWatch(watch, v, isLatest, marginMs);
+}
+
+/** Whether the run is its v1 job's newest version (a v2 job has no versions). */
+function isLatestVersion(ref: RunRef, latestVersionByJob: ReadonlyMap<string, string>): boolean {
+  return ref.api === 'v1' && latestVersionByJob.get(ref.jobId) === ref.versionId;
 }
 
 /**
  * Alert intents for the changes. Rules (issue 4):
- * - version and job watches: a card on every status change (first sight included, deduplicated against the card the
+ * - run and job watches: a card on every status change (first sight included, deduplicated against the card the
  *   watch command queued), a terminal thread reply when the status is terminal and passes the filter;
- * - project watches: one standalone message per version reaching a terminal status that passes the filter (failures
- *   by default), and none for a channel that already gets a terminal reply for that version;
- * - a version seen for the first time is reported to a watch only if it is current for it (see endedAfterWatch);
- * - one intent per (channel, version, kind): the oldest watch of the channel speaks for the others.
+ * - project watches: one standalone message per run reaching a terminal status that passes the filter (failures
+ *   by default), and none for a channel that already gets a terminal reply for that run;
+ * - a run seen for the first time is reported to a watch only if it is current for it (see endedAfterWatch);
+ * - one intent per (channel, run, kind): the oldest watch of the channel speaks for the others.
  */
-export function planAlerts(input: PlanInput): AlertIntent[] {
+export function planAlerts<R extends ObservedRun>(input: PlanInput<R>): AlertIntent<R>[] {
   const marginMs = input.marginMs ?? FIRST_SIGHT_MARGIN_MS;
   const watches = [...input.watches].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
   // Indexed by job: a cycle with thousands of changes must not compare each with thousands of watches.
@@ -104,12 +110,12 @@ export function planAlerts(input: PlanInput): AlertIntent[] {
     if (watch.target.kind === 'project') projectWide.push(watch);
     else byJob.set(watch.target.jobId, [...(byJob.get(watch.target.jobId) ?? []), watch]);
   }
-  const intents: AlertIntent[] = [];
+  const intents: AlertIntent<R>[] = [];
   for (const change of input.changes) {
     const v = change.current;
     const firstSight = change.previous === null;
-    const terminal = trainingJobStatus(v.status).terminal;
-    const isLatest = input.latestVersionByJob.get(v.jobId) === v.versionId;
+    const terminal = v.status.terminal;
+    const isLatest = isLatestVersion(v.ref, input.latestVersionByJob);
     const taken = new Set<string>();
     const add = (kind: AlertIntentKind, watch: Watch) => {
       const slot = `${watch.teamId}\u0000${watch.channelId}\u0000${kind}`;
@@ -118,9 +124,9 @@ export function planAlerts(input: PlanInput): AlertIntent[] {
       intents.push({ kind, change, watch });
     };
     // Cards and thread replies first, so a project watch in the same channel can defer to them.
-    for (const watch of byJob.get(v.jobId) ?? []) {
+    for (const watch of byJob.get(v.ref.jobId) ?? []) {
       const kind = watch.target.kind;
-      if (!watchCovers(watch, v.jobId, v.versionId)) continue;
+      if (!watchCovers(watch, v.ref)) continue;
       if (firstSight && kind === 'job' && !jobWatchWantsCard(watch, v, isLatest, marginMs)) continue;
       add('card', watch);
       if (

@@ -1,15 +1,20 @@
 /**
  * Outbox rows for alerts: the only place that decides what an alert row contains and how it is keyed.
  *
- * Dedupe keys. The store makes (team_id, channel_id, dedupe_key) unique, so the key names the job, the version and
- * the event; team and channel are repeated inside it so a key read alone (logs, `listOutbox`) says everything:
+ * Dedupe keys. The store makes (team_id, channel_id, dedupe_key) unique, so the key names the run and the event;
+ * team and channel are repeated inside it so a key read alone (logs, `listOutbox`) says everything:
  *
  *     v1|<team>|<channel>|<job or ->|<version or ->|<event>
  *
- * with <event> one of
+ * (the leading `v1` is the key format's version, not the API's). A v1 job version puts its two ids in; a v2 job puts
+ * its UUID and an empty version part (`…|<uuid>||card:Running`); notices without a run put `-` in both. Statuses are
+ * their keys (`RunStatus.key`): a v1 code in digits, exactly the number the keys carried before the run model, so
+ * keys of v1 runs are unchanged.
+ *
+ * <event> is one of
  * - `card:<status>`: the card showing <status> when no earlier status is known to us: the card a watch command queues
- *   (`watchStartRows`) and the card the poller queues on first sight of a version share this key, so a version
- *   still in the status the watch command showed is never carded twice;
+ *   (`watchStartRows`) and the card the poller queues on first sight of a run share this key, so a run still in the
+ *   status the watch command showed is never carded twice;
  * - `card:<status>:from:<previous>@<ms>`: the card edit for a transition the poller saw from a stored state
  *   (<previous> status, stored at <ms> epoch milliseconds). Every transition has its own key, so a status that comes
  *   back (running → scaling → running) is shown again, while two pollers racing on the same stored state produce
@@ -20,9 +25,9 @@
  *   began at <ms>;
  * - `creator_notice:<watch id>` (channel part = the creator's user id): the watch was disabled, tell its creator.
  */
-import type { TrainingJobVersion } from '../modelarts/index.js';
-import type { NewOutboxRow, OutboxKind, VersionState, Watch, WatchTarget } from '../store/types.js';
-import type { JobAlert } from './job-alert.js';
+import { type JobRun, refParts } from '../modelarts/index.js';
+import type { NewOutboxRow, OutboxKind, RunState, Watch, WatchTarget } from '../store/types.js';
+import { type JobAlert, runSnapshot } from './job-alert.js';
 
 const KEY_VERSION = 'v1';
 
@@ -39,63 +44,31 @@ export function dedupeKey(parts: {
 }
 
 /** The event part of a card key (see the module comment). */
-export function cardEvent(status: number, previous: Pick<VersionState, 'status' | 'updatedAt'> | null): string {
+export function cardEvent(status: string, previous: Pick<RunState, 'status' | 'updatedAt'> | null): string {
   return previous === null
     ? `card:${status}`
     : `card:${status}:from:${previous.status}@${previous.updatedAt.getTime()}`;
 }
 
 /**
- * Everything about the version an alert shows, from whichever source the poller had (detail, listing): the alert
+ * Everything about the run an alert shows, from whichever source the poller had (detail, listing): the alert
  * payload without what the watch adds.
  */
-export type AlertFacts = Omit<JobAlert, 'creatorUserId' | 'watchId' | 'event'>;
+export type AlertFacts = Pick<JobAlert, 'projectId' | 'run' | 'previousStatus' | 'logTail'>;
 
-export function factsFromVersion(
+export function factsFromRun(
   projectId: string,
-  v: TrainingJobVersion,
-  extra: { previousStatus?: number | null; logTail?: string[] | null } = {},
+  run: JobRun,
+  extra: { previousStatus?: string | null; logTail?: string[] | null } = {},
 ): AlertFacts {
-  return {
-    projectId,
-    jobId: String(v.job_id),
-    versionId: String(v.version_id),
-    jobName: v.job_name,
-    versionName: v.version_name,
-    status: v.status,
-    previousStatus: extra.previousStatus ?? null,
-    createTime: v.create_time,
-    startTime: v.start_time,
-    durationMs: v.duration,
-    engine: engineLabel(v),
-    flavor: v.spec_code,
-    gpuNum: v.gpu_num,
-    metrics: v.model_metric_list,
-    logTail: extra.logTail ?? null,
-  };
-}
-
-function engineLabel(v: TrainingJobVersion): string | null {
-  const parts = [v.engine_name, v.engine_version].filter((p): p is string => typeof p === 'string' && p !== '');
-  return parts.length > 0 ? parts.join(' ') : null;
+  return { projectId, run, previousStatus: extra.previousStatus ?? null, logTail: extra.logTail ?? null };
 }
 
 export function jobAlert(facts: AlertFacts, watch: Watch | null, event: JobAlert['event']): JobAlert {
   return {
     projectId: facts.projectId,
-    jobId: facts.jobId,
-    versionId: facts.versionId,
-    jobName: facts.jobName,
-    versionName: facts.versionName,
-    status: facts.status,
+    run: runSnapshot(facts.run),
     previousStatus: facts.previousStatus,
-    createTime: facts.createTime,
-    startTime: facts.startTime,
-    durationMs: facts.durationMs,
-    engine: facts.engine,
-    flavor: facts.flavor,
-    gpuNum: facts.gpuNum,
-    metrics: facts.metrics,
     logTail: facts.logTail,
     creatorUserId: watch?.creatorUserId ?? null,
     watchId: watch?.id ?? null,
@@ -104,52 +77,55 @@ export function jobAlert(facts: AlertFacts, watch: Watch | null, event: JobAlert
 }
 
 function alertRow(kind: OutboxKind, watch: Watch, alert: JobAlert, event: string, now: Date): NewOutboxRow {
+  const { jobId, versionId } = refParts(alert.run.ref);
   return {
     teamId: watch.teamId,
     channelId: watch.channelId,
     dedupeKey: dedupeKey({
       teamId: watch.teamId,
       channelId: watch.channelId,
-      jobId: alert.jobId,
-      versionId: alert.versionId,
+      jobId,
+      versionId: versionId ?? '',
       event,
     }),
     kind,
     watchId: watch.id,
-    jobId: alert.jobId,
-    versionId: alert.versionId,
+    jobId,
+    versionId,
     payload: alert,
     runAt: now,
   };
 }
 
-/** Post or edit the channel's card for the version. `previous`: the stored state the change was seen from. */
+/** Post or edit the channel's card for the run. `previous`: the stored state the change was seen from. */
 export function cardRow(
   watch: Watch,
   facts: AlertFacts,
-  previous: Pick<VersionState, 'status' | 'updatedAt'> | null,
+  previous: Pick<RunState, 'status' | 'updatedAt'> | null,
   now: Date,
 ): NewOutboxRow {
-  return alertRow('card', watch, jobAlert(facts, watch, 'status'), cardEvent(facts.status, previous), now);
+  return alertRow('card', watch, jobAlert(facts, watch, 'status'), cardEvent(facts.run.status.key, previous), now);
 }
 
 /** Reply in the card's thread with the terminal outcome (the sender broadcasts failures and mentions the creator). */
 export function terminalReplyRow(watch: Watch, facts: AlertFacts, now: Date): NewOutboxRow {
-  return alertRow('terminal_reply', watch, jobAlert(facts, watch, 'terminal'), `terminal:${facts.status}`, now);
+  const event = `terminal:${facts.run.status.key}`;
+  return alertRow('terminal_reply', watch, jobAlert(facts, watch, 'terminal'), event, now);
 }
 
-/** A project-wide watch's standalone message for one version that ended in a state its filter selects. */
+/** A project-wide watch's standalone message for one run that ended in a state its filter selects. */
 export function projectFailureRow(watch: Watch, facts: AlertFacts, now: Date): NewOutboxRow {
-  return alertRow('project_failure', watch, jobAlert(facts, watch, 'terminal'), `project_failure:${facts.status}`, now);
+  const event = `project_failure:${facts.run.status.key}`;
+  return alertRow('project_failure', watch, jobAlert(facts, watch, 'terminal'), event, now);
 }
 
 /**
- * The first card when a watch starts: for a version watch the watched version, for a job watch its newest version
- * (`version` is what the watch command fetched). A project-wide watch has no card: it speaks only on failures.
+ * The first card when a watch starts: for a run watch the watched run, for a job watch its newest version (`run` is
+ * what the watch command fetched). A project-wide watch has no card: it speaks only on failures.
  */
-export function watchStartRows(watch: Watch, version: TrainingJobVersion, now: Date): NewOutboxRow[] {
+export function watchStartRows(watch: Watch, run: JobRun, now: Date): NewOutboxRow[] {
   if (watch.target.kind === 'project') return [];
-  return [cardRow(watch, factsFromVersion(watch.projectId, version), null, now)];
+  return [cardRow(watch, factsFromRun(watch.projectId, run), null, now)];
 }
 
 export interface OpsNoticePayload {
@@ -219,7 +195,7 @@ export function creatorNoticeRow(watch: Watch, reason: string, now: Date): NewOu
     reason,
   };
   const jobId = watch.target.kind === 'project' ? null : watch.target.jobId;
-  const versionId = watch.target.kind === 'version' ? watch.target.versionId : null;
+  const versionId = watch.target.kind === 'run' ? watch.target.versionId : null;
   return {
     teamId: watch.teamId,
     channelId: watch.creatorUserId,

@@ -39,6 +39,8 @@ export type {
   RetryOptions,
 } from './client.js';
 export { createModelArtsClient, DEFAULT_TIMEOUT_MS } from './client.js';
+export type { Cloud, ConsoleLinkOptions, ConsoleLinks, LinkedJob } from './console-links.js';
+export { consoleLinks, endpointCloud, fillTemplate, parseConsoleLink } from './console-links.js';
 export type { AvailabilityRule } from './error-mapping.js';
 export { errorFromResponse, isRetryableError } from './error-mapping.js';
 export type { ApiErrorInit, IdKind, TrainingApi } from './errors.js';
@@ -62,6 +64,14 @@ export {
   TimeoutError,
 } from './errors.js';
 export {
+  engineLabel,
+  listedFromV1StatusRow,
+  runFromV1JobSummary,
+  runFromV1StatusRow,
+  runFromV1Version,
+  runsFromV1VersionList,
+} from './from-v1.js';
+export {
   validateDatasetId,
   validateId,
   validateJobId,
@@ -70,6 +80,37 @@ export {
   validateTrainingTaskId,
   validateVersionId,
 } from './ids.js';
+export type {
+  Accelerators,
+  JobRun,
+  ListedRun,
+  RunFailure,
+  RunLocation,
+  RunMetricValues,
+  RunModelMetrics,
+  RunParameter,
+  RunRef,
+  RunResources,
+  RunStatus,
+  RunUsage,
+  TrainingApiVersion,
+  UnnamedRun,
+} from './job-run.js';
+export {
+  emptyResources,
+  emptyRun,
+  fillRun,
+  isV2JobId,
+  listedIds,
+  refFromParts,
+  refParts,
+  runKey,
+  sameRun,
+  statusFromKey,
+  V2_ACTIVE_PHASES,
+  v1Status,
+  v2Status,
+} from './job-run.js';
 export type { ListAnswer } from './lenient.js';
 export type { Page, PagingOptions, SearchPage } from './pagination.js';
 export {

@@ -95,10 +95,17 @@ function status(
   });
 }
 
+/** The statuses of the table's codes, built once: lists map thousands of rows, and statuses are frozen. */
+const V1_STATUSES = new Map<number, RunStatus>();
+
 /** A v1 status code as a run status (codes outside the table read "unknown (N)"). */
 export function v1Status(code: number): RunStatus {
+  const known = V1_STATUSES.get(code);
+  if (known) return known;
   const info = trainingJobStatus(code);
-  return status('v1', String(info.code), info.name, info.label, info.category);
+  const built = status('v1', String(info.code), info.name, info.label, info.category);
+  if (info.category !== 'unknown' || code === 0) V1_STATUSES.set(code, built);
+  return built;
 }
 
 /**
@@ -149,6 +156,7 @@ export function statusFromKey(key: string): RunStatus {
 // -------------------------------------------------------------------------------------------------------------------
 // Runs
 
+/** A run's GPUs or NPUs. `count` 0 means the platform says there are none (a CPU job); no object: not reported. */
 export interface Accelerators {
   kind: 'GPU' | 'NPU';
   /** Cards across all nodes; null when the platform does not say. */
@@ -261,4 +269,91 @@ export interface JobRun {
   consoleUrl: string | null;
   /** Quieter identifiers for the bottom of a card (`dataset`, `model`, `pool` …). */
   extraIds: Array<{ label: string; value: string }>;
+}
+
+/**
+ * A row of a listing that cannot name its run: the v1 all-versions listing documents no job id, so a row may know
+ * only its version. Lists show these; nothing can act on them (no ref, so no buttons, no watches, no storage).
+ */
+export interface UnnamedRun extends Omit<JobRun, 'ref'> {
+  ref: null;
+  /** The ids the listing did give. */
+  jobId: string | null;
+  versionId: string | null;
+}
+
+/** What a list shows: a run, or a row that could not be tied to one. */
+export type ListedRun = JobRun | UnnamedRun;
+
+/** The job and version ids a listed run shows, named or not. */
+export function listedIds(run: ListedRun): { jobId: string | null; versionId: string | null } {
+  return run.ref === null ? { jobId: run.jobId, versionId: run.versionId } : refParts(run.ref);
+}
+
+/** Resources nobody reported. */
+export function emptyResources(): RunResources {
+  return {
+    flavor: null,
+    flavorName: null,
+    nodes: null,
+    accelerators: null,
+    cpuCores: null,
+    memoryBytes: null,
+    pool: null,
+  };
+}
+
+/** A run that is known by its ref and status only: the base every mapper fills in. */
+export function emptyRun(ref: RunRef, status: RunStatus): JobRun {
+  return {
+    ref,
+    name: null,
+    versionName: null,
+    description: null,
+    owner: null,
+    status,
+    createdAt: null,
+    startedAt: null,
+    endedAt: null,
+    durationMs: null,
+    engine: null,
+    image: null,
+    resources: emptyResources(),
+    parameters: [],
+    inputs: [],
+    outputs: [],
+    logLocation: null,
+    code: { dir: null, bootFile: null, command: null },
+    modelMetrics: null,
+    usage: null,
+    tasks: [],
+    failure: null,
+    tensorboardUrl: null,
+    consoleUrl: null,
+    extraIds: [],
+  };
+}
+
+function fillRecord<T extends object>(primary: T, fallback: T): T {
+  const out = { ...primary } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(fallback)) {
+    const own = out[key];
+    if (own === null || own === undefined || (Array.isArray(own) && own.length === 0)) out[key] = value;
+  }
+  return out as T;
+}
+
+/**
+ * `primary` with what it does not know taken from `fallback` (a listing row completed by a detail record, or the
+ * other way round). Field by field, resources and code one level deeper; the ref and status stay `primary`'s: the
+ * status is what a change is about, even when the other record has moved on.
+ */
+export function fillRun(primary: JobRun, fallback: JobRun): JobRun {
+  return {
+    ...fillRecord(primary, fallback),
+    ref: primary.ref,
+    status: primary.status,
+    resources: fillRecord(primary.resources, fallback.resources),
+    code: fillRecord(primary.code, fallback.code),
+  };
 }

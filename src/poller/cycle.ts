@@ -5,21 +5,23 @@
  * since another replica wrote meanwhile.
  */
 import type { Logger } from 'pino';
-import {
-  diffVersionStates,
-  indexStates,
-  type ObservedVersion,
-  type VersionChange,
-  versionKey,
-} from '../alerts/diff.js';
+import { diffRunStates, indexStates, type RunChange, stateKey } from '../alerts/diff.js';
 import { type AlertIntent, planAlerts } from '../alerts/plan.js';
-import { type AlertFacts, cardRow, projectFailureRow, terminalReplyRow } from '../alerts/rows.js';
-import { type ModelArtsApi, RateLimitError, trainingJobStatus } from '../modelarts/index.js';
-import type { NewOutboxRow, Store, VersionState, Watch } from '../store/types.js';
+import { type AlertFacts, cardRow, factsFromRun, projectFailureRow, terminalReplyRow } from '../alerts/rows.js';
+import {
+  type JobRun,
+  type ModelArtsApi,
+  RateLimitError,
+  type RunRef,
+  refParts,
+  statusFromKey,
+} from '../modelarts/index.js';
+import type { NewOutboxRow, RunState, Store, Watch } from '../store/types.js';
 import { countingApi, describeError } from './api-calls.js';
-import { type CycleCall, factsFromObserved, gatherFacts, keyOf } from './facts.js';
+import { type CycleCall, gatherFacts, keyOf } from './facts.js';
 import type { PollHealthTracker } from './health.js';
-import { type Observation, Observer } from './observe.js';
+import { V1Observer } from './observe.js';
+import type { Observation, RunObserver } from './observer.js';
 import type { PollCycleResult, PollerRole, PollerTuning } from './types.js';
 
 export interface PollCycleDeps {
@@ -41,14 +43,17 @@ export class PollCycle {
   role: PollerRole = 'stopped';
   /** The Retry-After of the last failure, while polling fails; the loop never backs off for less. */
   retryAfterMs: number | null = null;
-  readonly observer: Observer;
+  /** The v1 observer; its mode is what health() reports. */
+  readonly observer: V1Observer;
+  /** One observer per available API, run in this order every cycle. */
+  readonly observers: readonly RunObserver[];
   readonly leaseName: string;
   readonly #deps: PollCycleDeps;
   readonly #api: ModelArtsApi;
   #calls: Record<string, number> = {};
   #leader = false;
   /** Last-seen states while we hold the lease; reloaded whenever we (re)gain it, since others wrote meanwhile. */
-  #states: Map<string, VersionState> | null = null;
+  #states: Map<string, RunState> | null = null;
   #watchCache: { watches: Watch[]; at: number } | null = null;
   readonly #detailDeferrals = new Map<string, number>();
   #prunedAt = Number.NEGATIVE_INFINITY;
@@ -59,7 +64,7 @@ export class PollCycle {
     this.#api = countingApi(deps.modelarts, (method) => {
       this.#calls[method] = (this.#calls[method] ?? 0) + 1;
     });
-    this.observer = new Observer({
+    this.observer = new V1Observer({
       api: this.#api,
       now: deps.now,
       fallbackRecheckMs: deps.tuning.fallbackRecheckMs,
@@ -67,6 +72,7 @@ export class PollCycle {
       maxTimingCallsPerCycle: deps.tuning.maxTimingCallsPerCycle,
       statusPageSize: deps.tuning.statusPageSize,
     });
+    this.observers = [this.observer];
   }
 
   get leader(): boolean {
@@ -108,8 +114,8 @@ export class PollCycle {
     if (!(await store.tryAcquireLease(this.leaseName, instanceId, leaseTtlMs, startedAt))) return this.#standBy();
     if (!this.#leader || this.#states === null) {
       this.#watchCache = null;
-      this.#states = indexStates(await store.getVersionStates(projectId));
-      this.observer.learnStates(this.#states.values());
+      this.#states = indexStates(await store.getRunStates(projectId));
+      for (const observer of this.observers) observer.learnStates(this.#states.values());
       if (!this.#leader) logger.info({ lease: this.leaseName, states: this.#states.size }, 'poll lease acquired');
       this.#leader = true;
     }
@@ -126,13 +132,13 @@ export class PollCycle {
 
     let observation: Observation;
     try {
-      observation = await this.observer.observe(watches, known, call);
+      observation = await this.#observe(watches, known, call);
     } catch (err) {
       if (signal.aborted) throw err;
       return this.#failed(err, startedAt);
     }
 
-    const changes = diffVersionStates(known, observation.versions);
+    const changes = diffRunStates(known, observation.runs);
     const intents = planAlerts({ changes, watches, latestVersionByJob: observation.latestVersionByJob });
     const { facts, deferred } = await gatherFacts(this.#factsDeps(), intents, observation, call);
 
@@ -140,10 +146,8 @@ export class PollCycle {
     const committed = changes.filter((c) => !deferred.has(keyOf(c.current)));
     const live = intents.filter((i) => !deferred.has(keyOf(i.change.current)));
     const alerts: NewOutboxRow[] = live.map((i) => this.#buildRow(i, facts.get(keyOf(i.change.current)), now));
-    const newStates = committed
-      .filter(storeFilter(watches))
-      .map((c): VersionState => toState(projectId, c.current, now));
-    const watchStatuses = watchStatusUpdates(watches, live, observation.versions, deferred);
+    const newStates = committed.filter(storeFilter(watches)).map((c): RunState => toState(projectId, c.current, now));
+    const watchStatuses = watchStatusUpdates(watches, live, observation.runs, deferred);
 
     let inserted = 0;
     if (newStates.length > 0 || alerts.length > 0 || watchStatuses.length > 0) {
@@ -159,7 +163,7 @@ export class PollCycle {
       });
       if (result === null) return this.#standBy();
       inserted = result.inserted;
-      for (const s of newStates) known.set(versionKey(s.jobId, s.versionId), s);
+      for (const s of newStates) known.set(stateKey(s), s);
       // Keep the cached watches in step with what was just committed for them.
       const cache = this.#watchCache;
       if (cache && watchStatuses.length > 0) {
@@ -170,7 +174,7 @@ export class PollCycle {
       }
       for (const c of committed) this.#detailDeferrals.delete(keyOf(c.current));
     }
-    await this.#endFinishedVersionWatches(watches, watchStatuses, now);
+    await this.#endFinishedRunWatches(watches, watchStatuses, now);
     if (changes.length > 0 || inserted > 0) {
       logger.info(
         {
@@ -219,9 +223,25 @@ export class PollCycle {
     await this.#deps.health.recordSuccess(now);
   }
 
+  /** Every observer's view of this cycle, as one observation (any observer failing fails the cycle). */
+  async #observe(watches: readonly Watch[], known: ReadonlyMap<string, RunState>, call: CycleCall) {
+    const parts: Observation[] = [];
+    for (const observer of this.observers) parts.push(await observer.observe(watches, known, call));
+    const [first, ...rest] = parts;
+    if (!first || rest.length === 0) return first ?? emptyObservation();
+    return {
+      mode: first.mode,
+      runs: parts.flatMap((p) => p.runs),
+      observedCount: parts.reduce((n, p) => n + p.observedCount, 0),
+      latestVersionByJob: new Map(parts.flatMap((p) => [...p.latestVersionByJob])),
+      details: new Map(parts.flatMap((p) => [...p.details])),
+    };
+  }
+
   #factsDeps() {
     const { logger, projectId, tuning } = this.#deps;
-    return { api: this.#api, logger, projectId, tuning, detailDeferrals: this.#detailDeferrals };
+    const observerFor = (ref: RunRef) => this.observers.find((o) => o.api === ref.api);
+    return { observerFor, logger, projectId, tuning, detailDeferrals: this.#detailDeferrals };
   }
 
   /** Housekeeping rides on the lease so one replica does it; a failure is logged and tried again next time. */
@@ -248,8 +268,8 @@ export class PollCycle {
     return cache.watches;
   }
 
-  #buildRow(intent: AlertIntent, f: AlertFacts | undefined, now: Date): NewOutboxRow {
-    const facts = f ?? factsFromObserved(this.#deps.projectId, intent.change.current);
+  #buildRow(intent: AlertIntent<JobRun>, f: AlertFacts | undefined, now: Date): NewOutboxRow {
+    const facts = f ?? factsFromRun(this.#deps.projectId, intent.change.current);
     switch (intent.kind) {
       case 'card':
         return cardRow(intent.watch, facts, intent.change.previous, now);
@@ -261,21 +281,21 @@ export class PollCycle {
   }
 
   /**
-   * A version watch ends once its target is terminal and that status is committed on the watch (with the terminal
+   * A run watch ends once its target is terminal and that status is committed on the watch (with the terminal
    * alert, when one was due). Re-checked every cycle, so a crash between commit and endWatch only delays it.
    */
-  async #endFinishedVersionWatches(
+  async #endFinishedRunWatches(
     watches: readonly Watch[],
-    updates: ReadonlyArray<{ watchId: number; status: number }>,
+    updates: ReadonlyArray<{ watchId: number; status: string }>,
     now: Date,
   ): Promise<void> {
     const updated = new Map(updates.map((u) => [u.watchId, u.status]));
     for (const w of watches) {
-      if (w.target.kind !== 'version') continue;
+      if (w.target.kind !== 'run') continue;
       const status = updated.get(w.id) ?? w.lastStatus;
-      if (status === null || !trainingJobStatus(status).terminal) continue;
+      if (status === null || !statusFromKey(status).terminal) continue;
       await this.#deps.store.endWatch(w.id, now);
-      this.#deps.logger.info({ watchId: w.id, status }, 'version watch ended');
+      this.#deps.logger.info({ watchId: w.id, status }, 'run watch ended');
       const cache = this.#watchCache;
       if (cache) cache.watches = cache.watches.filter((x) => x.id !== w.id);
     }
@@ -284,55 +304,63 @@ export class PollCycle {
 
 // -------------------------------------------------------------------------------------------------------------------
 
-function toState(projectId: string, v: ObservedVersion, now: Date): VersionState {
+function emptyObservation(): Observation {
+  return { mode: 'all-versions', runs: [], observedCount: 0, latestVersionByJob: new Map(), details: new Map() };
+}
+
+function toState(projectId: string, run: JobRun, now: Date): RunState {
+  const { jobId, versionId } = refParts(run.ref);
   return {
     projectId,
-    jobId: v.jobId,
-    versionId: v.versionId,
-    status: v.status,
-    jobName: v.jobName,
-    versionName: v.versionName,
+    jobId,
+    versionId,
+    status: run.status.key,
+    jobName: run.name,
+    versionName: run.versionName,
     updatedAt: now,
   };
 }
 
 /**
- * Which changes become stored states: every update, and a first sight when some watch covers the version (a project
+ * Which changes become stored states: every update, and a first sight when some watch covers the run (a project
  * watch covers them all). Finished history is stored too: recorded once, it is never looked at again, where leaving it
- * out would make every cycle re-judge it. Versions nobody watches stay out of the store.
+ * out would make every cycle re-judge it. Runs nobody watches stay out of the store.
  */
-function storeFilter(watches: readonly Watch[]): (change: VersionChange) => boolean {
+function storeFilter(watches: readonly Watch[]): (change: RunChange<JobRun>) => boolean {
   const project = watches.some((w) => w.target.kind === 'project');
   const jobs = new Set<string>();
-  const versions = new Set<string>();
+  const runs = new Set<string>();
   for (const { target: t } of watches) {
     if (t.kind === 'job') jobs.add(t.jobId);
-    else if (t.kind === 'version') versions.add(versionKey(t.jobId, t.versionId));
+    else if (t.kind === 'run') runs.add(stateKey(t));
   }
   return (change) =>
-    change.previous !== null || project || jobs.has(change.current.jobId) || versions.has(keyOf(change.current));
+    change.previous !== null ||
+    project ||
+    (change.current.ref.api === 'v1' && jobs.has(change.current.ref.jobId)) ||
+    runs.has(keyOf(change.current));
 }
 
 /**
- * Status each watch last saw: the version's for version watches (also when nothing changed, which keeps `watches`
- * listings current and lets finished version watches end), the alerted version's for job and project watches.
+ * Status each watch last saw: the run's for run watches (also when nothing changed, which keeps `watches` listings
+ * current and lets finished run watches end), the alerted run's for job and project watches.
  */
 function watchStatusUpdates(
   watches: readonly Watch[],
-  intents: readonly AlertIntent[],
-  observed: readonly ObservedVersion[],
+  intents: readonly AlertIntent<JobRun>[],
+  observed: readonly JobRun[],
   deferred: ReadonlySet<string>,
-): Array<{ watchId: number; status: number }> {
-  const next = new Map<number, number>();
-  for (const i of intents) next.set(i.watch.id, i.change.current.status);
-  // `observed` holds only the versions worth a look (Observation.versions): a version watch missing from it has
-  // already recorded the status it would get.
+): Array<{ watchId: number; status: string }> {
+  const next = new Map<number, string>();
+  for (const i of intents) next.set(i.watch.id, i.change.current.status.key);
+  // `observed` holds only the runs worth a look (Observation.runs): a run watch missing from it has already
+  // recorded the status it would get.
   const byKey = new Map(observed.map((v) => [keyOf(v), v]));
   for (const w of watches) {
-    if (w.target.kind !== 'version') continue;
-    const key = versionKey(w.target.jobId, w.target.versionId);
+    if (w.target.kind !== 'run') continue;
+    const key = stateKey(w.target);
     const v = byKey.get(key);
-    if (v && !deferred.has(key)) next.set(w.id, v.status);
+    if (v && !deferred.has(key)) next.set(w.id, v.status.key);
   }
   if (next.size === 0) return [];
   const byId = new Map(watches.map((w) => [w.id, w]));

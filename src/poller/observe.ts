@@ -1,5 +1,6 @@
 /**
- * What ModelArts says about the versions the watches care about, gathered in as few calls as possible.
+ * The v1 observer: what ModelArts' old training API says about the job versions the watches care about, gathered in
+ * as few calls as possible, as runs (from-v1.ts maps the wire).
  *
  * Primary path: one all-versions listing (`limit=0` = every version of the project). Its documented rows carry a
  * version_id but no job_id, so versions are tied to jobs through what we already know (version watches, stored
@@ -13,40 +14,31 @@
  * restart), never the source of truth for alerting.
  */
 
-import { type ObservedVersion, versionKey } from '../alerts/diff.js';
+import { stateKey } from '../alerts/diff.js';
 import { endedAfterWatch, FIRST_SIGHT_MARGIN_MS, filterMatches } from '../alerts/plan.js';
 import {
   type CallOptions,
   collect,
   EndpointNotFoundError,
+  fillRun,
   InvalidIdError,
   iterateTrainingJobs,
   iterateTrainingJobVersions,
+  type JobRun,
   type JobVersionStatus,
   type ModelArtsApi,
   NotFoundError,
+  type RunRef,
+  runFromV1JobSummary,
+  runFromV1StatusRow,
+  runFromV1Version,
+  runKey,
+  statusFromKey,
   type TrainingJobSummary,
-  type TrainingJobVersion,
-  trainingJobStatus,
+  v1Status,
 } from '../modelarts/index.js';
-import type { VersionState, Watch } from '../store/types.js';
-
-export type ObserveMode = 'all-versions' | 'fallback';
-
-export interface Observation {
-  mode: ObserveMode;
-  /**
-   * The observed versions the poller has to look at: those without a stored state, with a status that differs from
-   * it, or with a version watch that has not recorded that status yet. The others (the steady bulk) are counted in
-   * `observedCount` but not materialised: at 10,000 watches this keeps a quiet cycle from allocating 10,000 objects.
-   */
-  versions: ObservedVersion[];
-  observedCount: number;
-  /** Newest version per job, as far as this cycle and earlier ones know. */
-  latestVersionByJob: Map<string, string>;
-  /** Full version records fetched on the way (versions-of-job); the poller reuses them instead of detail calls. */
-  details: Map<string, TrainingJobVersion>;
-}
+import type { RunState, Watch } from '../store/types.js';
+import type { Observation, ObserveMode, RunObserver } from './observer.js';
 
 export interface ObserverOptions {
   api: ModelArtsApi;
@@ -66,7 +58,8 @@ const JOB_LIST_PAGE = 1000;
 
 const VERSIONS_PAGE = 1000;
 
-export class Observer {
+export class V1Observer implements RunObserver {
+  readonly api = 'v1';
   private readonly jobOfVersion = new Map<string, string>();
   private readonly versionsByJob = new Map<string, Set<string>>();
   /** Jobs whose every version we listed, with the version count at that time. */
@@ -86,11 +79,15 @@ export class Observer {
   }
 
   /** Seeds mappings from stored states (after a restart or a lease takeover). */
-  learnStates(states: Iterable<VersionState>): void {
-    for (const s of states) this.learn(s.jobId, s.versionId);
+  learnStates(states: Iterable<RunState>): void {
+    for (const s of states) if (s.versionId !== null) this.learn(s.jobId, s.versionId);
   }
 
-  async observe(watches: readonly Watch[], states: ReadonlyMap<string, VersionState>, call: CallOptions) {
+  async observe(
+    watches: readonly Watch[],
+    states: ReadonlyMap<string, RunState>,
+    call: CallOptions,
+  ): Promise<Observation> {
     const now = this.options.now().getTime();
     if (this.currentMode === 'fallback' && now < this.fallbackUntil) return this.observeFallback(watches, states, call);
     try {
@@ -108,18 +105,39 @@ export class Observer {
 
   // ---------------------------------------------------------------------------------------------------------------
 
+  /** A version's detail record, as a run. */
+  async detail(ref: RunRef, call: CallOptions): Promise<JobRun> {
+    if (ref.api !== 'v1') throw new Error('the v1 observer cannot read a v2 job');
+    return runFromV1Version(await this.options.api.getTrainingJobVersion(ref.jobId, ref.versionId, call));
+  }
+
+  /** The last `lines` lines of the version's first log file; null when it has none yet. */
+  async logTail(ref: RunRef, lines: number, call: CallOptions): Promise<string[] | null> {
+    if (ref.api !== 'v1') throw new Error('the v1 observer cannot read a v2 job');
+    const api = this.options.api;
+    const files = await api.getLogFileNames(ref.jobId, ref.versionId, call);
+    const file = files[0];
+    if (!file) return null;
+    const log = await api.getAomLog(ref.jobId, ref.versionId, { log_file: file, lines }, call);
+    const kept = log.content
+      .split(/\r?\n/)
+      .map((l) => l.trimEnd())
+      .filter((l) => l !== '');
+    return kept.length > 0 ? kept.slice(-lines).map((l) => l.slice(0, 500)) : null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
   private async observeAllVersions(
     watches: readonly Watch[],
-    states: ReadonlyMap<string, VersionState>,
+    states: ReadonlyMap<string, RunState>,
     call: CallOptions,
   ): Promise<Observation> {
     const w = splitWatches(watches);
-    for (const watch of w.version) {
-      if (watch.target.kind === 'version') this.learn(watch.target.jobId, watch.target.versionId);
-    }
+    for (const [jobId, versionId] of w.runTargets) this.learn(jobId, versionId);
 
     const rows = await this.listAllVersionStatuses(call);
-    const details = new Map<string, TrainingJobVersion>();
+    const details = new Map<string, JobRun>();
     for (const row of rows) if (row.job_id !== null) this.learn(String(row.job_id), String(row.version_id));
 
     const needsJobs = w.job.length > 0 || w.project.length > 0;
@@ -151,31 +169,30 @@ export class Observer {
     }
     this.rememberRows(rows, needsJobs);
 
-    const versions: ObservedVersion[] = [];
+    const runs: JobRun[] = [];
     let observedCount = 0;
     for (const row of rows) {
       const jobId = this.jobOf(row);
       if (!jobId) continue;
-      const versionId = String(row.version_id);
-      const key = versionKey(jobId, versionId);
+      const key = stateKey({ jobId, versionId: String(row.version_id) });
       if (!isRelevant(w, jobId, key, states)) continue;
       observedCount++;
-      if (!needsLook(w, key, row.status, states)) continue;
-      versions.push(fromStatusRow(row, jobId, details.get(key) ?? null));
+      if (!needsLook(w, key, v1Status(row.status).key, states)) continue;
+      runs.push(fromStatusRow(row, jobId, details.get(key) ?? null));
     }
     for (const id of this.pendingMapping) if (this.jobOfVersion.has(id)) this.pendingMapping.delete(id);
-    return { mode: 'all-versions', versions, observedCount, latestVersionByJob: this.latestMap(), details };
+    return { mode: 'all-versions', runs, observedCount, latestVersionByJob: this.latestMap(), details };
   }
 
   private async observeFallback(
     watches: readonly Watch[],
-    states: ReadonlyMap<string, VersionState>,
+    states: ReadonlyMap<string, RunState>,
     call: CallOptions,
   ): Promise<Observation> {
     const w = splitWatches(watches);
-    const details = new Map<string, TrainingJobVersion>();
+    const details = new Map<string, JobRun>();
     const jobs = await this.listJobs(call);
-    const observed = new Map<string, ObservedVersion>();
+    const observed = new Map<string, JobRun>();
 
     // Which jobs need their versions listed: those with an interesting version that is not the job's newest.
     const interesting = new Map<string, Set<string>>();
@@ -184,11 +201,9 @@ export class Observer {
       interesting.set(jobId, set);
       set.add(versionId);
     };
-    for (const watch of w.version) {
-      if (watch.target.kind === 'version') want(watch.target.jobId, watch.target.versionId);
-    }
+    for (const [jobId, versionId] of w.runTargets) want(jobId, versionId);
     for (const s of states.values()) {
-      if (trainingJobStatus(s.status).terminal) continue;
+      if (s.versionId === null || statusFromKey(s.status).terminal) continue;
       if (w.project.length > 0 || w.jobIds.has(s.jobId)) want(s.jobId, s.versionId);
     }
     const toList = new Set<string>();
@@ -201,8 +216,8 @@ export class Observer {
       if (!job) continue; // deleted: nothing to observe
       const latest = job.version_id === null ? null : String(job.version_id);
       for (const versionId of versionIds) {
-        const stored = states.get(versionKey(jobId, versionId));
-        if (versionId !== latest && !(stored && trainingJobStatus(stored.status).terminal)) toList.add(jobId);
+        const stored = states.get(stateKey({ jobId, versionId }));
+        if (versionId !== latest && !(stored && statusFromKey(stored.status).terminal)) toList.add(jobId);
       }
     }
     for (const jobId of toList) await this.enumerateJob(jobId, details, call);
@@ -210,16 +225,15 @@ export class Observer {
     const relevantJob = (jobId: string) =>
       w.project.length > 0 || w.jobIds.has(jobId) || interesting.has(jobId) || toList.has(jobId);
     for (const job of jobs.values()) {
-      if (job.version_id === null) continue;
-      const jobId = String(job.job_id);
-      if (!relevantJob(jobId)) continue;
-      const key = versionKey(jobId, String(job.version_id));
-      if (!isRelevant(w, jobId, key, states)) continue;
-      observed.set(key, fromJobRow(job));
+      const run = runFromV1JobSummary(job);
+      if (run.ref === null || !relevantJob(run.ref.jobId)) continue;
+      const key = runKey(run.ref);
+      if (!isRelevant(w, run.ref.jobId, key, states)) continue;
+      observed.set(key, run);
     }
     for (const [key, detail] of details) {
-      if (!isRelevant(w, String(detail.job_id), key, states)) continue;
-      observed.set(key, fromVersionRecord(detail));
+      if (!isRelevant(w, detail.ref.jobId, key, states)) continue;
+      observed.set(key, detail);
     }
 
     // A first-seen terminal version from the job list has no end time; a project watch must know whether it is
@@ -227,7 +241,7 @@ export class Observer {
     if (w.project.length > 0) {
       let budget = this.options.maxTimingCallsPerCycle;
       const undecided = [...observed]
-        .filter(([key, v]) => !states.has(key) && !details.has(key) && v.startTime === null)
+        .filter(([key, v]) => !states.has(key) && !details.has(key) && v.startedAt === null)
         .filter(([, v]) => w.project.some((pw) => filterMatches(pw, v.status)))
         // Newest first (by the job row's lower bound of the end), so a fresh failure is not queued behind history.
         .sort(([, a], [, b]) => lowerBoundEnd(jobs, b) - lowerBoundEnd(jobs, a));
@@ -237,9 +251,9 @@ export class Observer {
           continue;
         }
         try {
-          const detail = await this.options.api.getTrainingJobVersion(v.jobId, v.versionId, call);
+          const detail = await this.detail(v.ref, call);
           details.set(key, detail);
-          observed.set(key, fromVersionRecord(detail));
+          observed.set(key, detail);
         } catch (err) {
           // Deleted between the two calls: nothing to report. Anything else fails the cycle (retried, never alerted).
           if (!(err instanceof NotFoundError)) throw err;
@@ -247,10 +261,10 @@ export class Observer {
         }
       }
     }
-    const versions = [...observed].filter(([key, v]) => needsLook(w, key, v.status, states)).map(([, v]) => v);
+    const runs = [...observed].filter(([key, v]) => needsLook(w, key, v.status.key, states)).map(([, v]) => v);
     return {
       mode: 'fallback',
-      versions,
+      runs,
       observedCount: observed.size,
       latestVersionByJob: this.latestMap(),
       details,
@@ -294,23 +308,30 @@ export class Observer {
     return byId;
   }
 
-  private async enumerateJob(jobId: string, details: Map<string, TrainingJobVersion>, call: CallOptions) {
-    let versions: TrainingJobVersion[];
+  private async enumerateJob(jobId: string, details: Map<string, JobRun>, call: CallOptions) {
+    let versions: JobRun[];
     try {
-      versions = await collect(iterateTrainingJobVersions(this.options.api, jobId, { per_page: VERSIONS_PAGE }, call));
+      const records = await collect(
+        iterateTrainingJobVersions(this.options.api, jobId, { per_page: VERSIONS_PAGE }, call),
+      );
+      versions = records.map(runFromV1Version);
     } catch (err) {
       // A deleted job (or an id ModelArts cannot have) has nothing to observe; it must not fail every cycle.
       if (!(err instanceof NotFoundError) && !(err instanceof InvalidIdError)) throw err;
       this.enumerated.set(jobId, 0);
       return;
     }
-    let newest: TrainingJobVersion | null = null;
+    let newest: string | null = null;
     for (const v of versions) {
-      this.learn(jobId, String(v.version_id));
-      details.set(versionKey(jobId, String(v.version_id)), v);
-      if (!newest || v.version_id > newest.version_id) newest = v;
+      if (v.ref.api !== 'v1') continue;
+      // Keyed by the job asked for: versions-of-job entries may leave their own job_id out.
+      const versionId = v.ref.versionId;
+      const run: JobRun = v.ref.jobId === jobId ? v : { ...v, ref: { api: 'v1', jobId, versionId } };
+      this.learn(jobId, versionId);
+      details.set(runKey(run.ref), run);
+      if (newest === null || compareIds(versionId, newest) > 0) newest = versionId;
     }
-    if (newest) this.latestByJob.set(jobId, String(newest.version_id));
+    if (newest !== null) this.latestByJob.set(jobId, newest);
     this.enumerated.set(jobId, versions.length);
   }
 
@@ -318,7 +339,7 @@ export class Observer {
   private async resolvePending(
     rows: readonly JobVersionStatus[],
     jobs: ReadonlyMap<string, TrainingJobSummary>,
-    details: Map<string, TrainingJobVersion>,
+    details: Map<string, JobRun>,
     call: CallOptions,
   ): Promise<void> {
     const pending = rows.filter((r) => this.pendingMapping.has(String(r.version_id)) && !this.jobOf(r));
@@ -393,25 +414,30 @@ export class Observer {
 // -------------------------------------------------------------------------------------------------------------------
 
 interface SplitWatches {
-  version: Watch[];
+  /** Watched v1 job versions, as [job id, version id] (v2 runs are another observer's). */
+  runTargets: Array<[string, string]>;
   job: Watch[];
   project: Watch[];
   jobIds: Set<string>;
-  /** Version watch targets → the status their watches last recorded (NaN when several disagree). */
-  versionKeys: Map<string, number | null>;
+  /** Watched version keys → the status their watches last recorded (NaN-like '\u0000' when several disagree). */
+  versionKeys: Map<string, string | null>;
 }
 
+const DISAGREE = '\u0000';
+
 function splitWatches(watches: readonly Watch[]): SplitWatches {
-  const out: SplitWatches = { version: [], job: [], project: [], jobIds: new Set(), versionKeys: new Map() };
+  const out: SplitWatches = { runTargets: [], job: [], project: [], jobIds: new Set(), versionKeys: new Map() };
   for (const w of watches) {
-    if (w.target.kind === 'version') {
-      out.version.push(w);
-      const key = versionKey(w.target.jobId, w.target.versionId);
+    const t = w.target;
+    if (t.kind === 'run') {
+      if (t.versionId === null) continue;
+      out.runTargets.push([t.jobId, t.versionId]);
+      const key = stateKey(t);
       const seen = out.versionKeys.get(key);
-      out.versionKeys.set(key, seen === undefined || seen === w.lastStatus ? w.lastStatus : Number.NaN);
-    } else if (w.target.kind === 'job') {
+      out.versionKeys.set(key, seen === undefined || seen === w.lastStatus ? w.lastStatus : DISAGREE);
+    } else if (t.kind === 'job') {
       out.job.push(w);
-      out.jobIds.add(w.target.jobId);
+      out.jobIds.add(t.jobId);
     } else out.project.push(w);
   }
   return out;
@@ -421,8 +447,8 @@ function isRelevant(w: SplitWatches, jobId: string, key: string, states: Readonl
   return w.project.length > 0 || w.jobIds.has(jobId) || w.versionKeys.has(key) || states.has(key);
 }
 
-/** Whether the poller must look at this observation (see Observation.versions). */
-function needsLook(w: SplitWatches, key: string, status: number, states: ReadonlyMap<string, VersionState>): boolean {
+/** Whether the poller must look at this observation (see Observation.runs). */
+function needsLook(w: SplitWatches, key: string, status: string, states: ReadonlyMap<string, RunState>): boolean {
   if (states.get(key)?.status !== status) return true;
   const last = w.versionKeys.get(key);
   return last !== undefined && last !== status;
@@ -430,12 +456,12 @@ function needsLook(w: SplitWatches, key: string, status: number, states: Readonl
 
 /** An unmapped all-versions row a project watch would report once its job is known. */
 function projectWantsUnmapped(project: readonly Watch[], row: JobVersionStatus, marginMs: number): boolean {
-  const v = fromStatusRow(row, '', null);
-  return project.some((w) => filterMatches(w, row.status) && endedAfterWatch(w, v, false, marginMs));
+  const v = fromStatusRow(row, '0', null);
+  return project.some((w) => filterMatches(w, v.status) && endedAfterWatch(w, v, false, marginMs));
 }
 
-function lowerBoundEnd(jobs: ReadonlyMap<string, TrainingJobSummary>, v: ObservedVersion): number {
-  const job = jobs.get(v.jobId);
+function lowerBoundEnd(jobs: ReadonlyMap<string, TrainingJobSummary>, v: JobRun): number {
+  const job = jobs.get(v.ref.jobId);
   return (job?.create_time ?? 0) + (job?.duration ?? 0);
 }
 
@@ -443,55 +469,9 @@ function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-export function fromStatusRow(
-  row: JobVersionStatus,
-  jobId: string,
-  detail: TrainingJobVersion | null,
-): ObservedVersion {
-  return {
-    jobId,
-    versionId: String(row.version_id),
-    status: row.status,
-    jobName: row.job_name ?? detail?.job_name ?? null,
-    versionName: row.version_name ?? detail?.version_name ?? null,
-    createTime: row.create_time ?? detail?.create_time ?? null,
-    startTime: row.start_time ?? detail?.start_time ?? null,
-    endTime: row.end_time,
-    durationMs: row.duration ?? detail?.duration ?? null,
-    flavor: row.flavor_code ?? detail?.spec_code ?? null,
-    gpuNum: row.gpu_num ?? detail?.gpu_num ?? null,
-  };
-}
-
-/** A job list row describes the job's newest version; its create_time is the job's, so it is not used as the version's. */
-export function fromJobRow(job: TrainingJobSummary): ObservedVersion {
-  return {
-    jobId: String(job.job_id),
-    versionId: String(job.version_id),
-    status: job.status,
-    jobName: job.job_name,
-    versionName: null,
-    createTime: job.version_count === 1 ? job.create_time : null,
-    startTime: null,
-    endTime: null,
-    durationMs: job.duration,
-    flavor: null,
-    gpuNum: null,
-  };
-}
-
-export function fromVersionRecord(v: TrainingJobVersion): ObservedVersion {
-  return {
-    jobId: String(v.job_id),
-    versionId: String(v.version_id),
-    status: v.status,
-    jobName: v.job_name,
-    versionName: v.version_name,
-    createTime: v.create_time,
-    startTime: v.start_time,
-    endTime: null,
-    durationMs: v.duration,
-    flavor: v.spec_code,
-    gpuNum: v.gpu_num,
-  };
+/** An all-versions row of a known job, completed by the version's record when one was fetched on the way. */
+export function fromStatusRow(row: JobVersionStatus, jobId: string, detail: JobRun | null): JobRun {
+  const run = runFromV1StatusRow(row, jobId);
+  // The listing's end time is the only one there is; the record fills names, times and resources it lacks.
+  return detail ? fillRun(run, detail) : run;
 }

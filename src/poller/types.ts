@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { ModelArtsApi } from '../modelarts/index.js';
 import type { Store } from '../store/types.js';
-import type { ObserveMode } from './observe.js';
+import type { ObserveMode } from './observer.js';
 
 export interface PollerTuning {
   /** Detail and log calls in flight at once when many versions change together. */

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { ModelArtsApi } from '../modelarts/index.js';
+import { type ConsoleLinks, consoleLinks, type ModelArtsApi } from '../modelarts/index.js';
 import type { Store, Watch } from '../store/types.js';
 import { createDirectory, type Directory } from './directory.js';
 
@@ -60,6 +60,8 @@ export const DEFAULT_TUNING: AppTuning = {
 export interface AppDeps extends SlackDeps {
   tuning: AppTuning;
   projectId: string;
+  /** Links to runs in the ModelArts console, and reading such links back. */
+  consoleLinks: ConsoleLinks;
   /** The bot's own user id once known (auth.test), for "invite @bot" hints and ignoring its own messages. */
   identity: {
     botUserId: string | null;
@@ -73,6 +75,17 @@ export interface AppDeps extends SlackDeps {
   lookups: { inFlight: number };
 }
 
+/** The console links the configuration asks for (templates, or the cloud and region of the endpoint). */
+export function consoleLinksFor(config: Config['modelarts'], projectId: string): ConsoleLinks {
+  return consoleLinks({
+    endpoint: config.endpoint,
+    projectId,
+    region: config.consoleRegion,
+    v1Template: config.consoleJobUrlTemplate,
+    v2Template: config.consoleV2JobUrlTemplate,
+  });
+}
+
 export function resolveDeps(deps: SlackDeps, tuning?: Partial<AppTuning>): AppDeps {
   const merged: AppTuning = { ...DEFAULT_TUNING, ...tuning };
   merged.modelartsTimeoutMs = Math.min(merged.modelartsTimeoutMs, deps.config.modelarts.timeoutMs);
@@ -80,6 +93,7 @@ export function resolveDeps(deps: SlackDeps, tuning?: Partial<AppTuning>): AppDe
     ...deps,
     tuning: merged,
     projectId: deps.modelarts.projectId,
+    consoleLinks: consoleLinksFor(deps.config.modelarts, deps.modelarts.projectId),
     identity: { botUserId: null, botId: null, teamId: null, enterpriseId: null, botName: null },
     directory: createDirectory(),
     lookups: { inFlight: 0 },

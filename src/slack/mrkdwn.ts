@@ -59,8 +59,12 @@ export function escapeMrkdwn(text: string): string {
 
 /** escapeMrkdwn for one-line contexts (names, labels): whitespace runs and newlines become one space. */
 export function escapeInline(text: string, max = 3000): string {
+  // Ids, flavors and numbers (letters, digits, dots, hyphens) have nothing to escape; lists render thousands of them.
+  if (text.length <= max && PLAIN.test(text)) return text;
   return truncate(escapeMrkdwn(text.replace(/\s+/g, ' ').trim()), max);
 }
+
+const PLAIN = /^[A-Za-z0-9][A-Za-z0-9.-]*$/;
 
 let graphemes: Intl.Segmenter | null | undefined;
 function segmenter(): Intl.Segmenter | null {

@@ -1,6 +1,6 @@
-/** The `alert_cards` table: the one card a channel has for a job version, which edits and thread replies target. */
+/** The `alert_cards` table: the one card a channel has for a run, which edits and thread replies target. */
 import type { Kysely } from 'kysely';
-import { cardFromRow } from './rows.js';
+import { cardFromRow, versionColumn } from './rows.js';
 import type { Database } from './schema.js';
 import type { AlertCard } from './types.js';
 
@@ -9,7 +9,7 @@ export async function getCard(
   teamId: string,
   channelId: string,
   jobId: string,
-  versionId: string,
+  versionId: string | null,
 ): Promise<AlertCard | null> {
   const row = await db
     .selectFrom('alert_cards')
@@ -17,7 +17,7 @@ export async function getCard(
     .where('team_id', '=', teamId)
     .where('channel_id', '=', channelId)
     .where('job_id', '=', jobId)
-    .where('version_id', '=', versionId)
+    .where('version_id', '=', versionColumn(versionId))
     .executeTakeFirst();
   return row ? cardFromRow(row) : null;
 }
@@ -30,7 +30,7 @@ export async function saveCard(db: Kysely<Database>, card: AlertCard): Promise<v
       team_id: card.teamId,
       channel_id: card.channelId,
       job_id: card.jobId,
-      version_id: card.versionId,
+      version_id: versionColumn(card.versionId),
       ts: card.ts,
       updated_at: card.updatedAt.getTime(),
     })

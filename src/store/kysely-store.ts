@@ -30,12 +30,12 @@ import type {
   OutboxRow,
   PollCommit,
   PollHealth,
+  RunState,
   Store,
-  VersionState,
   Watch,
   WatchTarget,
 } from './types.js';
-import { getVersionStates, upsertVersionStates } from './version-states.js';
+import { getRunStates, upsertRunStates } from './version-states.js';
 import {
   createWatch,
   deleteWatch,
@@ -107,8 +107,8 @@ export class KyselyStore implements Store {
 
   // ----------------------------------------------------------------------------------------------- poll cycles
 
-  getVersionStates(projectId: string): Promise<VersionState[]> {
-    return getVersionStates(this.#db, projectId);
+  getRunStates(projectId: string): Promise<RunState[]> {
+    return getRunStates(this.#db, projectId);
   }
 
   commitPollCycle(commit: PollCommit): Promise<{ inserted: number } | null> {
@@ -118,7 +118,7 @@ export class KyselyStore implements Store {
         this.#logger?.debug({ lease: commit.fence.name }, 'poll commit rejected: lease no longer held');
         return null;
       }
-      await upsertVersionStates(trx, commit.projectId, commit.states);
+      await upsertRunStates(trx, commit.projectId, commit.states);
       const inserted = await insertOutboxRows(trx, commit.alerts, now);
       await updateWatchStatuses(trx, commit.watchStatuses);
       return { inserted };
@@ -159,7 +159,7 @@ export class KyselyStore implements Store {
     return markOutboxDead(this.#db, id, workerId, error, now);
   }
 
-  getCard(teamId: string, channelId: string, jobId: string, versionId: string): Promise<AlertCard | null> {
+  getCard(teamId: string, channelId: string, jobId: string, versionId: string | null): Promise<AlertCard | null> {
     return getCard(this.#db, teamId, channelId, jobId, versionId);
   }
 

@@ -14,6 +14,10 @@ export async function runMigrations(
   const migrator = new Migrator({
     db,
     provider: migrationProvider,
+    // Migrations are developed on branches and merged in any order (0003 may reach a database before 0002): each is
+    // independent of the others' tables, so a missing lower one is run late rather than refused. A migration the
+    // database ran that this build does not know still fails the start.
+    allowUnorderedMigrations: true,
     // Kysely looks for its bookkeeping tables across all schemas unless told which one: name it, so a database
     // holding several isolated schemas (tests, tenants) keeps a migration history per schema.
     ...(options.migrationTableSchema ? { migrationTableSchema: options.migrationTableSchema } : {}),

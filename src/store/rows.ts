@@ -5,7 +5,7 @@ import type {
   OutboxKind,
   OutboxRow,
   PollHealth,
-  VersionState,
+  RunState,
   Watch,
   WatchFilter,
   WatchTarget,
@@ -30,15 +30,32 @@ export function millisOrNull(date: Date | null): number | null {
   return date === null ? null : date.getTime();
 }
 
-/** The columns a target is stored as; target_key is what the unique index of active watches compares. */
+/**
+ * Tables whose primary key includes the version id store a run without a version (a v2 job) as ''. These two
+ * convert at the boundary, so callers only ever see null.
+ */
+export function versionColumn(versionId: string | null): string {
+  return versionId ?? '';
+}
+
+export function versionFromColumn(value: string): string | null {
+  return value === '' ? null : value;
+}
+
+/**
+ * The columns a target is stored as; target_key is what the unique index of active watches compares. A run target
+ * is stored under the kind `version`, the name 0001's CHECK constraint knows and every stored target_key of a job
+ * version already carries (renaming it would change the identity of existing watches); a v2 job is a `version` row
+ * without a version id.
+ */
 export function targetColumns(target: WatchTarget): {
-  target_kind: WatchTarget['kind'];
+  target_kind: 'version' | 'job' | 'project';
   job_id: string | null;
   version_id: string | null;
   target_key: string;
 } {
   switch (target.kind) {
-    case 'version':
+    case 'run':
       return {
         target_kind: 'version',
         job_id: target.jobId,
@@ -60,9 +77,7 @@ export function targetColumns(target: WatchTarget): {
 function targetOf(row: Selectable<WatchesTable>): WatchTarget {
   switch (row.target_kind) {
     case 'version':
-      if (row.job_id !== null && row.version_id !== null) {
-        return { kind: 'version', jobId: row.job_id, versionId: row.version_id };
-      }
+      if (row.job_id !== null) return { kind: 'run', jobId: row.job_id, versionId: row.version_id };
       break;
     case 'job':
       if (row.job_id !== null) return { kind: 'job', jobId: row.job_id };
@@ -86,16 +101,17 @@ export function watchFromRow(row: Selectable<WatchesTable>): Watch {
     endedAt: toDateOrNull(row.ended_at),
     disabledAt: toDateOrNull(row.disabled_at),
     disabledReason: row.disabled_reason,
-    lastStatus: row.last_status,
+    lastStatus: row.last_status === null ? null : String(row.last_status),
   };
 }
 
-export function versionStateFromRow(row: Selectable<VersionStatesTable>): VersionState {
+export function runStateFromRow(row: Selectable<VersionStatesTable>): RunState {
   return {
     projectId: row.project_id,
     jobId: row.job_id,
-    versionId: row.version_id,
-    status: row.status,
+    versionId: versionFromColumn(row.version_id),
+    // Text since 0003; String() also reads a value SQLite's column affinity kept as a number.
+    status: String(row.status),
     jobName: row.job_name,
     versionName: row.version_name,
     updatedAt: toDate(row.updated_at),
@@ -128,7 +144,7 @@ export function cardFromRow(row: Selectable<AlertCardsTable>): AlertCard {
     teamId: row.team_id,
     channelId: row.channel_id,
     jobId: row.job_id,
-    versionId: row.version_id,
+    versionId: versionFromColumn(row.version_id),
     ts: row.ts,
     updatedAt: toDate(row.updated_at),
   };

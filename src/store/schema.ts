@@ -27,14 +27,17 @@ export interface WatchesTable {
   ended_at: NullableInt8;
   disabled_at: NullableInt8;
   disabled_reason: NullableText;
-  last_status: ColumnType<number | null, number | null | undefined, number | null>;
+  /** A status key (migration 0003 made it text). */
+  last_status: NullableText;
 }
 
+/** Last-seen run states. `version_id` is part of the primary key, so a v2 job (no version) stores ''. */
 export interface VersionStatesTable {
   project_id: string;
   job_id: string;
   version_id: string;
-  status: number;
+  /** A status key (migration 0003 made it text). */
+  status: string;
   job_name: NullableText;
   version_name: NullableText;
   updated_at: Int8;
@@ -63,6 +66,7 @@ export interface OutboxTable {
   locked_until: NullableInt8;
 }
 
+/** `version_id` is part of the primary key, so a v2 job (no version) stores ''. */
 export interface AlertCardsTable {
   team_id: string;
   channel_id: string;

@@ -1,14 +1,19 @@
 /**
  * The store's contract: domain methods, no SQL. One implementation (Kysely) serves SQLite and PostgreSQL.
- * Nothing here knows about Slack's SDK or the ModelArts client; ids are plain strings.
+ * Nothing here knows about Slack's SDK or the ModelArts client; ids and statuses are plain strings.
+ *
+ * A run is named by a job id and a version id: a v1 job version has both (decimal digits), a v2 job has a UUID job id
+ * and no version (`versionId: null`). A status is its key (`RunStatus.key` above this layer): the v1 code in decimal
+ * digits (`"11"`) or the v2 phase (`"Failed"`).
  */
 
 /** Which terminal outcomes a watch alerts on. `default` means: every terminal state for job and version
  * watches, failures only for project-wide watches. */
 export type WatchFilter = 'default' | 'failed' | 'completed' | 'cancelled' | 'all';
 
+/** A run (a v1 job version, or a v2 job: versionId null), a v1 job with all its versions, or the whole project. */
 export type WatchTarget =
-  | { kind: 'version'; jobId: string; versionId: string }
+  | { kind: 'run'; jobId: string; versionId: string | null }
   | { kind: 'job'; jobId: string }
   | { kind: 'project' };
 
@@ -21,13 +26,13 @@ export interface Watch {
   target: WatchTarget;
   filter: WatchFilter;
   createdAt: Date;
-  /** Set when a version watch has delivered its terminal alert; an ended watch is no longer active. */
+  /** Set when a run watch has delivered its terminal alert; an ended watch is no longer active. */
   endedAt: Date | null;
   /** Set when Slack refused delivery for good (channel_not_found, is_archived, ...). Kept, not deleted. */
   disabledAt: Date | null;
   disabledReason: string | null;
-  /** Last status code seen for the watched target (for job/project watches: of the latest alerted version). */
-  lastStatus: number | null;
+  /** Last status key seen for the watched target (for job/project watches: of the latest alerted run). */
+  lastStatus: string | null;
 }
 
 export interface NewWatch {
@@ -40,12 +45,14 @@ export interface NewWatch {
   now: Date;
 }
 
-/** Last-seen state of one job version, persisted so a change that happened while we were down is still seen. */
-export interface VersionState {
+/** Last-seen state of one run, persisted so a change that happened while we were down is still seen. */
+export interface RunState {
   projectId: string;
   jobId: string;
-  versionId: string;
-  status: number;
+  /** Null for a v2 job. */
+  versionId: string | null;
+  /** The status key. */
+  status: string;
   jobName: string | null;
   versionName: string | null;
   updatedAt: Date;
@@ -67,7 +74,7 @@ export type OutboxKind =
 export interface NewOutboxRow {
   teamId: string;
   channelId: string;
-  /** Unique per (team, channel, job, version, event): inserting the same key twice is a no-op. */
+  /** Unique per (team, channel, run, event): inserting the same key twice is a no-op. */
   dedupeKey: string;
   kind: OutboxKind;
   watchId: number | null;
@@ -88,12 +95,13 @@ export interface OutboxRow extends NewOutboxRow {
   sentAt: Date | null;
 }
 
-/** The durable card a channel has for one job version: edits and thread replies target this ts. */
+/** The durable card a channel has for one run: edits and thread replies target this ts. */
 export interface AlertCard {
   teamId: string;
   channelId: string;
   jobId: string;
-  versionId: string;
+  /** Null for a v2 job. */
+  versionId: string | null;
   ts: string;
   updatedAt: Date;
 }
@@ -118,12 +126,12 @@ export interface LeaseFence {
 export interface PollCommit {
   projectId: string;
   now: Date;
-  /** Last-seen states to upsert (only the versions that changed or are new). */
-  states: VersionState[];
+  /** Last-seen states to upsert (only the runs that changed or are new). */
+  states: RunState[];
   /** Alerts caused by those changes; duplicates by dedupeKey are ignored. */
   alerts: NewOutboxRow[];
   /** Watches to update with the status they last saw. */
-  watchStatuses: Array<{ watchId: number; status: number }>;
+  watchStatuses: Array<{ watchId: number; status: string }>;
   /** When set, nothing is written unless this lease is still held: a process that lost its lease cannot commit. */
   fence?: LeaseFence;
 }
@@ -153,14 +161,14 @@ export interface Store {
   listUserWatches(teamId: string, userId: string): Promise<Watch[]>;
   /** Watches that neither ended nor are disabled, across all channels, for one project. */
   listActiveWatches(projectId: string): Promise<Watch[]>;
-  /** Ends a version watch after its terminal alert went out. */
+  /** Ends a run watch after its terminal alert went out. */
   endWatch(id: number, now: Date): Promise<void>;
   disableWatch(id: number, reason: string, now: Date): Promise<void>;
   /** Disables every active watch of a channel (Slack said the channel is gone); returns the watches disabled. */
   disableChannelWatches(teamId: string, channelId: string, reason: string, now: Date): Promise<Watch[]>;
 
-  // Version states
-  getVersionStates(projectId: string): Promise<VersionState[]>;
+  // Run states
+  getRunStates(projectId: string): Promise<RunState[]>;
 
   /** Writes new states, alerts and watch statuses in one transaction. Returns how many outbox rows were inserted
    * (0 for duplicates), or `null` when the fence lease is no longer held and nothing was written. */
@@ -178,7 +186,7 @@ export interface Store {
   markRetry(id: number, workerId: string, result: { error: string; runAt: Date }): Promise<boolean>;
   /** Gives up on a row for good. */
   markDead(id: number, workerId: string, error: string, now: Date): Promise<boolean>;
-  getCard(teamId: string, channelId: string, jobId: string, versionId: string): Promise<AlertCard | null>;
+  getCard(teamId: string, channelId: string, jobId: string, versionId: string | null): Promise<AlertCard | null>;
   outboxDepth(): Promise<{ pending: number; dead: number }>;
   /** run_at of the oldest pending row that is due by `now` (waiting to be posted); null when none is due. One index
    * step (migration 0002), cheap enough for every readiness probe. */

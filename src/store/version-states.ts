@@ -1,11 +1,14 @@
-/** The `version_states` table: the last-seen status of each job version, so a change made while we were down is seen. */
+/**
+ * The `version_states` table: the last-seen status of each run (v1 job version or v2 job), so a change made while we
+ * were down is seen. The table keeps its 0001 name; rows.ts converts a v2 job's missing version.
+ */
 import type { Kysely } from 'kysely';
 import { chunks } from './batch.js';
-import { versionStateFromRow } from './rows.js';
+import { runStateFromRow, versionColumn } from './rows.js';
 import type { Database } from './schema.js';
-import type { VersionState } from './types.js';
+import type { RunState } from './types.js';
 
-export async function getVersionStates(db: Kysely<Database>, projectId: string): Promise<VersionState[]> {
+export async function getRunStates(db: Kysely<Database>, projectId: string): Promise<RunState[]> {
   const rows = await db
     .selectFrom('version_states')
     .selectAll()
@@ -13,17 +16,17 @@ export async function getVersionStates(db: Kysely<Database>, projectId: string):
     .orderBy('job_id')
     .orderBy('version_id')
     .execute();
-  return rows.map(versionStateFromRow);
+  return rows.map(runStateFromRow);
 }
 
 /** Inserts or updates states; a state without a project id is stored under `projectId`. */
-export async function upsertVersionStates(
+export async function upsertRunStates(
   db: Kysely<Database>,
   projectId: string,
-  states: readonly VersionState[],
+  states: readonly RunState[],
 ): Promise<void> {
-  // Postgres refuses to update one row twice in a single upsert; the last state given for a version wins.
-  const byKey = new Map<string, VersionState>();
+  // Postgres refuses to update one row twice in a single upsert; the last state given for a run wins.
+  const byKey = new Map<string, RunState>();
   for (const s of states) byKey.set(JSON.stringify([s.projectId, s.jobId, s.versionId]), s);
   for (const part of chunks([...byKey.values()])) {
     await db
@@ -32,7 +35,7 @@ export async function upsertVersionStates(
         part.map((s) => ({
           project_id: s.projectId || projectId,
           job_id: s.jobId,
-          version_id: s.versionId,
+          version_id: versionColumn(s.versionId),
           status: s.status,
           job_name: s.jobName,
           version_name: s.versionName,

@@ -140,12 +140,12 @@ export async function disableChannelWatches(
 /** Records the status each watch last saw; the last update given for a watch wins. */
 export async function updateWatchStatuses(
   db: Kysely<Database>,
-  updates: ReadonlyArray<{ watchId: number; status: number }>,
+  updates: ReadonlyArray<{ watchId: number; status: string }>,
 ): Promise<void> {
-  const latest = new Map<number, number>();
+  const latest = new Map<number, string>();
   for (const u of updates) latest.set(u.watchId, u.status);
-  // Status codes are few (0..22): one UPDATE per distinct status instead of one per watch.
-  const byStatus = new Map<number, number[]>();
+  // Status keys are few (23 v1 codes, 8 v2 phases): one UPDATE per distinct status instead of one per watch.
+  const byStatus = new Map<string, number[]>();
   for (const [watchId, status] of latest) {
     const ids = byStatus.get(status) ?? [];
     ids.push(watchId);

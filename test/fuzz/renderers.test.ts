@@ -6,11 +6,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { factsFromVersion, jobAlert } from '../../src/alerts/index.js';
+import { factsFromRun, jobAlert, parseJobAlert } from '../../src/alerts/index.js';
 import {
+  consoleLinks,
   type JobVersionStatus,
+  listedFromV1StatusRow,
   type ProcessorTaskList,
-  statusCodesForCategory,
+  runFromV1JobSummary,
+  runFromV1Version,
+  statusFromKey,
   type TrainingJobConfigList,
   type TrainingJobVersion,
   type VisualizationJob,
@@ -37,9 +41,9 @@ import {
   renderHome,
   renderJobsFromJobList,
   renderJobsOverview,
-  renderJobVersionCard,
   renderProcessorTasks,
   renderProjectFailure,
+  renderRunCard,
   renderTerminalReply,
   renderUnfurl,
   renderVisualizationJob,
@@ -56,11 +60,11 @@ const ctx: fc.Arbitrary<RenderContext> = fc.record({
   now: fc.date({ min: new Date('2019-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
   timeZone: fc.constantFrom('UTC', 'Europe/Berlin', 'Asia/Kolkata', 'America/St_Johns', 'Not/A_Zone', ''),
   projectId: fc.oneof(fc.constantFrom('sim-project', '0a1b2c3d4e5f'), fc.constantFrom(...HOSTILE)),
-  consoleUrl: fc.constant(
-    (j: string | number, v: string | number) =>
-      `https://console.otc.t-systems.com/modelarts/?region=eu-de#/trainingJobs/details/${encodeURIComponent(String(j))}?versionId=${encodeURIComponent(String(v))}`,
-  ),
 });
+
+/** The console links of an OTC endpoint, as the use cases fill them in. */
+const LINKS = consoleLinks({ endpoint: 'https://modelarts.eu-de.otc.t-systems.com', projectId: 'sim-project' });
+const asRun = (v: TrainingJobVersion) => LINKS.withConsoleUrl(runFromV1Version(v));
 
 const versionWire = fc.oneof(
   {
@@ -155,14 +159,22 @@ describe('wire data → parsers → renderers', () => {
         (wire, c, tensorboardUrl, tail, previous) => {
           const v = parse(wire);
           if (!v) return;
-          expectSafePayload(renderJobVersionCard(v, c, { tensorboardUrl }));
-          expectSafePayload(renderJobVersionCard(v, c, { ephemeral: true }));
-          expectSafePayload(renderUnfurl(v, c));
-          const previousStatus = typeof previous === 'number' && Number.isInteger(previous) ? previous : null;
-          const facts = factsFromVersion(c.projectId, v, { previousStatus, logTail: tail });
-          expectSafePayload(renderAlertCard(jobAlert(facts, watch('UCREATOR01'), 'status'), c));
-          expectSafePayload(renderTerminalReply(jobAlert(facts, watch('UCREATOR01'), 'terminal'), c));
-          expectSafePayload(renderProjectFailure(jobAlert(facts, null, 'terminal'), c));
+          const run = asRun(v);
+          expectSafePayload(renderRunCard(run, c, { tensorboardUrl }));
+          expectSafePayload(renderRunCard(run, c, { ephemeral: true }));
+          expectSafePayload(renderUnfurl(run, c));
+          const previousStatus =
+            typeof previous === 'number' && Number.isInteger(previous) ? statusFromKey(String(previous)).key : null;
+          const facts = factsFromRun(c.projectId, run, { previousStatus, logTail: tail });
+          // Alerts travel through the outbox as JSON and are read back before they are rendered.
+          const stored = (event: 'status' | 'terminal', w: Watch | null) => {
+            const alert = parseJobAlert(JSON.parse(JSON.stringify(jobAlert(facts, w, event))));
+            if (!alert) throw new Error('an alert the poller built did not read back');
+            return { ...alert, run: LINKS.withConsoleUrl(alert.run) };
+          };
+          expectSafePayload(renderAlertCard(stored('status', watch('UCREATOR01')), c));
+          expectSafePayload(renderTerminalReply(stored('terminal', watch('UCREATOR01')), c));
+          expectSafePayload(renderProjectFailure(stored('terminal', null), c));
         },
       ),
       RUNS,
@@ -189,7 +201,7 @@ describe('wire data → parsers → renderers', () => {
           if (parsed) {
             for (const source of ['versions', 'jobs'] as const) {
               expectSafePayload(
-                renderJobsOverview(parsed.versions as JobVersionStatus[], c, {
+                renderJobsOverview((parsed.versions as JobVersionStatus[]).map(listedFromV1StatusRow), c, {
                   page: p,
                   pageSize: size,
                   total: parsed.total_count,
@@ -202,12 +214,16 @@ describe('wire data → parsers → renderers', () => {
           const parsedJobs = jobs.parse(jobsWire);
           if (parsedJobs) {
             expectSafePayload(
-              renderJobsFromJobList(parsedJobs.jobs, c, {
-                page: p,
-                pageSize: size,
-                total: parsedJobs.job_total_count,
-                statusFilter,
-              }),
+              renderJobsFromJobList(
+                parsedJobs.jobs.map((job) => ({ run: runFromV1JobSummary(job), versionCount: job.version_count })),
+                c,
+                {
+                  page: p,
+                  pageSize: size,
+                  total: parsedJobs.job_total_count,
+                  statusFilter,
+                },
+              ),
             );
           }
         },
@@ -266,7 +282,7 @@ describe('wire data → parsers → renderers', () => {
         (wire, c, gpu, npu) => {
           const parsed = list.parse(wire);
           if (!parsed) return;
-          const running = parsed.versions.filter((v) => statusCodesForCategory('running').includes(v.status));
+          const running = parsed.versions.map(listedFromV1StatusRow).filter((run) => run.status.category === 'running');
           expectSafePayload(
             renderHome(
               {
@@ -294,7 +310,7 @@ describe('wire data → parsers → renderers', () => {
         const v = TrainingJobVersionSchema.safeParse({ ...wire, job_id: 1, version_id: 2, status: 11, job_name: name });
         if (!v.success) return;
         const version = { ...v.data, parameter: [{ label: param, value: param }] };
-        for (const payload of [renderJobVersionCard(version, c), renderUnfurl(version, c)]) {
+        for (const payload of [renderRunCard(asRun(version), c), renderUnfurl(asRun(version), c)]) {
           expect(checkLimits(payload)).toEqual([]);
         }
       }),

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { consoleLinks } from '../../src/modelarts/index.js';
 import { CALLBACK } from '../../src/slack/ids.js';
 import { PROJECT_ROOT } from '../../tools/demo/bot-process.js';
 import { DEFAULT_UNFURL_DOMAINS } from '../../tools/fake-slack/index.js';
@@ -65,6 +66,24 @@ describe.each(['http.yaml', 'socket.yaml'])('manifest/%s', (file) => {
 
   it('unfurls the console domains the demo stand-in unfurls', () => {
     expect(listUnder(yaml, 'unfurl_domains').sort()).toEqual([...DEFAULT_UNFURL_DOMAINS].sort());
+  });
+
+  it("unfurls the bot's own console links, on both clouds and for both APIs", () => {
+    const domains = listUnder(yaml, 'unfurl_domains');
+    for (const endpoint of [
+      'https://modelarts.eu-de.otc.t-systems.com',
+      'https://modelarts.cn-north-4.myhuaweicloud.com',
+      'http://127.0.0.1:9000',
+    ]) {
+      const links = consoleLinks({ endpoint, projectId: 'p' });
+      for (const ref of [
+        { api: 'v1', jobId: '10', versionId: '12' },
+        { api: 'v2', jobId: '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b' },
+      ] as const) {
+        const host = new URL(links.runUrl(ref)).hostname;
+        expect(domains.some((d) => host === d || host.endsWith(`.${d}`))).toBe(true);
+      }
+    }
   });
 });
 

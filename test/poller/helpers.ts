@@ -4,7 +4,7 @@
  */
 import { pino } from 'pino';
 import { watchStartRows } from '../../src/alerts/rows.js';
-import { createModelArtsApi, type ModelArtsApi } from '../../src/modelarts/index.js';
+import { createModelArtsApi, type ModelArtsApi, runFromV1Version } from '../../src/modelarts/index.js';
 import { createPoller, type Poller, type PollerDeps } from '../../src/poller/poller.js';
 import type { OutboxRow, Store, Watch, WatchFilter, WatchTarget } from '../../src/store/types.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../tools/simulator/index.js';
@@ -91,13 +91,13 @@ export async function watch(
   });
   if (target.kind !== 'project') {
     const versionId =
-      target.kind === 'version'
+      target.kind === 'run' && target.versionId !== null
         ? target.versionId
         : String(
             Math.max(...(await world.api.listTrainingJobVersions(target.jobId)).versions.map((v) => v.version_id)),
           );
     const version = await world.api.getTrainingJobVersion(target.jobId, versionId);
-    await store.enqueue(watchStartRows(created, version, now));
+    await store.enqueue(watchStartRows(created, runFromV1Version(version), now));
   }
   return created;
 }

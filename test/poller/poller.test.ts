@@ -29,7 +29,7 @@ describe('poller: transitions', () => {
     const { jobId, versionIds } = world.sim.addJob({ name: 'resnet', status: 7 });
     const [v] = versionIds;
     const j = String(jobId);
-    const w = await watch(world, store, { kind: 'version', jobId: j, versionId: String(v) });
+    const w = await watch(world, store, { kind: 'run', jobId: j, versionId: String(v) });
     const poller = makePoller(world, store);
 
     // First sight of the status the watch command showed: the start card already covers it, and no detail call is
@@ -57,27 +57,28 @@ describe('poller: transitions', () => {
     ]);
     const ended = await store.getWatch(w.id);
     expect(ended?.endedAt).not.toBeNull();
-    expect(ended?.lastStatus).toBe(10);
+    expect(ended?.lastStatus).toBe('10');
     expect(await store.listActiveWatches(world.sim.projectId)).toEqual([]);
 
     const reply = (await store.listOutbox()).find((r) => r.kind === 'terminal_reply');
     expect(reply?.payload).toMatchObject({
-      jobId: j,
-      versionId: String(v),
-      status: 10,
-      previousStatus: 8,
-      jobName: 'resnet',
+      run: {
+        ref: { api: 'v1', jobId: j, versionId: String(v) },
+        status: { key: '10', name: 'JOBSTAT_COMPLETED' },
+        name: 'resnet',
+      },
+      previousStatus: '8',
       creatorUserId: 'U1',
       watchId: w.id,
       event: 'terminal',
-    } satisfies Partial<JobAlert>);
+    });
   });
 
   it('makes detail calls only for changed, watched versions', async () => {
     const watched = world.sim.addJob({ name: 'watched', status: 8 });
     const other = world.sim.addJob({ name: 'other', status: 8 });
     await watch(world, store, {
-      kind: 'version',
+      kind: 'run',
       jobId: String(watched.jobId),
       versionId: String(watched.versionIds[0]),
     });
@@ -174,17 +175,17 @@ describe('poller: resilience', () => {
   it('a detail call failing transiently defers the alert (state not committed) instead of losing or weakening it', async () => {
     const { jobId, versionIds } = world.sim.addJob({ name: 'detail-flaky', status: 8 });
     const v = versionIds[0]!;
-    await watch(world, store, { kind: 'version', jobId: String(jobId), versionId: String(v) });
+    await watch(world, store, { kind: 'run', jobId: String(jobId), versionId: String(v) });
     const poller = makePoller(world, store);
     await poller.runOnce();
     world.clock.tick(MIN);
     world.sim.setVersionStatus(jobId, v, 10);
     world.sim.faults.serverError({ endpoint: 'getTrainingJobVersion', times: 1 });
     expect(await poller.runOnce()).toMatchObject({ ok: true, deferred: 1, alertsQueued: 0 });
-    expect((await store.getVersionStates(world.sim.projectId)).map((s) => s.status)).toEqual([8]);
+    expect((await store.getRunStates(world.sim.projectId)).map((s) => s.status)).toEqual(['8']);
     expect(await poller.runOnce()).toMatchObject({ ok: true, deferred: 0, alertsQueued: 2 });
     const reply = (await store.listOutbox()).find((r) => r.kind === 'terminal_reply');
-    expect(reply?.payload).toMatchObject({ engine: expect.any(String), status: 10 });
+    expect(reply?.payload).toMatchObject({ run: { engine: expect.any(String), status: { key: '10' } } });
   });
 
   it('a job watch on a job ModelArts does not know does not stop polling for the others', async () => {
@@ -198,12 +199,33 @@ describe('poller: resilience', () => {
       filter: 'default',
       now: world.clock.now(),
     });
-    await watch(world, store, { kind: 'version', jobId: String(jobId), versionId: String(versionIds[0]) });
+    await watch(world, store, { kind: 'run', jobId: String(jobId), versionId: String(versionIds[0]) });
     const poller = makePoller(world, store);
     expect((await poller.runOnce()).ok).toBe(true);
     world.clock.tick(MIN);
     world.sim.setVersionStatus(jobId, versionIds[0]!, 11);
     expect(await poller.runOnce()).toMatchObject({ ok: true, alertsQueued: 2 });
+  });
+
+  it('a watch on a v2 job is left to a v2 observer: the v1 cycle neither asks about it nor stops for it', async () => {
+    const { jobId, versionIds } = world.sim.addJob({ name: 'real', status: 8 });
+    const v2 = await store.createWatch({
+      teamId: TEAM,
+      channelId: 'C1',
+      projectId: world.sim.projectId,
+      creatorUserId: 'U1',
+      target: { kind: 'run', jobId: '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b', versionId: null },
+      filter: 'default',
+      now: world.clock.now(),
+    });
+    await watch(world, store, { kind: 'run', jobId: String(jobId), versionId: String(versionIds[0]) });
+    const poller = makePoller(world, store);
+    expect(await poller.runOnce()).toMatchObject({ ok: true, calls: { listJobVersionStatuses: 1 } });
+    world.clock.tick(MIN);
+    world.sim.setVersionStatus(jobId, versionIds[0]!, 11);
+    expect(await poller.runOnce()).toMatchObject({ ok: true, alertsQueued: 2 });
+    expect((await store.getWatch(v2.watch.id))?.lastStatus).toBeNull();
+    expect((await store.listOutbox()).every((r) => r.jobId === String(jobId))).toBe(true);
   });
 
   it('start() polls on its own; stop() releases the lease for the next process at once', async () => {
@@ -233,7 +255,7 @@ describe('poller: restarts', () => {
     const url = `sqlite:${join(dir, 'bot.db')}`;
     const { jobId, versionIds } = world.sim.addJob({ name: 'overnight', status: 8 });
     let db = await openStore(url);
-    await watch(world, db, { kind: 'version', jobId: String(jobId), versionId: String(versionIds[0]) });
+    await watch(world, db, { kind: 'run', jobId: String(jobId), versionId: String(versionIds[0]) });
     await makePoller(world, db).runOnce();
     await db.close();
 
@@ -257,7 +279,7 @@ describe('poller: ModelArts errors', () => {
   it('never alerts on errors, keeps state, warns operators once and says once when it recovers', async () => {
     const { jobId, versionIds } = world.sim.addJob({ name: 'flaky', status: 8 });
     const v = versionIds[0]!;
-    await watch(world, store, { kind: 'version', jobId: String(jobId), versionId: String(v) });
+    await watch(world, store, { kind: 'run', jobId: String(jobId), versionId: String(v) });
     const poller = makePoller(world, store, { opsChannelId: 'COPS', alertAfterMinutes: 3 });
     await poller.runOnce();
     const before = await store.listOutbox();
@@ -276,8 +298,8 @@ describe('poller: ModelArts errors', () => {
       ...describeRows(before),
       `COPS -/- ops:failing:${failingFrom + MIN}`,
     ]);
-    const states = await store.getVersionStates(world.sim.projectId);
-    expect(states.map((s) => s.status)).toEqual([8]);
+    const states = await store.getRunStates(world.sim.projectId);
+    expect(states.map((s) => s.status)).toEqual(['8']);
     expect(poller.health().lastError).toMatch(/ModelArts/);
 
     world.sim.faults.clear();
@@ -297,7 +319,7 @@ describe('poller: ModelArts errors', () => {
 
   it('without an ops channel it still recovers quietly', async () => {
     const { jobId, versionIds } = world.sim.addJob({ name: 'quiet', status: 8 });
-    await watch(world, store, { kind: 'version', jobId: String(jobId), versionId: String(versionIds[0]) });
+    await watch(world, store, { kind: 'run', jobId: String(jobId), versionId: String(versionIds[0]) });
     const poller = makePoller(world, store, { alertAfterMinutes: 1 });
     await poller.runOnce();
     const before = await store.listOutbox();
@@ -326,9 +348,9 @@ describe('poller: fallback without the all-versions endpoint', () => {
     const b = world.sim.addJob({ name: 'latest-only', status: 8 });
     world.sim.addJob({ name: 'unwatched', statuses: [8, 8] });
     const c = world.sim.addJob({ name: 'keeps-running', status: 8 });
-    await watch(world, store, { kind: 'version', jobId: String(a.jobId), versionId: String(a.versionIds[0]) });
-    await watch(world, store, { kind: 'version', jobId: String(c.jobId), versionId: String(c.versionIds[0]) });
-    await watch(world, store, { kind: 'version', jobId: String(b.jobId), versionId: String(b.versionIds[0]) });
+    await watch(world, store, { kind: 'run', jobId: String(a.jobId), versionId: String(a.versionIds[0]) });
+    await watch(world, store, { kind: 'run', jobId: String(c.jobId), versionId: String(c.versionIds[0]) });
+    await watch(world, store, { kind: 'run', jobId: String(b.jobId), versionId: String(b.versionIds[0]) });
     const poller = makePoller(world, store, { tuning: { fallbackRecheckMs: 10 * MIN } });
 
     const first = await poller.runOnce();
@@ -402,7 +424,7 @@ describe('poller: fallback for job and project watches', () => {
 describe('poller: one poller per project', () => {
   it('only the lease holder polls; a stale holder cannot commit; a dead holder is replaced within two intervals', async () => {
     const { jobId, versionIds } = world.sim.addJob({ name: 'shared', status: 8 });
-    await watch(world, store, { kind: 'version', jobId: String(jobId), versionId: String(versionIds[0]) });
+    await watch(world, store, { kind: 'run', jobId: String(jobId), versionId: String(versionIds[0]) });
     const a = makePoller(world, store, { instanceId: 'a', intervalSeconds: 10 });
     const b = makePoller(world, store, { instanceId: 'b', intervalSeconds: 10 });
 

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchStartRows } from '../../src/alerts/rows.js';
-import { createModelArtsApi, type ModelArtsApi } from '../../src/modelarts/index.js';
+import { createModelArtsApi, type ModelArtsApi, runFromV1Version } from '../../src/modelarts/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { type BotProcess, spawnBot } from '../../tools/demo/bot-process.js';
@@ -103,11 +103,11 @@ async function watchAll(
       channelId: channelOf(i++),
       projectId: api.projectId,
       creatorUserId: 'U0DEMO0001',
-      target: { kind: 'version', jobId: String(jobId), versionId: String(versionId) },
+      target: { kind: 'run', jobId: String(jobId), versionId: String(versionId) },
       filter: 'default',
       now,
     });
-    await store.enqueue(watchStartRows(watch, detail, now));
+    await store.enqueue(watchStartRows(watch, runFromV1Version(detail), now));
   }
 }
 

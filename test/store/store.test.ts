@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import type { NewOutboxRow, NewWatch, OutboxRow, Store, VersionState, WatchTarget } from '../../src/store/types.js';
+import type { NewOutboxRow, NewWatch, OutboxRow, RunState, Store, WatchTarget } from '../../src/store/types.js';
 import { dialects } from './dialects.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms);
 
-const VERSION: WatchTarget = { kind: 'version', jobId: '10', versionId: '7' };
+const VERSION: WatchTarget = { kind: 'run', jobId: '10', versionId: '7' };
 const JOB: WatchTarget = { kind: 'job', jobId: '10' };
 const PROJECT: WatchTarget = { kind: 'project' };
 
@@ -38,14 +38,19 @@ function row(key: string, overrides: Partial<NewOutboxRow> = {}): NewOutboxRow {
   };
 }
 
-function state(jobId: string, versionId: string, status: number, overrides: Partial<VersionState> = {}): VersionState {
+function state(
+  jobId: string,
+  versionId: string | null,
+  status: number | string,
+  overrides: Partial<RunState> = {},
+): RunState {
   return {
     projectId: 'P1',
     jobId,
     versionId,
-    status,
+    status: String(status),
     jobName: `job-${jobId}`,
-    versionName: `V00${versionId}`,
+    versionName: versionId === null ? null : `V00${versionId}`,
     updatedAt: at(0),
     ...overrides,
   };
@@ -131,7 +136,7 @@ for (const db of dialects) {
           newWatch({ filter: 'failed' }),
           newWatch({ channelId: 'C2' }),
           newWatch({ teamId: 'T2' }),
-          newWatch({ target: { kind: 'version', jobId: '10', versionId: '8' } }),
+          newWatch({ target: { kind: 'run', jobId: '10', versionId: '8' } }),
           newWatch({ target: JOB }),
           newWatch({ target: PROJECT }),
           newWatch({ projectId: 'P2' }),
@@ -147,8 +152,8 @@ for (const db of dialects) {
       });
 
       it('does not confuse targets whose ids contain separators', async () => {
-        const a = await store.createWatch(newWatch({ target: { kind: 'version', jobId: '1:2', versionId: '3' } }));
-        const b = await store.createWatch(newWatch({ target: { kind: 'version', jobId: '1', versionId: '2:3' } }));
+        const a = await store.createWatch(newWatch({ target: { kind: 'run', jobId: '1:2', versionId: '3' } }));
+        const b = await store.createWatch(newWatch({ target: { kind: 'run', jobId: '1', versionId: '2:3' } }));
         expect(a.created && b.created).toBe(true);
         expect(a.watch.id).not.toBe(b.watch.id);
       });
@@ -190,7 +195,7 @@ for (const db of dialects) {
         const job = await store.createWatch(newWatch({ target: JOB }));
         const otherChannel = await store.createWatch(newWatch({ channelId: 'C2' }));
         const otherVersion = await store.createWatch(
-          newWatch({ target: { kind: 'version', jobId: '10', versionId: '8' } }),
+          newWatch({ target: { kind: 'run', jobId: '10', versionId: '8' } }),
         );
 
         expect(await store.deleteWatches('T1', 'C1', VERSION)).toBe(2);
@@ -277,18 +282,18 @@ for (const db of dialects) {
           ],
           alerts: [row('c1', { watchId: w1.watch.id }), row('c2', { watchId: w2.watch.id, channelId: 'C2' })],
           watchStatuses: [
-            { watchId: w1.watch.id, status: 8 },
-            { watchId: w2.watch.id, status: 2 },
+            { watchId: w1.watch.id, status: '8' },
+            { watchId: w2.watch.id, status: '2' },
           ],
         });
         expect(result).toEqual({ inserted: 2 });
-        expect(await store.getVersionStates('P1')).toEqual([
+        expect(await store.getRunStates('P1')).toEqual([
           state('10', '7', 8, { updatedAt: at(100) }),
           state('11', '1', 2, { jobName: null, versionName: null }),
         ]);
-        expect(await store.getVersionStates('P2')).toEqual([]);
-        expect((await store.getWatch(w1.watch.id))?.lastStatus).toBe(8);
-        expect((await store.getWatch(w2.watch.id))?.lastStatus).toBe(2);
+        expect(await store.getRunStates('P2')).toEqual([]);
+        expect((await store.getWatch(w1.watch.id))?.lastStatus).toBe('8');
+        expect((await store.getWatch(w2.watch.id))?.lastStatus).toBe('2');
         const outbox = await store.listOutbox();
         expect(outbox.map((r) => [r.dedupeKey, r.watchId, r.createdAt])).toEqual([
           ['c1', w1.watch.id, at(100)],
@@ -300,14 +305,14 @@ for (const db of dialects) {
           now: at(200),
           states: [state('10', '7', 10, { updatedAt: at(200), jobName: 'renamed' })],
           alerts: [row('c1'), row('c3')],
-          watchStatuses: [{ watchId: w1.watch.id, status: 10 }],
+          watchStatuses: [{ watchId: w1.watch.id, status: '10' }],
         });
         expect(next).toEqual({ inserted: 1 });
-        expect(await store.getVersionStates('P1')).toEqual([
+        expect(await store.getRunStates('P1')).toEqual([
           state('10', '7', 10, { updatedAt: at(200), jobName: 'renamed' }),
           state('11', '1', 2, { jobName: null, versionName: null }),
         ]);
-        expect((await store.getWatch(w1.watch.id))?.lastStatus).toBe(10);
+        expect((await store.getWatch(w1.watch.id))?.lastStatus).toBe('10');
         expect(keys(await store.listOutbox())).toEqual(['c1', 'c2', 'c3']);
       });
 
@@ -316,7 +321,7 @@ for (const db of dialects) {
         const alerts = Array.from({ length: 1_100 }, (_, i) => row(`k${i}`, { channelId: `C${i % 37}` }));
         const watches = await Promise.all(
           Array.from({ length: 30 }, (_, i) =>
-            store.createWatch(newWatch({ target: { kind: 'version', jobId: String(i), versionId: '1' } })),
+            store.createWatch(newWatch({ target: { kind: 'run', jobId: String(i), versionId: '1' } })),
           ),
         );
         const result = await store.commitPollCycle({
@@ -324,26 +329,27 @@ for (const db of dialects) {
           now: at(1),
           states: [...states, state('1000', '1', 22)],
           alerts: [...alerts, row('k5', { channelId: 'C5' })],
-          watchStatuses: watches.map((w, i) => ({ watchId: w.watch.id, status: i % 4 })),
+          watchStatuses: watches.map((w, i) => ({ watchId: w.watch.id, status: String(i % 4) })),
         });
         expect(result).toEqual({ inserted: 1_100 });
-        const stored = await store.getVersionStates('P1');
+        const stored = await store.getRunStates('P1');
         expect(stored).toHaveLength(1_200);
-        expect(stored.find((s) => s.jobId === '1000')?.status).toBe(22);
+        expect(stored.find((s) => s.jobId === '1000')?.status).toBe('22');
         expect((await store.outboxDepth()).pending).toBe(1_100);
-        for (const [i, w] of watches.entries()) expect((await store.getWatch(w.watch.id))?.lastStatus).toBe(i % 4);
+        for (const [i, w] of watches.entries())
+          expect((await store.getWatch(w.watch.id))?.lastStatus).toBe(String(i % 4));
       });
 
       it('rolls the whole cycle back when one write fails', async () => {
         const { watch } = await store.createWatch(newWatch());
-        const broken = { ...state('12', '1', 1), status: null as unknown as number };
+        const broken = { ...state('12', '1', 1), status: null as unknown as string };
         await expect(
           store.commitPollCycle({
             projectId: 'P1',
             now: at(1),
             states: [state('10', '7', 8), broken],
             alerts: [row('x')],
-            watchStatuses: [{ watchId: watch.id, status: 8 }],
+            watchStatuses: [{ watchId: watch.id, status: '8' }],
           }),
         ).rejects.toThrow();
         // States are written first; a failing alert insert after them must take them back out.
@@ -353,7 +359,7 @@ for (const db of dialects) {
             now: at(1),
             states: [state('10', '7', 8)],
             alerts: [row('x'), row('y', { teamId: null as unknown as string })],
-            watchStatuses: [{ watchId: watch.id, status: 8 }],
+            watchStatuses: [{ watchId: watch.id, status: '8' }],
           }),
         ).rejects.toThrow();
         // A failure in our own code mid-transaction (an unserialisable payload) rolls back as well.
@@ -363,10 +369,10 @@ for (const db of dialects) {
             now: at(1),
             states: [state('10', '7', 8)],
             alerts: [row('x', { payload: { n: 1n } })],
-            watchStatuses: [{ watchId: watch.id, status: 8 }],
+            watchStatuses: [{ watchId: watch.id, status: '8' }],
           }),
         ).rejects.toThrow(TypeError);
-        expect(await store.getVersionStates('P1')).toEqual([]);
+        expect(await store.getRunStates('P1')).toEqual([]);
         expect(await store.listOutbox()).toEqual([]);
         expect((await store.getWatch(watch.id))?.lastStatus).toBeNull();
       });
@@ -379,7 +385,7 @@ for (const db of dialects) {
             now: at(now),
             states: [state('10', '7', now)],
             alerts: [row(key)],
-            watchStatuses: [{ watchId: watch.id, status: now }],
+            watchStatuses: [{ watchId: watch.id, status: String(now) }],
             fence: { name: 'poll:P1', holder },
           });
 
@@ -393,8 +399,8 @@ for (const db of dialects) {
         expect(await commit(1_002, 'B', 'new-holder')).toEqual({ inserted: 1 });
 
         expect(keys(await store.listOutbox())).toEqual(['held', 'new-holder']);
-        expect((await store.getVersionStates('P1')).map((s) => s.status)).toEqual([1_002]);
-        expect((await store.getWatch(watch.id))?.lastStatus).toBe(1_002);
+        expect((await store.getRunStates('P1')).map((s) => s.status)).toEqual(['1002']);
+        expect((await store.getWatch(watch.id))?.lastStatus).toBe('1002');
       });
     });
 

@@ -4,6 +4,7 @@
  * validates with zod and answers null for anything stale or forged (values come back from the client).
  */
 import { z } from 'zod';
+import { isV2JobId, type RunRef } from '../../modelarts/index.js';
 import { ACTION } from '../ids.js';
 import { LIMITS } from './limits.js';
 
@@ -60,17 +61,24 @@ function codec<T, W>(schema: z.ZodType<T, W>, toWire: (value: T) => W): ValueCod
   };
 }
 
-// --- one job version (Refresh, Watch, Share of a job card) -------------------------------------------------------
+// --- one run (Refresh, Watch, Share of a card, Details of a list row) ----------------------------------------------
 
-export interface JobRefValue {
-  jobId: string;
-  versionId: string;
+/** A v1 job version as `{"j":10,"v":12}` (the form buttons always had), a v2 job as `{"j":"<uuid>"}`. */
+export type JobRefValue = RunRef;
+
+const V2Id = z.string().refine(isV2JobId);
+const RunRefWire = z.union([
+  z.strictObject({ j: WireId, v: WireId }).transform((w): RunRef => ({ api: 'v1', jobId: w.j, versionId: w.v })),
+  z.strictObject({ j: V2Id }).transform((w): RunRef => ({ api: 'v2', jobId: w.j })),
+]);
+
+type RunRefWireShape = { j: string | number; v: string | number } | { j: string };
+
+function runRefWire(ref: RunRef): RunRefWireShape {
+  return ref.api === 'v1' ? { j: compactId(ref.jobId), v: compactId(ref.versionId) } : { j: ref.jobId };
 }
 
-export const jobRefValue = codec(
-  z.strictObject({ j: WireId, v: WireId }).transform((w): JobRefValue => ({ jobId: w.j, versionId: w.v })),
-  (v: JobRefValue) => ({ j: compactId(v.jobId), v: compactId(v.versionId) }),
-);
+export const jobRefValue = codec<RunRef, RunRefWireShape>(RunRefWire, runRefWire);
 
 // --- list pages -------------------------------------------------------------------------------------------------
 
@@ -215,7 +223,7 @@ export const unwatchValue = codec(
 // --- Share: what to render again, in the channel ------------------------------------------------------------------
 
 export type ShareValue =
-  | { kind: 'job'; jobId: string; versionId: string }
+  | { kind: 'job'; ref: RunRef }
   | { kind: 'viz'; jobId: string }
   | { kind: 'vizList'; page: number }
   | { kind: 'jobs'; page: number; statusFilter: string[] }
@@ -223,7 +231,7 @@ export type ShareValue =
   | { kind: 'tasks'; page: number; filters: TaskFilters };
 
 const ShareWire = z.union([
-  z.strictObject({ k: z.literal('job'), j: WireId, v: WireId }),
+  z.strictObject({ k: z.literal('job'), j: z.union([WireId, V2Id]), v: WireId.optional() }),
   z.strictObject({ k: z.literal('viz'), j: WireId }),
   z.strictObject({ k: z.literal('vizs'), p: Page }),
   z.strictObject({ k: z.literal('jobs'), p: Page, s: z.array(StatusWord).max(20).optional() }),
@@ -241,7 +249,7 @@ export const shareValue: ValueCodec<ShareValue> = {
   encode(value) {
     switch (value.kind) {
       case 'job':
-        return safeJson({ k: 'job', ...JSON.parse(jobRefValue.encode(value)) });
+        return safeJson({ k: 'job', ...runRefWire(value.ref) });
       case 'viz':
         return safeJson({ k: 'viz', j: compactId(value.jobId) });
       case 'vizList':
@@ -261,8 +269,10 @@ export const shareValue: ValueCodec<ShareValue> = {
     const { k: _kind, ...rest } = w;
     const inner = JSON.stringify(rest);
     switch (w.k) {
-      case 'job':
-        return { kind: 'job', jobId: w.j, versionId: w.v };
+      case 'job': {
+        const ref = jobRefValue.decode(inner);
+        return ref ? { kind: 'job', ref } : null;
+      }
       case 'viz':
         return { kind: 'viz', jobId: w.j };
       case 'vizs':

@@ -1,10 +1,11 @@
 /**
- * Alert messages: the durable per-version card (posted once, edited in place), the terminal reply in its thread,
+ * Alert messages: the durable per-run card (posted once, edited in place), the terminal reply in its thread,
  * the project-wide failure message and the operator notices. Channel posts have many readers, so times use Slack's
  * `<!date>` token (each reader's own zone) with a fallback in `ctx.timeZone`.
  */
 import type { Button, KnownBlock, MessageMetadata } from '@slack/types';
 import type { JobAlert } from '../../alerts/job-alert.js';
+import { refParts, statusFromKey } from '../../modelarts/index.js';
 import { ACTION } from '../ids.js';
 import {
   codeBlock,
@@ -16,36 +17,42 @@ import {
   stripControls,
   truncate,
 } from '../mrkdwn.js';
-import { linkActionId, unwatchValue } from './action-values.js';
-import { formatAccelerators, formatDateTime, formatDuration, formatTook } from './format.js';
+import { unwatchValue } from './action-values.js';
+import { formatDateTime, formatDuration } from './format.js';
 import {
   capitalize,
-  classMetricLines,
-  elapsed,
-  jobTitle,
-  plainJobTitle,
-  showId,
-  statusInfo,
-  totalMetricsLine,
+  consoleButton,
+  idWords,
+  plainOutcome,
+  plainRunTitle,
+  runTitle,
+  specLine,
+  statusIdText,
+  titleLine,
+  tookPhrase,
 } from './job-parts.js';
 import { actions, button, context, fallbackText, joinParts, section } from './kit.js';
+import { classMetricLines, totalMetricsLine } from './run-metrics.js';
 import type { Message, RenderContext } from './types.js';
 
 function metaText(text: string, max: number): string {
   return truncate(escapeEntities(stripControls(text)), max);
 }
 
-/** Slack message metadata naming the job version and event (for search, workflows and our own dedupe checks). */
+/** Slack message metadata naming the run and event (for search, workflows and our own dedupe checks). */
 export function alertMetadata(alert: JobAlert, kind: 'card' | 'terminal_reply' | 'project_failure'): MessageMetadata {
+  const { jobId, versionId } = refParts(alert.run.ref);
+  const status = alert.run.status;
   return {
     event_type: 'modelarts_job_version',
     event_payload: {
       // Metadata is not rendered, but it is our text in someone's channel: no raw control characters either.
       project_id: metaText(alert.projectId, 200),
-      job_id: metaText(alert.jobId, 40),
-      version_id: metaText(alert.versionId, 40),
-      status: alert.status,
-      status_name: statusInfo(alert.status).name,
+      job_id: metaText(jobId, 40),
+      // A v2 job has no version; the field is left out rather than sent empty.
+      ...(versionId === null ? {} : { version_id: metaText(versionId, 40) }),
+      status: metaText(status.key, 64),
+      status_name: metaText(status.name, 64),
       event: alert.event,
       kind,
     },
@@ -54,7 +61,7 @@ export function alertMetadata(alert: JobAlert, kind: 'card' | 'terminal_reply' |
 
 /** Failure replies are broadcast back to the channel (reply_broadcast); the others stay in the thread. */
 export function isBroadcastReply(alert: JobAlert): boolean {
-  return statusInfo(alert.status).category === 'failed';
+  return alert.run.status.category === 'failed';
 }
 
 function dateToken(ms: number | null, ctx: RenderContext): string | null {
@@ -62,54 +69,18 @@ function dateToken(ms: number | null, ctx: RenderContext): string | null {
   return fallback === null ? null : slackDate(ms, '{date_short_pretty} {time}', fallback);
 }
 
-function titleLine(alert: JobAlert): string {
-  const info = statusInfo(alert.status);
-  return `${info.emoji} ${jobTitle(alert.jobName, alert.versionName, alert.jobId, alert.versionId)}  (job ${escapeInline(alert.jobId, 30)}, version ${escapeInline(alert.versionId, 30)})`;
-}
-
-/** "after 3 min", "in 8 min 52 s", "at once": how long the version ran, after its status word. */
-function tookOf(alert: JobAlert, ctx: RenderContext, preposition: 'in' | 'after' = 'after'): string | null {
-  const info = statusInfo(alert.status);
-  const ms = elapsed(
-    { status: alert.status, durationMs: alert.durationMs, startTime: alert.startTime, createTime: alert.createTime },
-    info,
-    ctx.now,
-  );
-  return formatTook(ms, preposition);
-}
-
 /** Status words that stay true until the next edit: "Running since …", "Completed in 8 min 52 s". */
 function cardStatus(alert: JobAlert, ctx: RenderContext): string {
-  const info = statusInfo(alert.status);
-  const label = `*${capitalize(info.label)}*`;
-  const started = dateToken(alert.startTime, ctx);
-  if (!info.terminal) {
-    if (info.category === 'running' && started) return `${label} since ${started}`;
-    const created = dateToken(alert.createTime, ctx);
+  const { run } = alert;
+  const label = `*${capitalize(run.status.label)}*`;
+  const started = dateToken(run.startedAt, ctx);
+  if (!run.status.terminal) {
+    if (run.status.category === 'running' && started) return `${label} since ${started}`;
+    const created = dateToken(run.createdAt, ctx);
     return created ? `${label} · created ${created}` : label;
   }
-  const took = tookOf(alert, ctx, info.category === 'succeeded' ? 'in' : 'after');
+  const took = tookPhrase(run, ctx.now);
   return joinParts([took ? `${label} ${took}` : label, started ? `started ${started}` : null]);
-}
-
-function specParts(alert: JobAlert): string | null {
-  const line = joinParts([
-    alert.engine ? escapeInline(alert.engine, 100) : null,
-    formatAccelerators(alert.gpuNum, null, 'GPU'),
-    alert.flavor ? escapeInline(alert.flavor, 80) : null,
-  ]);
-  return line === '' ? null : line;
-}
-
-function consoleButton(alert: JobAlert, ctx: RenderContext, label = 'Open job'): Button | null {
-  if (!ctx.consoleUrl) return null;
-  let url: string | null = null;
-  try {
-    url = ctx.consoleUrl(alert.jobId, alert.versionId);
-  } catch {
-    url = null;
-  }
-  return url ? button({ text: label, actionId: linkActionId('console'), url }) : null;
 }
 
 function unwatch(alert: JobAlert): Button | null {
@@ -118,18 +89,28 @@ function unwatch(alert: JobAlert): Button | null {
     : null;
 }
 
-function plainTitle(alert: JobAlert): string {
-  return plainJobTitle(alert.jobName, alert.versionName, alert.jobId, alert.versionId);
+/** The buttons under every alert message. */
+function alertActions(alert: JobAlert): KnownBlock | null {
+  return actions([consoleButton(alert.run, 'Open job'), unwatch(alert)]);
+}
+
+/** "failed after 2 h 4 min" (escaped, and plain for fallback texts). */
+function outcomeWords(alert: JobAlert, ctx: RenderContext): { text: string; plain: string } {
+  const { run } = alert;
+  const took = tookPhrase(run, ctx.now);
+  return { text: `${escapeInline(run.status.label, 40)}${took ? ` ${took}` : ''}`, plain: plainOutcome(run, ctx.now) };
 }
 
 /** The durable card: posted when a watch starts, edited in place (chat.update) on every status change. */
 export function renderAlertCard(alert: JobAlert, ctx: RenderContext): Message {
-  const info = statusInfo(alert.status);
+  const { run } = alert;
   const blocks: KnownBlock[] = [
-    section(joinParts([titleLine(alert), cardStatus(alert, ctx), specParts(alert)], '\n'), { max: 1500 }),
+    section(joinParts([titleLine(run), cardStatus(alert, ctx), specLine(run)], '\n'), { max: 1500 }),
   ];
   const previous =
-    alert.previousStatus !== null && alert.previousStatus !== alert.status ? statusInfo(alert.previousStatus) : null;
+    alert.previousStatus !== null && alert.previousStatus !== run.status.key
+      ? statusFromKey(alert.previousStatus)
+      : null;
   const updated = slackDate(
     ctx.now.getTime(),
     '{date_short_pretty} {time}',
@@ -139,19 +120,19 @@ export function renderAlertCard(alert: JobAlert, ctx: RenderContext): Message {
     joinParts([
       previous ? `was ${previous.emoji} ${escapeInline(previous.label, 40)}` : null,
       `updated ${updated}`,
-      `status ${showId(alert.status)} ${escapeInline(info.name, 40)}`,
+      statusIdText(run.status),
       `project ${escapeInline(alert.projectId, 80)}`,
     ]),
   ]);
   if (quiet) blocks.push(quiet);
-  if (info.terminal) {
+  if (run.status.terminal) {
     const done = context(['The outcome is in the thread below.']);
     if (done) blocks.push(done);
   }
-  const bar = actions([consoleButton(alert, ctx), unwatch(alert)]);
+  const bar = alertActions(alert);
   if (bar) blocks.push(bar);
   return {
-    text: fallbackText(`${info.emoji} ${plainTitle(alert)}: ${info.label}`),
+    text: fallbackText(`${run.status.emoji} ${plainRunTitle(run)}: ${run.status.label}`),
     blocks,
     metadata: alertMetadata(alert, 'card'),
   };
@@ -166,26 +147,27 @@ function logBlock(alert: JobAlert, max: number): KnownBlock[] {
 }
 
 /**
- * The reply in the card's thread when the version reaches a terminal state. Completed: duration and final metrics.
+ * The reply in the card's thread when the run reaches a terminal state. Completed: duration and final metrics.
  * Failed: status name, duration, the last log lines and a mention of the watch's creator (the reply is broadcast).
  * Cancelled: who-knows-why, with the duration.
  */
 export function renderTerminalReply(alert: JobAlert, ctx: RenderContext): Message {
-  const info = statusInfo(alert.status);
-  const title = jobTitle(alert.jobName, alert.versionName, alert.jobId, alert.versionId);
-  const took = tookOf(alert, ctx);
+  const { run } = alert;
+  const { emoji, name } = run.status;
+  const title = runTitle(run);
+  const plainTitle = plainRunTitle(run);
+  const outcome = outcomeWords(alert, ctx);
   const blocks: KnownBlock[] = [];
   let text: string;
-  switch (info.category) {
+  switch (run.status.category) {
     case 'succeeded': {
-      const tookIn = tookOf(alert, ctx, 'in');
-      const total = totalMetricsLine(alert.metrics);
-      const classes = classMetricLines(alert.metrics, 5);
+      const total = totalMetricsLine(run.modelMetrics);
+      const classes = classMetricLines(run.modelMetrics, 5);
       blocks.push(
         section(
           joinParts(
             [
-              `${info.emoji} ${title} ${escapeInline(info.label, 40)}${tookIn ? ` ${tookIn}` : ''}`,
+              `${emoji} ${title} ${outcome.text}`,
               total ? `Final metrics: ${total}` : 'No model metrics were reported.',
               ...classes,
             ],
@@ -194,61 +176,48 @@ export function renderTerminalReply(alert: JobAlert, ctx: RenderContext): Messag
           { max: 2000 },
         ),
       );
-      text = fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${tookIn ? ` ${tookIn}` : ''}`);
+      text = fallbackText(`${emoji} ${plainTitle} ${outcome.plain}`);
       break;
     }
     case 'failed': {
       const who = mention(alert.creatorUserId);
       blocks.push(
-        section(
-          `${info.emoji} ${title} ${escapeInline(info.label, 40)}${took ? ` ${took}` : ''} (${codeSpan(info.name, 60)})${who ? ` · ${who}` : ''}`,
-          { max: 1000 },
-        ),
+        section(`${emoji} ${title} ${outcome.text} (${codeSpan(name, 60)})${who ? ` · ${who}` : ''}`, { max: 1000 }),
       );
       blocks.push(...logBlock(alert, 2600));
       if ((alert.logTail ?? []).length === 0) {
-        const none = context(['No log lines were available for this version.']);
+        const none = context(['No log lines were available for this run.']);
         if (none) blocks.push(none);
       }
-      text = `${fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${took ? ` ${took}` : ''} (${info.name})`)}${who ? ` ${who}` : ''}`;
+      text = `${fallbackText(`${emoji} ${plainTitle} ${outcome.plain} (${name})`)}${who ? ` ${who}` : ''}`;
       break;
     }
     case 'cancelled': {
-      blocks.push(
-        section(
-          `${info.emoji} ${title} was ${escapeInline(info.label, 40)}${took ? ` ${took}` : ''} (${codeSpan(info.name, 60)})`,
-          {
-            max: 1000,
-          },
-        ),
-      );
-      text = fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${took ? ` ${took}` : ''}`);
+      blocks.push(section(`${emoji} ${title} was ${outcome.text} (${codeSpan(name, 60)})`, { max: 1000 }));
+      text = fallbackText(`${emoji} ${plainTitle} ${outcome.plain}`);
       break;
     }
     default: {
-      blocks.push(section(`${info.emoji} ${title} is now ${escapeInline(info.label, 40)}`, { max: 1000 }));
-      text = fallbackText(`${info.emoji} ${plainTitle(alert)}: ${info.label}`);
+      blocks.push(section(`${emoji} ${title} is now ${escapeInline(run.status.label, 40)}`, { max: 1000 }));
+      text = fallbackText(`${emoji} ${plainTitle}: ${run.status.label}`);
     }
   }
-  const bar = actions([consoleButton(alert, ctx), unwatch(alert)]);
+  const bar = alertActions(alert);
   if (bar) blocks.push(bar);
   return { text, blocks, metadata: alertMetadata(alert, 'terminal_reply') };
 }
 
-/** A project-wide failure watch: one standalone message per failed version (no mention: nobody asked for this one). */
+/** A project-wide failure watch: one standalone message per failed run (no mention: nobody asked for this one). */
 export function renderProjectFailure(alert: JobAlert, ctx: RenderContext): Message {
-  const info = statusInfo(alert.status);
-  const took = tookOf(alert, ctx);
+  const { run } = alert;
+  const outcome = outcomeWords(alert, ctx);
+  const started = dateToken(run.startedAt, ctx);
   const blocks: KnownBlock[] = [
     section(
       joinParts(
         [
-          `${info.emoji} ${jobTitle(alert.jobName, alert.versionName, alert.jobId, alert.versionId)} ${escapeInline(info.label, 40)}${took ? ` ${took}` : ''} (${codeSpan(info.name, 60)})`,
-          joinParts([
-            `job ${escapeInline(alert.jobId, 30)}, version ${escapeInline(alert.versionId, 30)}`,
-            specParts(alert),
-            dateToken(alert.startTime, ctx) ? `started ${dateToken(alert.startTime, ctx)}` : null,
-          ]),
+          `${run.status.emoji} ${runTitle(run)} ${outcome.text} (${codeSpan(run.status.name, 60)})`,
+          joinParts([idWords(run.ref, { sep: ', ' }), specLine(run), started ? `started ${started}` : null]),
         ],
         '\n',
       ),
@@ -260,10 +229,10 @@ export function renderProjectFailure(alert: JobAlert, ctx: RenderContext): Messa
     `Project-wide failure watch in this channel · ${codeSpan('/modelarts unwatch failures', 40)} stops these`,
   ]);
   if (quiet) blocks.push(quiet);
-  const bar = actions([consoleButton(alert, ctx), unwatch(alert)]);
+  const bar = alertActions(alert);
   if (bar) blocks.push(bar);
   return {
-    text: fallbackText(`${info.emoji} ${plainTitle(alert)} ${info.label}${took ? ` ${took}` : ''} (${info.name})`),
+    text: fallbackText(`${run.status.emoji} ${plainRunTitle(run)} ${outcome.plain} (${run.status.name})`),
     blocks,
     metadata: alertMetadata(alert, 'project_failure'),
   };

@@ -1,11 +1,11 @@
 /** The App Home tab: the user's watches and the project's running job versions with accelerator totals. */
 import type { HomeView, KnownBlock } from '@slack/types';
-import type { JobVersionStatus } from '../../modelarts/index.js';
+import type { ListedRun } from '../../modelarts/index.js';
 import type { Watch } from '../../store/types.js';
 import { ACTION } from '../ids.js';
 import { escapeInline, isChannelId, mention } from '../mrkdwn.js';
 import { formatDateTime, formatInteger, plural } from './format.js';
-import { versionStatusText } from './jobs-overview.js';
+import { runRowText } from './jobs-overview.js';
 import { button, context, divider, fitRows, header, joinParts, section } from './kit.js';
 import { LIMITS } from './limits.js';
 import { fitLines } from './task-result.js';
@@ -15,7 +15,7 @@ import { unwatchButton, watchText } from './watches.js';
 export interface HomeModel {
   userId: string;
   watches: Watch[];
-  running: JobVersionStatus[];
+  running: ListedRun[];
   gpuTotal: number;
   npuTotal: number;
   /** Why the running versions could not be loaded (the watches still show). */
@@ -67,7 +67,7 @@ function runningRows(model: HomeModel, ctx: RenderContext): KnownBlock[] {
   if (model.running.length === 0) {
     return [section('Nothing is running in the project right now. `/modelarts jobs` lists every job version.')];
   }
-  const lines = model.running.map((r) => versionStatusText(r, ctx).replace(/\n/g, '\n    '));
+  const lines = model.running.map((r) => runRowText(r, ctx).replace(/\n/g, '\n    '));
   const kept = fitLines(lines, RUNNING_CHARS);
   const blocks: KnownBlock[] = [];
   for (let i = 0; i < kept.length; i += RUNNING_PER_SECTION) {

@@ -1,4 +1,4 @@
-/** Pure Block Kit renderers: API data plus a RenderContext in, Slack payloads out. No I/O, no clock. */
+/** Pure Block Kit renderers: domain data (runs, watches) or API data plus a RenderContext in, Slack payloads out. No I/O, no clock. */
 
 export type {
   ConfigsPageValue,
@@ -43,9 +43,15 @@ export { renderErrorMessage, renderHelp } from './help.js';
 export type { HomeModel } from './home.js';
 export { renderHome } from './home.js';
 export type { JobCardOptions } from './job-card.js';
-export { renderJobVersionCard, renderUnfurl } from './job-card.js';
-export type { JobsOverviewOptions } from './jobs-overview.js';
-export { JOBS_MAX_PAGE_SIZE, JOBS_PAGE_SIZE, renderJobsFromJobList, renderJobsOverview } from './jobs-overview.js';
+export { renderRunCard, renderUnfurl } from './job-card.js';
+export type { JobListRow, JobsOverviewOptions } from './jobs-overview.js';
+export {
+  acceleratorsInUse,
+  JOBS_MAX_PAGE_SIZE,
+  JOBS_PAGE_SIZE,
+  renderJobsFromJobList,
+  renderJobsOverview,
+} from './jobs-overview.js';
 export { actionMatcher, runButton } from './kit.js';
 export { assertWithinLimits, BlockLimitError, blocksTextLength, checkLimits, LIMITS } from './limits.js';
 export type { LookupModalOptions } from './lookup-modal.js';

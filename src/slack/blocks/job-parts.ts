@@ -1,22 +1,34 @@
 /**
- * Pieces shared by every card about a training job version (lookup card, unfurl, overview rows, alerts): the status
- * phrase, titles, metric lines. Each returns escaped mrkdwn.
+ * Pieces shared by every message about a run (lookup card, unfurl, list rows, alert card, thread reply, project
+ * failure): titles and ids, the status phrase, the spec line and the buttons; the metric lines are in run-metrics.ts.
+ * They read the domain model (JobRun) only; the one place the API shows is how ids are worded ("job 10 · version 12"
+ * vs a short UUID). Each returns escaped mrkdwn unless its name says plain.
  */
-import type { MetricValues, ModelMetrics, SystemMetrics } from '../../modelarts/index.js';
-import { type StatusInfo, trainingJobStatus } from '../../modelarts/statuses.js';
-import { codeSpan, escapeInline } from '../mrkdwn.js';
-import { jobRefValue } from './action-values.js';
+import type { Button } from '@slack/types';
 import {
-  formatBytesRate,
+  type Accelerators,
+  type JobRun,
+  type ListedRun,
+  type RunRef,
+  type RunStatus,
+  refFromParts,
+  refParts,
+} from '../../modelarts/index.js';
+import { type StatusInfo, trainingJobStatus } from '../../modelarts/statuses.js';
+import { ACTION } from '../ids.js';
+import { codeSpan, escapeInline } from '../mrkdwn.js';
+import { jobRefValue, linkActionId, shareValue } from './action-values.js';
+import {
+  formatBytes,
   formatDateTime,
+  formatDuration,
+  formatInteger,
   formatNumber,
-  formatPercent,
-  formatPercentValue,
   formatRelative,
   formatTook,
-  sparkline,
+  plural,
 } from './format.js';
-import { joinParts } from './kit.js';
+import { button, joinParts } from './kit.js';
 import type { RenderContext } from './types.js';
 
 /** An id for display: digits as they are, anything odd (NaN, 1e+300) still readable. */
@@ -27,226 +39,247 @@ export function showId(id: number | string | null | undefined): string {
   return escapeInline(id, 40);
 }
 
-/** A usable decimal id (for button values and links), or null. */
+/** A usable decimal id (visualization jobs' button values), or null. */
 export function idString(id: number | string | null | undefined): string | null {
   if (typeof id === 'number') return Number.isSafeInteger(id) && id >= 0 ? String(id) : null;
   if (typeof id === 'string') return /^\d{1,19}$/.test(id) ? id : null;
   return null;
 }
 
-/** The Refresh/Watch value for a job version, or null when the ids are not usable. */
-export function jobRefFor(jobId: number | string | null | undefined, versionId: number | string | null | undefined) {
-  const j = idString(jobId);
-  const v = idString(versionId);
-  return j !== null && v !== null
-    ? { jobId: j, versionId: v, value: jobRefValue.encode({ jobId: j, versionId: v }) }
-    : null;
+/** A v1 status code's table entry: visualization jobs, which are not runs, still carry the v1 codes. */
+export function statusInfo(code: number): StatusInfo {
+  return trainingJobStatus(code);
 }
 
 export function capitalize(text: string): string {
   return text.length > 0 ? `${text[0]?.toUpperCase()}${text.slice(1)}` : text;
 }
 
-/** "*TestModelArtsJob* · jobVersion", names escaped and capped. */
-export function jobTitle(
-  jobName: string | null | undefined,
-  versionName: string | null | undefined,
-  jobId: number | string | null | undefined,
-  versionId: number | string | null | undefined,
-): string {
-  const name = jobName && jobName.trim() !== '' ? escapeInline(jobName, 150) : `job ${showId(jobId)}`;
-  const version =
-    versionName && versionName.trim() !== '' ? escapeInline(versionName, 80) : `version ${showId(versionId)}`;
-  return `*${name}* · ${version}`;
-}
+// --- ids and titles ------------------------------------------------------------------------------------------------
 
-/** Plain (unescaped) title for fallback texts and headers. */
-export function plainJobTitle(
-  jobName: string | null | undefined,
-  versionName: string | null | undefined,
-  jobId: number | string | null | undefined,
-  versionId: number | string | null | undefined,
-): string {
-  const name = jobName && jobName.trim() !== '' ? jobName.slice(0, 150) : `job ${showId(jobId)}`;
-  const version = versionName && versionName.trim() !== '' ? versionName.slice(0, 80) : `version ${showId(versionId)}`;
-  return `${name} · ${version}`;
-}
-
-export interface Timing {
-  status: number;
-  durationMs: number | null | undefined;
-  startTime: number | null | undefined;
-  createTime: number | null | undefined;
-}
-
-/** The running time: the reported duration, or (while running) the time since start. */
-export function elapsed(t: Timing, info: StatusInfo, now: Date): number | null {
-  if (typeof t.durationMs === 'number' && Number.isFinite(t.durationMs) && t.durationMs > 0) return t.durationMs;
-  if (info.category === 'running' && typeof t.startTime === 'number' && Number.isFinite(t.startTime)) {
-    const ms = now.getTime() - t.startTime;
-    return ms >= 0 ? ms : null;
-  }
-  return typeof t.durationMs === 'number' && t.durationMs === 0 && info.terminal ? 0 : null;
-}
-
-/** "*Completed* in 8 min 52 s", "*Running* for 2 h 4 min", "*Failed* after 3 min", "*Waiting*". */
-export function statusPhrase(t: Timing, now: Date): string {
-  const info = trainingJobStatus(t.status);
-  const label = `*${capitalize(info.label)}*`;
-  const ms = elapsed(t, info, now);
-  const took =
-    info.category === 'succeeded'
-      ? formatTook(ms, 'in')
-      : info.category === 'running'
-        ? formatTook(ms, 'for')
-        : info.category === 'failed' || info.category === 'cancelled'
-          ? formatTook(ms, 'after')
-          : null;
-  return took ? `${label} ${took}` : label;
-}
-
-/** "started 15 Jul 2019 08:32" or "created 3 h ago". */
-export function startedPhrase(t: Timing, ctx: RenderContext): string | null {
-  const at = (ms: number | null | undefined) => {
-    const absolute = formatDateTime(ms ?? null, ctx.timeZone);
-    if (absolute === null) return null;
-    const age = ctx.now.getTime() - (ms ?? 0);
-    const relative = age >= 0 && age < 48 * 3600_000 ? formatRelative(ms ?? null, ctx.now, ctx.timeZone) : null;
-    return relative ? `${absolute} (${relative})` : absolute;
-  };
-  const started = at(t.startTime);
-  if (started) return `started ${started}`;
-  const created = at(t.createTime);
-  return created ? `created ${created}` : null;
-}
-
-export function statusInfo(code: number): StatusInfo {
-  return trainingJobStatus(code);
-}
-
-const METRIC_NAMES: ReadonlyArray<[keyof MetricValues, string, string]> = [
-  ['accuracy', 'Accuracy', 'acc'],
-  ['precision', 'Precision', 'P'],
-  ['recall', 'Recall', 'R'],
-  ['f1_score', 'F1', 'F1'],
-];
-
-function metricParts(values: MetricValues | null | undefined, short: boolean): string[] {
-  if (!values) return [];
-  const out: string[] = [];
-  for (const [key, long, brief] of METRIC_NAMES) {
-    const p = formatPercent(values[key]);
-    if (p !== null) out.push(`${short ? brief : long} ${p}`);
-  }
-  return out;
-}
-
-/** "Accuracy 0.09% · Precision 0.02% · Recall 0.58%", or null. */
-export function totalMetricsLine(metrics: ModelMetrics | null | undefined): string | null {
-  const parts = metricParts(metrics?.total, false);
-  return parts.length > 0 ? parts.join(' · ') : null;
-}
-
-/** One line per class (at most `maxClasses`), then "… N more classes". */
-export function classMetricLines(metrics: ModelMetrics | null | undefined, maxClasses = 10): string[] {
-  const classes = metrics?.classes ?? [];
-  const lines: string[] = [];
-  for (const c of classes.slice(0, maxClasses)) {
-    const parts = metricParts(c, true);
-    if (parts.length === 0) continue;
-    const className = c.class_name?.trim() ? c.class_name.trim() : null;
-    const hasId = c.class_id !== null && c.class_id !== undefined;
-    // ModelArts often names classes by number ("class_name": 0): "class 0" reads better than a bare "0".
-    const name =
-      className === null
-        ? `class ${hasId ? showId(c.class_id) : '?'}`
-        : /^\d+$/.test(className)
-          ? `class ${className}`
-          : escapeInline(className, 60);
-    const id = hasId && className !== null && className !== String(c.class_id) ? ` (#${showId(c.class_id)})` : '';
-    lines.push(`• ${name}${id}: ${parts.join(' · ')}`);
-  }
-  if (classes.length > maxClasses) lines.push(`… ${classes.length - maxClasses} more classes`);
-  return lines;
-}
-
-const SERIES: ReadonlyArray<[string, string, 'percent' | 'rate']> = [
-  ['cpuUsage', 'CPU', 'percent'],
-  ['memUsage', 'Memory', 'percent'],
-  ['gpuUtil', 'GPU', 'percent'],
-  ['gpuMemUsage', 'GPU memory', 'percent'],
-  ['npuUtil', 'NPU', 'percent'],
-  ['npuMemUsage', 'NPU memory', 'percent'],
-  ['diskReadRate', 'Disk read', 'rate'],
-  ['diskWriteRate', 'Disk write', 'rate'],
-  ['recvBytesRate', 'Network in', 'rate'],
-  ['sendBytesRate', 'Network out', 'rate'],
-];
-
-/** Accelerator series: on a job without that accelerator they are flat zeros, and "peak 0%" only adds noise. */
-const ACCELERATOR_SERIES = /^(gpu|npu)/i;
-
-/** False for a CPU-only job: `gpu_num` 0, or every GPU (NPU) series all zeros. */
-function showsAccelerator(kind: string, series: Record<string, number[]>, gpuNum: number | null | undefined): boolean {
-  if (kind === 'gpu' && gpuNum === 0) return false;
-  return Object.entries(series).some(
-    ([key, values]) => key.toLowerCase().startsWith(kind) && values.some((n) => Number.isFinite(n) && n !== 0),
-  );
+/** A v2 job id shortened for titles: the first block of the UUID, as the console shows it. */
+function shortUuid(id: string): string {
+  return id.slice(0, 8);
 }
 
 /**
- * One entry per non-empty series: label and "`▁▅█▁` peak 5.76%"; known series first, at most `max`. GPU and NPU
- * series are left out when the job has none of them (`gpuNum` 0, or the series are zeros throughout). A `gpuNum` of
- * null is "not reported", so non-zero GPU series still show.
+ * The run's ids in words: "job 10 · version 12" (v1) or "job 6f1c2a3e-…" (v2; `short` gives the first block only).
+ * `sep` joins job and version ("job 10, version 12" in titles); `plain` leaves them unescaped (fallback texts).
  */
-export function systemMetricEntries(
-  metrics: SystemMetrics | null | undefined,
-  max = 10,
-  gpuNum: number | null | undefined = null,
-): Array<{ label: string; text: string }> {
-  const series = metrics?.series ?? {};
-  const known = new Map(SERIES.map(([key, label, unit]) => [key, { label, unit }]));
-  const accelerators = new Map(['gpu', 'npu'].map((kind) => [kind, showsAccelerator(kind, series, gpuNum)]));
-  const keys = [
-    ...SERIES.map(([key]) => key).filter((k) => Object.hasOwn(series, k)),
-    ...Object.keys(series)
-      .filter((k) => !known.has(k))
-      .sort(),
-  ].filter((k) => {
-    const kind = ACCELERATOR_SERIES.exec(k)?.[1]?.toLowerCase();
-    return kind === undefined || accelerators.get(kind) === true;
-  });
-  const out: Array<{ label: string; text: string }> = [];
-  for (const key of keys) {
-    if (out.length >= max) break;
-    const values = (series[key] ?? []).filter((n) => typeof n === 'number' && Number.isFinite(n));
-    if (values.length === 0) continue;
-    const spec = known.get(key);
-    const unit = spec?.unit ?? (/rate$/i.test(key) ? 'rate' : /(usage|util)$/i.test(key) ? 'percent' : 'number');
-    const peak = values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
-    const peakText =
-      unit === 'percent' ? formatPercentValue(peak) : unit === 'rate' ? formatBytesRate(peak) : formatNumber(peak);
-    const line = sparkline(values, 24);
-    out.push({
-      label: spec?.label ?? escapeInline(key, 40),
-      text: joinParts([line ? `\`${line}\`` : null, peakText ? `peak ${peakText}` : null], ' '),
-    });
-  }
-  return out;
+export function idWords(ref: RunRef, opts: { sep?: string; short?: boolean; plain?: boolean } = {}): string {
+  const esc = (id: string) => (opts.plain ? id : escapeInline(id, 40));
+  if (ref.api === 'v2') return `job ${esc(opts.short ? shortUuid(ref.jobId) : ref.jobId)}`;
+  return `job ${esc(ref.jobId)}${opts.sep ?? ' · '}version ${esc(ref.versionId)}`;
 }
 
-/** "`learning_rate = 0.01`" pieces, capped. */
-export function parameterLines(params: ReadonlyArray<{ label: string; value: string }>, maxChars: number): string[] {
-  const out: string[] = [];
-  let used = 0;
-  for (const [i, p] of params.entries()) {
-    const piece = codeSpan(`${p.label} = ${p.value}`, 200);
-    if (used + piece.length + 3 > maxChars - 40) {
-      out.push(`… ${params.length - i} more`);
-      break;
-    }
-    out.push(piece);
-    used += piece.length + 3;
+/** The same for a list row that may not know its run (UnnamedRun). */
+export function listedIdWords(run: ListedRun): string | null {
+  if (run.ref !== null) return idWords(run.ref, { short: true });
+  return (
+    joinParts([
+      run.jobId !== null ? `job ${escapeInline(run.jobId, 30)}` : null,
+      run.versionId !== null ? `version ${escapeInline(run.versionId, 30)}` : null,
+    ]) || null
+  );
+}
+
+type Titled = Pick<JobRun, 'name' | 'versionName'> & {
+  ref: RunRef | null;
+  jobId?: string | null;
+  versionId?: string | null;
+};
+
+function titleParts(run: Titled): {
+  name: string | null;
+  version: string | null;
+  jobId: string;
+  versionId: string | null;
+} {
+  const jobId = run.ref ? (run.ref.api === 'v2' ? shortUuid(run.ref.jobId) : run.ref.jobId) : (run.jobId ?? '?');
+  const versionId = run.ref ? (run.ref.api === 'v1' ? run.ref.versionId : null) : (run.versionId ?? null);
+  return {
+    name: run.name?.trim() ? run.name : null,
+    version: run.versionName?.trim() ? run.versionName : null,
+    jobId,
+    versionId,
+  };
+}
+
+/** "*TestModelArtsJob* · jobVersion"; a v2 job has no version part. Names escaped and capped. */
+export function runTitle(run: Titled): string {
+  const t = titleParts(run);
+  const name = t.name !== null ? escapeInline(t.name, 150) : `job ${escapeInline(t.jobId, 40)}`;
+  if (t.version === null && t.versionId === null) return `*${name}*`;
+  const version = t.version !== null ? escapeInline(t.version, 80) : `version ${escapeInline(t.versionId ?? '', 30)}`;
+  return `*${name}* · ${version}`;
+}
+
+/** Plain (unescaped) title for fallback texts. */
+export function plainRunTitle(run: Titled): string {
+  const t = titleParts(run);
+  const name = t.name !== null ? t.name.slice(0, 150) : `job ${t.jobId}`;
+  if (t.version === null && t.versionId === null) return name;
+  return `${name} · ${t.version !== null ? t.version.slice(0, 80) : `version ${t.versionId}`}`;
+}
+
+/** The title line of a card: "🟢 *name* · version  (job 10, version 12)". */
+export function titleLine(run: JobRun): string {
+  return `${run.status.emoji} ${runTitle(run)}  (${idWords(run.ref, { sep: ', ', short: true })})`;
+}
+
+/** "status 11 JOBSTAT_FAILED" (v1: code and name), "status Failed" (v2: the phase is both). */
+export function statusIdText(status: RunStatus): string {
+  const name = status.name === status.key ? '' : ` ${escapeInline(status.name, 40)}`;
+  return `status ${escapeInline(status.key, 40)}${name}`;
+}
+
+// --- status and time ----------------------------------------------------------------------------------------------
+
+type Timed = Pick<JobRun, 'status' | 'durationMs' | 'startedAt' | 'createdAt'>;
+
+/**
+ * The run time: the reported duration, or (while running) the time since start. An ended run that reports 0 ran
+ * for no time at all (ModelArts' "never started"); formatTook words that, never "after 0 s".
+ */
+export function elapsed(run: Timed, now: Date): number | null {
+  const d = run.durationMs;
+  if (typeof d === 'number' && Number.isFinite(d) && d > 0) return d;
+  if (run.status.category === 'running' && typeof run.startedAt === 'number' && Number.isFinite(run.startedAt)) {
+    const ms = now.getTime() - run.startedAt;
+    return ms >= 0 ? ms : null;
   }
-  return out;
+  return d === 0 && run.status.terminal ? 0 : null;
+}
+
+/** How a duration reads after the status: "in 8 min" (succeeded), "for 2 h" (running), "after 3 min" (ended). */
+export function durationWord(status: RunStatus): 'in' | 'for' | 'after' | null {
+  switch (status.category) {
+    case 'succeeded':
+      return 'in';
+    case 'running':
+      return 'for';
+    case 'failed':
+    case 'cancelled':
+      return 'after';
+    default:
+      return null;
+  }
+}
+
+/** "8 min 52 s": how long the run ran, when known and at least a second (a zero is not a run time). */
+export function runTime(run: Timed, now: Date): string | null {
+  const ms = elapsed(run, now);
+  return ms !== null && ms >= 1000 ? formatDuration(ms) : null;
+}
+
+/** "in 8 min 52 s", "for 2 h 4 min", "after 3 min", "at once" (a failure that never ran): how long the run took. */
+export function tookPhrase(run: Timed, now: Date): string | null {
+  const word = durationWord(run.status);
+  return word === null ? null : formatTook(elapsed(run, now), word);
+}
+
+/** "*Completed* in 8 min 52 s", "*Running* for 2 h 4 min", "*Failed* after 3 min", "*Waiting*". */
+export function statusPhrase(run: Timed, now: Date): string {
+  const label = `*${capitalize(run.status.label)}*`;
+  const took = tookPhrase(run, now);
+  return took ? `${label} ${took}` : label;
+}
+
+/** "completed in 8 min 52 s" in plain words (fallback texts, replies). */
+export function plainOutcome(run: Timed, now: Date): string {
+  const took = tookPhrase(run, now);
+  return took ? `${run.status.label} ${took}` : run.status.label;
+}
+
+/** "started 15 Jul 2019 08:32" or "created 3 h ago", in the viewer's zone. */
+export function startedPhrase(run: Timed, ctx: RenderContext): string | null {
+  const at = (ms: number | null) => {
+    const absolute = formatDateTime(ms, ctx.timeZone);
+    if (absolute === null || ms === null) return null;
+    const age = ctx.now.getTime() - ms;
+    const relative = age >= 0 && age < 48 * 3600_000 ? formatRelative(ms, ctx.now, ctx.timeZone) : null;
+    return relative ? `${absolute} (${relative})` : absolute;
+  };
+  const started = at(run.startedAt);
+  if (started) return `started ${started}`;
+  const created = at(run.createdAt);
+  return created ? `created ${created}` : null;
+}
+
+// --- resources ----------------------------------------------------------------------------------------------------
+
+/** "8 × V100", "8 GPUs", "GPU GP-Vnt1"; null when there are none or nothing is known. */
+export function acceleratorText(acc: Accelerators | null): string | null {
+  if (acc === null || acc.count === 0) return null;
+  const type = acc.type?.trim() ? acc.type.trim() : null;
+  if (acc.count === null || !Number.isFinite(acc.count) || acc.count < 0) return type ? `${acc.kind} ${type}` : null;
+  const n = formatInteger(acc.count);
+  if (type) return `${n} × ${type}`;
+  return `${n} ${acc.kind}${acc.count === 1 ? '' : 's'}`;
+}
+
+/** "PyTorch 1.8.0", or the custom image it runs. */
+export function engineText(run: Pick<JobRun, 'engine' | 'image'>): string | null {
+  if (run.engine) return escapeInline(run.engine, 120);
+  if (run.image) return `custom image ${codeSpan(run.image, 160)}`;
+  return null;
+}
+
+/** "PyTorch 1.8.0 · 2 × P100 · 2 cores · 8 GB · 1 worker · pool p100 · modelarts.p3.large" */
+export function specLine(run: Pick<JobRun, 'engine' | 'image' | 'resources'>): string | null {
+  const r = run.resources;
+  const accelerators = acceleratorText(r.accelerators);
+  const cores =
+    r.cpuCores !== null && Number.isFinite(r.cpuCores)
+      ? `${formatNumber(r.cpuCores)} core${r.cpuCores === 1 ? '' : 's'}`
+      : null;
+  const memory = formatBytes(r.memoryBytes);
+  const nodes = r.nodes !== null && Number.isFinite(r.nodes) && r.nodes > 0 ? plural(r.nodes, 'worker') : null;
+  const line = joinParts([
+    engineText(run),
+    accelerators ? escapeInline(accelerators, 60) : null,
+    cores,
+    memory,
+    nodes,
+    r.pool ? `pool ${escapeInline(r.pool, 60)}` : null,
+    r.flavor ? escapeInline(r.flavor, 60) : null,
+  ]);
+  return line === '' ? null : line;
+}
+
+// --- buttons ------------------------------------------------------------------------------------------------------
+
+/**
+ * The value a Refresh, Watch or Details button carries for the run; null for ids a button could not carry back
+ * (a record with ids ModelArts cannot have), so such a button is not offered.
+ */
+export function runValue(ref: RunRef): string | null {
+  const { jobId, versionId } = refParts(ref);
+  return refFromParts(jobId, versionId) === null ? null : jobRefValue.encode(ref);
+}
+
+export function refreshButton(ref: RunRef, text = '↻ Refresh'): Button | null {
+  const value = runValue(ref);
+  return value === null ? null : button({ text, actionId: ACTION.jobRefresh, value });
+}
+
+export function watchButton(ref: RunRef): Button | null {
+  const value = runValue(ref);
+  return value === null ? null : button({ text: '👁 Watch', actionId: ACTION.jobWatch, value });
+}
+
+/** The run's console page; none without a link. */
+export function consoleButton(run: Pick<JobRun, 'consoleUrl'>, text = 'Console'): Button | null {
+  return run.consoleUrl ? button({ text, actionId: linkActionId('console'), url: run.consoleUrl }) : null;
+}
+
+export function tensorboardButton(url: string | null | undefined): Button | null {
+  return url
+    ? button({ text: 'Open TensorBoard', actionId: linkActionId('tensorboard'), url, style: 'primary' })
+    : null;
+}
+
+export function shareRunButton(ref: RunRef): Button | null {
+  if (runValue(ref) === null) return null;
+  return button({ text: 'Share in channel', actionId: ACTION.share, value: shareValue.encode({ kind: 'job', ref }) });
 }

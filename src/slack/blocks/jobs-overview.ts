@@ -4,13 +4,13 @@
  * version) where the all-versions endpoint is switched off.
  */
 import type { Button, KnownBlock } from '@slack/types';
-import type { JobVersionStatus, TrainingJobSummary } from '../../modelarts/index.js';
+import { type ListedRun, listedIds } from '../../modelarts/index.js';
 import { CATEGORY_EMOJI, type StatusCategory } from '../../modelarts/statuses.js';
 import { ACTION } from '../ids.js';
 import { escapeInline } from '../mrkdwn.js';
 import { jobsPageValue, shareValue } from './action-values.js';
-import { formatAccelerators, formatDuration, formatInteger, formatRelative, formatTook, plural } from './format.js';
-import { elapsed, jobRefFor, showId, statusInfo } from './job-parts.js';
+import { formatInteger, formatRelative, formatTook, plural } from './format.js';
+import { acceleratorText, elapsed, listedIdWords, refreshButton, runTime } from './job-parts.js';
 import {
   actions,
   button,
@@ -44,19 +44,14 @@ export interface JobsOverviewOptions {
 export const JOBS_PAGE_SIZE = 10;
 export const JOBS_MAX_PAGE_SIZE = 20;
 
+/** A job-list row: the job's newest version, and how many versions the job has. */
+export interface JobListRow {
+  run: ListedRun;
+  versionCount: number | null;
+}
+
 interface Row {
-  jobId: number | null;
-  versionId: number | null;
-  jobName: string | null;
-  versionName: string | null;
-  status: number;
-  createTime: number | null;
-  startTime: number | null;
-  endTime: number | null;
-  durationMs: number | null;
-  gpuNum: number | null;
-  npuNum: number | null;
-  flavor: string | null;
+  run: ListedRun;
   /** Extra quiet words (e.g. "3 versions"), already escaped. */
   note: string | null;
   latest: boolean;
@@ -71,112 +66,70 @@ const CATEGORY_ORDER: ReadonlyArray<[StatusCategory, string]> = [
   ['unknown', 'unknown'],
 ];
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
-
-function fromVersionStatus(r: JobVersionStatus): Row {
-  return {
-    jobId: num(r.job_id),
-    versionId: num(r.version_id),
-    jobName: text(r.job_name),
-    versionName: text(r.version_name),
-    status: r.status,
-    createTime: num(r.create_time),
-    startTime: num(r.start_time),
-    endTime: num(r.end_time),
-    durationMs: num(r.duration),
-    gpuNum: num(r.gpu_num),
-    npuNum: num(r.npu_num),
-    flavor: text(r.flavor_code),
-    note: text(r.version_desc) ? `_${escapeInline(r.version_desc ?? '', 120)}_` : null,
-    latest: false,
-  };
-}
-
-function fromJobSummary(r: TrainingJobSummary): Row {
-  const count = num(r.version_count);
-  return {
-    jobId: num(r.job_id),
-    versionId: num(r.version_id),
-    jobName: text(r.job_name),
-    versionName: null,
-    status: r.status,
-    createTime: num(r.create_time),
-    startTime: null,
-    endTime: null,
-    durationMs: num(r.duration),
-    gpuNum: null,
-    npuNum: null,
-    flavor: null,
-    note:
-      joinParts([
-        count !== null && count > 0 ? plural(count, 'version') : null,
-        text(r.job_desc) ? `_${escapeInline(r.job_desc ?? '', 120)}_` : null,
-      ]) || null,
-    latest: true,
-  };
+function description(run: ListedRun): string | null {
+  return run.description ? `_${escapeInline(run.description, 120)}_` : null;
 }
 
 function rowTitle(row: Row): string {
-  const version = row.versionName
-    ? escapeInline(row.versionName, 80)
-    : row.versionId !== null
-      ? `${row.latest ? 'latest version' : 'version'} ${showId(row.versionId)}`
+  const { run } = row;
+  const { jobId, versionId } = listedIds(run);
+  const version = run.versionName
+    ? escapeInline(run.versionName, 80)
+    : versionId !== null
+      ? `${row.latest ? 'latest version' : 'version'} ${escapeInline(versionId, 30)}`
       : null;
-  if (row.jobName) return joinParts([`*${escapeInline(row.jobName, 120)}*`, version]);
-  if (row.versionName) return `*${escapeInline(row.versionName, 120)}*`;
-  return `*job ${showId(row.jobId)}*${version ? ` · ${version}` : ''}`;
+  if (run.name) return joinParts([`*${escapeInline(run.name, 120)}*`, version]);
+  if (run.versionName) return `*${escapeInline(run.versionName, 120)}*`;
+  const job = run.ref?.api === 'v2' ? run.ref.jobId.slice(0, 8) : (jobId ?? '?');
+  return `*job ${escapeInline(job, 40)}*${version ? ` · ${version}` : ''}`;
 }
 
 function rowText(row: Row, ctx: RenderContext): string {
-  const info = statusInfo(row.status);
-  const timing = {
-    status: row.status,
-    durationMs: row.durationMs,
-    startTime: row.startTime,
-    createTime: row.createTime,
-  };
-  const ms = elapsed(timing, info, ctx.now);
-  // A zero duration (a version that never ran) is left out rather than shown as "0 s".
-  const d = ms !== null && ms >= 1000 ? formatDuration(ms) : null;
-  const took = formatTook(ms, 'after');
+  const { run } = row;
+  const { status } = run;
+  const d = runTime(run, ctx.now);
+  const took = formatTook(elapsed(run, ctx.now), 'after');
   let when: string | null;
-  if (info.terminal && row.endTime !== null) {
-    when = `ended ${formatRelative(row.endTime, ctx.now, ctx.timeZone)}${took ? ` ${took}` : ''}`;
-  } else if (row.startTime !== null) {
-    when = `started ${formatRelative(row.startTime, ctx.now, ctx.timeZone)}${d ? ` · ${info.terminal ? 'ran' : 'running'} ${d}` : ''}`;
+  if (status.terminal && run.endedAt !== null) {
+    when = `ended ${formatRelative(run.endedAt, ctx.now, ctx.timeZone)}${took ? ` ${took}` : ''}`;
+  } else if (run.startedAt !== null) {
+    when = `started ${formatRelative(run.startedAt, ctx.now, ctx.timeZone)}${d ? ` · ${status.terminal ? 'ran' : 'running'} ${d}` : ''}`;
   } else {
-    const created = formatRelative(row.createTime, ctx.now, ctx.timeZone);
+    const created = formatRelative(run.createdAt, ctx.now, ctx.timeZone);
     when = joinParts([created ? `created ${created}` : null, d ? `ran ${d}` : null]);
   }
-  const accel = joinParts([formatAccelerators(row.gpuNum, null, 'GPU'), formatAccelerators(row.npuNum, null, 'NPU')]);
-  const ids = joinParts([
-    row.jobId !== null ? `job ${showId(row.jobId)}` : null,
-    row.versionId !== null ? `version ${showId(row.versionId)}` : null,
-  ]);
-  const line1 = `${info.emoji} ${rowTitle(row)} — ${escapeInline(info.label, 40)}`;
+  const accel = acceleratorText(run.resources.accelerators);
+  const line1 = `${status.emoji} ${rowTitle(row)} — ${escapeInline(status.label, 40)}`;
   const line2 = joinParts([
-    accel || null,
-    row.flavor ? escapeInline(row.flavor, 60) : null,
+    accel ? escapeInline(accel, 60) : null,
+    run.resources.flavor ? escapeInline(run.resources.flavor, 60) : null,
     when || null,
-    ids || null,
+    listedIdWords(run),
     row.note,
   ]);
   return line2 === '' ? line1 : `${line1}\n${line2}`;
 }
 
-function summary(rows: readonly Row[], complete: boolean, totalShown: number): string {
-  const counts = new Map<StatusCategory, number>();
+/** GPUs and NPUs held by the running rows. */
+export function acceleratorsInUse(runs: Iterable<ListedRun>): { gpus: number; npus: number } {
   let gpus = 0;
   let npus = 0;
-  for (const row of rows) {
-    const info = statusInfo(row.status);
-    counts.set(info.category, (counts.get(info.category) ?? 0) + 1);
-    if (info.category === 'running') {
-      gpus += row.gpuNum !== null && row.gpuNum > 0 ? row.gpuNum : 0;
-      npus += row.npuNum !== null && row.npuNum > 0 ? row.npuNum : 0;
-    }
+  for (const run of runs) {
+    const acc = run.resources.accelerators;
+    if (run.status.category !== 'running' || acc === null || acc.count === null || !(acc.count > 0)) continue;
+    if (acc.kind === 'GPU') gpus += acc.count;
+    else npus += acc.count;
   }
+  return { gpus, npus };
+}
+
+function summary(rows: readonly Row[], complete: boolean, totalShown: number): string {
+  const counts = new Map<StatusCategory, number>();
+  for (const row of rows) {
+    const category = row.run.status.category;
+    counts.set(category, (counts.get(category) ?? 0) + 1);
+  }
+  const { gpus, npus } = acceleratorsInUse(rows.map((r) => r.run));
   const parts = CATEGORY_ORDER.filter(([c]) => (counts.get(c) ?? 0) > 0).map(
     ([c, word]) => `${CATEGORY_EMOJI[c]} ${formatInteger(counts.get(c) ?? 0)} ${word}`,
   );
@@ -246,10 +199,7 @@ function renderOverview(
   if (bar) foot.push(bar);
 
   const rowRenderers = slice.rows.map((row) => (max: number) => {
-    const ref = jobRefFor(row.jobId, row.versionId);
-    const details: Button | null = ref
-      ? button({ text: 'Details', actionId: ACTION.jobRefresh, value: ref.value })
-      : null;
+    const details: Button | null = row.run.ref ? refreshButton(row.run.ref, 'Details') : null;
     return section(rowText(row, ctx), { max, ...(details ? { accessory: details } : {}) });
   });
   const { blocks, shown } = fitRows(head, rowRenderers, foot, {
@@ -269,23 +219,33 @@ function renderOverview(
   };
 }
 
-export function renderJobsOverview(rows: JobVersionStatus[], ctx: RenderContext, opts: JobsOverviewOptions): Message {
-  return renderOverview(rows.map(fromVersionStatus), ctx, {
-    ...opts,
-    mode: opts.source === 'jobs' ? 'jobs-fallback' : 'versions',
-  });
+export function renderJobsOverview(runs: ListedRun[], ctx: RenderContext, opts: JobsOverviewOptions): Message {
+  return renderOverview(
+    runs.map((run) => ({ run, note: description(run), latest: false })),
+    ctx,
+    { ...opts, mode: opts.source === 'jobs' ? 'jobs-fallback' : 'versions' },
+  );
 }
 
 /** The fallback list from the job list endpoint: one row per job with its latest version. */
 export function renderJobsFromJobList(
-  rows: TrainingJobSummary[],
+  rows: JobListRow[],
   ctx: RenderContext,
   opts: Omit<JobsOverviewOptions, 'source'>,
 ): Message {
-  return renderOverview(rows.map(fromJobSummary), ctx, { ...opts, mode: 'job-list' });
+  const shown = rows.map(({ run, versionCount }) => ({
+    run,
+    note:
+      joinParts([
+        versionCount !== null && versionCount > 0 ? plural(versionCount, 'version') : null,
+        description(run),
+      ]) || null,
+    latest: true,
+  }));
+  return renderOverview(shown, ctx, { ...opts, mode: 'job-list' });
 }
 
-/** One all-versions row as two lines of mrkdwn (the App Home lists running versions with it). */
-export function versionStatusText(row: JobVersionStatus, ctx: RenderContext): string {
-  return rowText(fromVersionStatus(row), ctx);
+/** One listed run as two lines of mrkdwn (the App Home lists running versions with it). */
+export function runRowText(run: ListedRun, ctx: RenderContext): string {
+  return rowText({ run, note: description(run), latest: false }, ctx);
 }

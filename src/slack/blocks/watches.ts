@@ -1,6 +1,6 @@
 /** `/modelarts watches`: the channel's watches with creator, filter, last status, disabled reason and Unwatch. */
 import type { KnownBlock } from '@slack/types';
-import { trainingJobStatus } from '../../modelarts/statuses.js';
+import { statusFromKey } from '../../modelarts/index.js';
 import type { Watch, WatchFilter, WatchTarget } from '../../store/types.js';
 import { ACTION } from '../ids.js';
 import { codeSpan, escapeInline, mention } from '../mrkdwn.js';
@@ -11,11 +11,16 @@ import { LIMITS } from './limits.js';
 import { fitLines } from './task-result.js';
 import type { Message, RenderContext } from './types.js';
 
+/** Job and version of a run target in words (a v2 job has no version). */
+function runWords(target: { jobId: string; versionId: string | null }, sep: string): string {
+  return target.versionId === null ? `job ${target.jobId}` : `job ${target.jobId}${sep}version ${target.versionId}`;
+}
+
 /** "job 10 · version 10", "job 10 (every version)", "every job version in the project". */
 export function watchTargetText(target: WatchTarget): string {
   switch (target.kind) {
-    case 'version':
-      return `job ${escapeInline(target.jobId, 30)} · version ${escapeInline(target.versionId, 30)}`;
+    case 'run':
+      return escapeInline(runWords(target, ' · '), 100);
     case 'job':
       return `job ${escapeInline(target.jobId, 30)} (every version)`;
     case 'project':
@@ -32,8 +37,8 @@ export function watchTargetText(target: WatchTarget): string {
  */
 export function describeWatchTarget(target: WatchTarget, projectId: string): string {
   switch (target.kind) {
-    case 'version':
-      return `training job ${target.jobId} version ${target.versionId}`;
+    case 'run':
+      return `training ${runWords(target, ' ')}`;
     case 'job':
       return `every version of training job ${target.jobId}`;
     case 'project':
@@ -60,8 +65,8 @@ export function watchFilterText(filter: WatchFilter, target: WatchTarget): strin
 /** The `/modelarts unwatch …` command that removes this watch. */
 export function unwatchCommand(target: WatchTarget): string {
   switch (target.kind) {
-    case 'version':
-      return `/modelarts unwatch ${target.jobId} ${target.versionId}`;
+    case 'run':
+      return `/modelarts unwatch ${target.jobId}${target.versionId === null ? '' : ` ${target.versionId}`}`;
     case 'job':
       return `/modelarts unwatch ${target.jobId}`;
     default:
@@ -84,10 +89,8 @@ export function watchState(w: Watch, ctx: RenderContext): string | null {
 /** One watch as mrkdwn: target and filter, then creator, age and last status, then the disabled/ended state. */
 export function watchText(w: Watch, ctx: RenderContext, options: { showCreator?: boolean } = {}): string {
   const emoji = w.disabledAt ? '⛔' : w.endedAt ? '✓' : '👁';
-  const last =
-    typeof w.lastStatus === 'number'
-      ? `last status ${trainingJobStatus(w.lastStatus).emoji} ${escapeInline(trainingJobStatus(w.lastStatus).label, 40)}`
-      : 'no status seen yet';
+  const status = w.lastStatus === null ? null : statusFromKey(w.lastStatus);
+  const last = status ? `last status ${status.emoji} ${escapeInline(status.label, 40)}` : 'no status seen yet';
   const line2 = joinParts([
     options.showCreator === false ? null : `by ${mention(w.creatorUserId) ?? escapeInline(w.creatorUserId, 40)}`,
     when(w.createdAt, ctx) ? `created ${when(w.createdAt, ctx)}` : null,
@@ -112,7 +115,7 @@ export function unwatchButton(w: Watch) {
     style: 'danger',
     confirm: {
       title: 'Stop this watch?',
-      text: `No more alerts for ${w.target.kind === 'project' ? 'project failures' : w.target.kind === 'job' ? `job ${w.target.jobId}` : `job ${w.target.jobId} version ${w.target.versionId}`} in this channel.`,
+      text: `No more alerts for ${w.target.kind === 'project' ? 'project failures' : w.target.kind === 'job' ? `job ${w.target.jobId}` : runWords(w.target, ' ')} in this channel.`,
       confirm: 'Unwatch',
       deny: 'Keep it',
     },

@@ -8,6 +8,7 @@ import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { type JobAlert, parseJobAlert } from '../../alerts/index.js';
 import type { CreatorNoticePayload, OpsNoticePayload } from '../../alerts/rows.js';
+import { type ConsoleLinks, refParts } from '../../modelarts/index.js';
 import type { OutboxRow, Store } from '../../store/types.js';
 import {
   isBroadcastReply,
@@ -29,7 +30,8 @@ export interface DeliveryDeps {
   logger: Logger;
   now: () => Date;
   timeZone: string;
-  consoleUrl?: RenderContext['consoleUrl'] | undefined;
+  /** Fills each alert's console link from the configuration of the moment it is delivered. */
+  consoleLinks?: ConsoleLinks | undefined;
   /** How long a claim is exclusive. */
   lockMs: number;
   /** The WebClient's per-call timeout. */
@@ -100,8 +102,9 @@ export async function deliverRow(deps: DeliveryDeps, attempt: Attempt, row: Outb
   if (row.kind === 'creator_notice') {
     return { ts: await deliverCreatorNotice(deps, attempt, row.payload as CreatorNoticePayload), card: false };
   }
-  const alert = parseJobAlert(row.payload);
-  if (!alert) throw new UndeliverableRowError('the payload is not a job alert');
+  const parsed = parseJobAlert(row.payload);
+  if (!parsed) throw new UndeliverableRowError('the payload is not a job alert');
+  const alert: JobAlert = deps.consoleLinks ? { ...parsed, run: deps.consoleLinks.withConsoleUrl(parsed.run) } : parsed;
   switch (row.kind) {
     case 'card':
       return deliverCard(deps, attempt, row, alert);
@@ -116,7 +119,8 @@ export async function deliverRow(deps: DeliveryDeps, attempt: Attempt, row: Outb
 
 async function deliverCard(deps: DeliveryDeps, attempt: Attempt, row: OutboxRow, alert: JobAlert): Promise<Delivered> {
   const message = render(() => renderAlertCard(alert, renderContext(deps, alert.projectId)));
-  const existing = await deps.store.getCard(row.teamId, row.channelId, alert.jobId, alert.versionId);
+  const { jobId, versionId } = refParts(alert.run.ref);
+  const existing = await deps.store.getCard(row.teamId, row.channelId, jobId, versionId);
   if (existing) {
     try {
       await call(deps, attempt, () =>
@@ -146,7 +150,8 @@ async function deliverThreadReply(
   alert: JobAlert,
 ): Promise<string | null> {
   const message = render(() => renderTerminalReply(alert, renderContext(deps, alert.projectId)));
-  const card = await deps.store.getCard(row.teamId, row.channelId, alert.jobId, alert.versionId);
+  const { jobId, versionId } = refParts(alert.run.ref);
+  const card = await deps.store.getCard(row.teamId, row.channelId, jobId, versionId);
   // Without a card (it was never posted, or its row died) the outcome still reaches the channel, on its own.
   return post(deps, attempt, {
     ...postArgs(row.channelId, message),
@@ -233,10 +238,5 @@ function postArgs(channel: string, message: Message): PostArgs {
 }
 
 function renderContext(deps: DeliveryDeps, projectId: string): RenderContext {
-  return {
-    now: deps.now(),
-    timeZone: deps.timeZone,
-    projectId,
-    ...(deps.consoleUrl ? { consoleUrl: deps.consoleUrl } : {}),
-  };
+  return { now: deps.now(), timeZone: deps.timeZone, projectId };
 }

@@ -13,8 +13,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { WorkerLoop } from '../../lib/worker-loop.js';
+import type { ConsoleLinks } from '../../modelarts/index.js';
 import type { OutboxRow, Store } from '../../store/types.js';
-import type { RenderContext } from '../blocks/index.js';
 import { type Attempt, type Delivered, type DeliveryDeps, deliverRow } from './deliver.js';
 import { type OutcomeDeps, recordFailure, recordSent, type SendOutcome } from './outcomes.js';
 
@@ -40,7 +40,8 @@ export interface OutboxSenderDeps {
   /** Transient failures (5xx, network) before a row is given up (default 25, about a day of backoff). */
   maxAttempts?: number;
   timeZone?: string;
-  consoleUrl?: RenderContext['consoleUrl'];
+  /** Console links for the alerts' Open job buttons; without it the buttons are left out. */
+  consoleLinks?: ConsoleLinks;
   random?: () => number;
 }
 
@@ -73,7 +74,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     logger,
     now: deps.now,
     timeZone: deps.timeZone ?? 'UTC',
-    consoleUrl: deps.consoleUrl,
+    consoleLinks: deps.consoleLinks,
     lockMs,
     callTimeoutMs: deps.slackCallTimeoutMs ?? 15_000,
     bookkeepingMs: Math.min(5_000, lockMs / 6),

@@ -4,7 +4,6 @@
  * good, the watches it concerns disabled and their creators told.
  */
 import type { Logger } from 'pino';
-import type { JobAlert } from '../../alerts/index.js';
 import { creatorNoticeRow } from '../../alerts/rows.js';
 import type { OutboxRow, Store, Watch } from '../../store/types.js';
 import { classifySlackError, isSlackApiError, type SlackFailure } from '../slack-errors.js';
@@ -25,17 +24,17 @@ export interface OutcomeDeps {
 export async function recordSent(deps: OutcomeDeps, row: OutboxRow, delivered: Delivered): Promise<void> {
   const { ts, card } = delivered;
   const now = deps.now();
-  const alert = row.payload as Pick<JobAlert, 'jobId' | 'versionId'>;
+  // The row names the run its card is for (a v2 job has no version id).
   const result =
-    card && ts !== null && row.jobId !== null && row.versionId !== null
+    card && ts !== null && row.jobId !== null
       ? {
           ts,
           now,
           card: {
             teamId: row.teamId,
             channelId: row.channelId,
-            jobId: alert.jobId,
-            versionId: alert.versionId,
+            jobId: row.jobId,
+            versionId: row.versionId,
             ts,
             updatedAt: now,
           },

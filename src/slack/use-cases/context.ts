@@ -5,7 +5,6 @@ import type { WebClient } from '@slack/web-api';
 import type { RenderContext } from '../blocks/index.js';
 import type { AppDeps } from '../deps.js';
 import { userProfile } from '../directory.js';
-import { consoleJobUrl, regionOf } from './job-refs.js';
 
 export interface CommandEnv {
   deps: AppDeps;
@@ -52,15 +51,8 @@ export async function userTimeZone(env: Pick<CommandEnv, 'deps' | 'client' | 'us
   }
 }
 
-/** Console links for cards, from MODELARTS_CONSOLE_JOB_URL. */
-export function consoleUrlFor(deps: AppDeps): (jobId: string | number, versionId: string | number) => string {
-  const region = regionOf(deps.config.modelarts.endpoint);
-  const template = deps.config.modelarts.consoleJobUrlTemplate;
-  return (jobId, versionId) => consoleJobUrl(template, { region, projectId: deps.projectId, jobId, versionId });
-}
-
 export function renderContextIn(deps: AppDeps, timeZone: string): RenderContext {
-  return { now: deps.now(), timeZone, projectId: deps.projectId, consoleUrl: consoleUrlFor(deps) };
+  return { now: deps.now(), timeZone, projectId: deps.projectId };
 }
 
 export async function renderContext(env: Pick<CommandEnv, 'deps' | 'client' | 'userId'>): Promise<RenderContext> {

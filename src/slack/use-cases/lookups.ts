@@ -3,24 +3,30 @@
  * lookup state (what a button's value carries), so slash commands, Refresh and pagination share one code path.
  */
 import { EndpointNotFoundError } from '../../modelarts/errors.js';
-import type {
-  JobVersionStatus,
-  ModelArtsApi,
-  TrainingJobSummary,
-  TrainingJobVersion,
-  VisualizationJob,
+import {
+  type JobRun,
+  type JobVersionStatus,
+  listedFromV1StatusRow,
+  type ModelArtsApi,
+  refFromParts,
+  runFromV1JobSummary,
+  runFromV1Version,
+  type TrainingJobSummary,
+  type TrainingJobVersion,
+  type VisualizationJob,
 } from '../../modelarts/index.js';
 import {
   CONFIGS_PAGE_SIZE,
   JOBS_PAGE_SIZE,
+  type JobListRow,
   type Message,
   type RenderContext,
   renderConfigs,
   renderJobsFromJobList,
   renderJobsOverview,
-  renderJobVersionCard,
   renderProcessorTask,
   renderProcessorTasks,
+  renderRunCard,
   renderVisualizationJob,
   renderVisualizationJobs,
   TASKS_PAGE_SIZE,
@@ -111,13 +117,22 @@ export function matchTensorboard(jobs: readonly VisualizationJob[], trainUrl: st
   return tensorboardIndex(jobs).get(normObsPath(trainUrl)) ?? null;
 }
 
-/** The version, or the job's latest version when `versionId` is null. */
+/** What the bot can answer about a v2 job (a UUID) until the v2 API is wired in. */
+export const V2_NOT_YET =
+  'That is a job of the new ModelArts training API (its id is a UUID). This bot reads old-API training jobs ' +
+  '(numeric job and version ids) so far; open the job in the ModelArts console meanwhile.';
+
+/**
+ * The v1 wire answer for a job version, or the job's latest version when `versionId` is null. A v2 job id is refused
+ * with a sentence: the v2 API is not wired in yet.
+ */
 export async function fetchJobVersion(
   modelarts: ModelArtsApi,
   jobId: string,
   versionId: string | null,
   call: CallOptions,
 ): Promise<TrainingJobVersion> {
+  if (refFromParts(jobId, versionId)?.api === 'v2') throw new UserFacingError(V2_NOT_YET);
   if (versionId !== null) return modelarts.getTrainingJobVersion(jobId, versionId, call);
   const list = await modelarts.listTrainingJobVersions(jobId, { page: 1, per_page: 1 }, call);
   const latest = list.versions.reduce<TrainingJobVersion | null>(
@@ -130,6 +145,23 @@ export async function fetchJobVersion(
 }
 
 /**
+ * The run a (job, version) names, as the product sees it, with its console link: the one place a looked-up run gets
+ * that link (outbox alerts get theirs when they are delivered), so every surface links the same way.
+ */
+export async function fetchRun(
+  deps: AppDeps,
+  jobId: string,
+  versionId: string | null,
+  call: CallOptions,
+): Promise<JobRun> {
+  return toRun(deps, await fetchJobVersion(deps.modelarts, jobId, versionId, call));
+}
+
+function toRun(deps: AppDeps, version: TrainingJobVersion): JobRun {
+  return deps.consoleLinks.withConsoleUrl(runFromV1Version(version));
+}
+
+/**
  * Rendered cards per version answer. Through the lookup read cache, everyone opening one job version within a few
  * seconds gets the same answer object, and the renderer is pure: for the same viewer time zone, card options and
  * second of the clock it gives the same blocks, so a card is rendered once per second rather than once per viewer.
@@ -138,6 +170,7 @@ const renderedCards = new WeakMap<TrainingJobVersion, Map<string, { second: numb
 const RENDERED_VARIANTS_PER_VERSION = 16;
 
 function renderCard(
+  deps: AppDeps,
   version: TrainingJobVersion,
   ctx: RenderContext,
   options: { tensorboardUrl: string | null; ephemeral: boolean },
@@ -147,7 +180,7 @@ function renderCard(
   let variants = renderedCards.get(version);
   const kept = variants?.get(key);
   if (kept?.second === second) return kept.message;
-  const message = renderJobVersionCard(version, ctx, options);
+  const message = renderRunCard(toRun(deps, version), ctx, options);
   if (!variants) {
     variants = new Map();
     renderedCards.set(version, variants);
@@ -168,7 +201,11 @@ export async function jobCard(
   const tensorboards = listTensorboards(deps, call);
   const version = await fetchJobVersion(deps.modelarts, jobId, versionId, call);
   const tensorboardUrl = matchTensorboard(await tensorboards, version.train_url);
-  return renderCard(version, await ctx, { tensorboardUrl, ephemeral: options.ephemeral });
+  return renderCard(deps, version, await ctx, { tensorboardUrl, ephemeral: options.ephemeral });
+}
+
+function jobListRow(job: TrainingJobSummary): JobListRow {
+  return { run: runFromV1JobSummary(job), versionCount: job.version_count };
 }
 
 function byNewest(a: JobVersionStatus, b: JobVersionStatus): number {
@@ -191,7 +228,7 @@ export async function jobsOverview(
     const rows = (wanted.size > 0 ? all.versions.filter((v) => wanted.has(v.status)) : [...all.versions]).sort(
       byNewest,
     );
-    return renderJobsOverview(rows, await ctx, {
+    return renderJobsOverview(rows.map(listedFromV1StatusRow), await ctx, {
       page: cmd.page,
       pageSize,
       total: rows.length,
@@ -211,7 +248,7 @@ export async function jobsOverview(
       { per_page: pageSize, page: cmd.page, sortBy: 'create_time', order: 'desc', status: cmd.statuses[0] },
       call,
     );
-    return renderJobsFromJobList(list.jobs, await ctx, {
+    return renderJobsFromJobList(list.jobs.map(jobListRow), await ctx, {
       page: cmd.page,
       pageSize,
       total: list.job_total_count,
@@ -228,7 +265,7 @@ export async function jobsOverview(
     jobs.push(...list.jobs.filter((j) => wanted.has(j.status)));
     if (list.jobs.length < FALLBACK_SCAN_PAGE_SIZE || page * FALLBACK_SCAN_PAGE_SIZE >= list.job_total_count) break;
   }
-  return renderJobsFromJobList(jobs, await ctx, {
+  return renderJobsFromJobList(jobs.map(jobListRow), await ctx, {
     page: cmd.page,
     pageSize,
     total: jobs.length,

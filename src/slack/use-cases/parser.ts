@@ -301,7 +301,7 @@ function parseWatchTarget(
   const target: WatchTarget =
     parsed.versionId === null
       ? { kind: 'job', jobId: parsed.jobId }
-      : { kind: 'version', jobId: parsed.jobId, versionId: parsed.versionId };
+      : { kind: 'run', jobId: parsed.jobId, versionId: parsed.versionId };
   return { ok: true, target, filter };
 }
 

@@ -12,7 +12,7 @@ import { type Answer, type ErrorContext, UserFacingError, withUserErrors } from 
 import { ensureCanPost } from '../gate.js';
 import type { CallOptions } from '../listeners/common/answer.js';
 import { type CommandEnv, renderContext } from './context.js';
-import { fetchJobVersion } from './lookups.js';
+import { fetchRun } from './lookups.js';
 import { notice } from './notice.js';
 import { USAGE } from './parser.js';
 
@@ -33,7 +33,7 @@ export function sameTarget(a: WatchTarget, b: WatchTarget): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'project' || b.kind === 'project') return true;
   if (a.jobId !== b.jobId) return false;
-  return a.kind === 'job' || (b.kind === 'version' && a.versionId === b.versionId);
+  return a.kind === 'job' || (b.kind === 'run' && a.versionId === b.versionId);
 }
 
 function requireChannel(env: CommandEnv): string {
@@ -47,12 +47,15 @@ function errorContext(env: CommandEnv, target: WatchTarget, usage: string): Erro
   const projectId = env.deps.projectId;
   const botName = env.deps.identity.botName;
   switch (target.kind) {
-    case 'version':
+    case 'run':
       return {
         projectId,
         botName,
         usage,
-        subject: { kind: 'version', jobId: target.jobId, versionId: target.versionId },
+        subject:
+          target.versionId === null
+            ? { kind: 'job', jobId: target.jobId }
+            : { kind: 'version', jobId: target.jobId, versionId: target.versionId },
       };
     case 'job':
       return { projectId, botName, usage, subject: { kind: 'job', jobId: target.jobId } };
@@ -70,12 +73,12 @@ export async function startWatch(
 ): Promise<{ watch: Watch; created: boolean }> {
   const { deps } = env;
   const channelId = requireChannel(env);
-  // Both checks before anything is stored: the channel must take posts, the job must exist.
-  const [, version] = await Promise.all([
+  // Both checks before anything is stored: the channel must take posts, the run (or job) must exist.
+  const [, run] = await Promise.all([
     ensureCanPost(env.deps, env.client, channelId, { userId: env.userId }),
     target.kind === 'project'
       ? Promise.resolve(null)
-      : fetchJobVersion(deps.modelarts, target.jobId, target.kind === 'version' ? target.versionId : null, call),
+      : fetchRun(deps, target.jobId, target.kind === 'run' ? target.versionId : null, call),
   ]);
   const now = deps.now();
   const result = await deps.store.createWatch({
@@ -87,9 +90,9 @@ export async function startWatch(
     filter,
     now,
   });
-  if (version) {
+  if (run) {
     // Duplicates are ignored by the outbox's unique key, so a repeated watch never posts a second card.
-    await deps.store.enqueue(watchStartRows(result.watch, version, now));
+    await deps.store.enqueue(watchStartRows(result.watch, run, now));
   }
   if (result.created && deps.onWatchCreated) {
     try {

@@ -15,11 +15,17 @@ import { ACTION } from '../../../src/slack/ids.js';
 
 describe('action values', () => {
   it('encode compactly and round-trip', () => {
-    expect(jobRefValue.encode({ jobId: '10', versionId: '10' })).toBe('{"j":10,"v":10}');
-    expect(jobRefValue.decode('{"j":10,"v":10}')).toEqual({ jobId: '10', versionId: '10' });
+    // A v1 job version as buttons always carried it: values on messages posted before runs still decode.
+    expect(jobRefValue.encode({ api: 'v1', jobId: '10', versionId: '10' })).toBe('{"j":10,"v":10}');
+    expect(jobRefValue.decode('{"j":10,"v":10}')).toEqual({ api: 'v1', jobId: '10', versionId: '10' });
+    expect(jobRefValue.decode('{"j":"10","v":"10"}')).toEqual({ api: 'v1', jobId: '10', versionId: '10' });
     // 19-digit ids stay exact strings.
-    const big = { jobId: '9223372036854775807', versionId: '1' };
+    const big = { api: 'v1', jobId: '9223372036854775807', versionId: '1' } as const;
     expect(jobRefValue.decode(jobRefValue.encode(big))).toEqual(big);
+    // A v2 job: its UUID.
+    const v2 = { api: 'v2', jobId: '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b' } as const;
+    expect(jobRefValue.encode(v2)).toBe('{"j":"6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b"}');
+    expect(jobRefValue.decode(jobRefValue.encode(v2))).toEqual(v2);
     expect(jobsPageValue.encode({ page: 2, statusFilter: ['running'] })).toBe('{"p":2,"s":["running"]}');
     expect(jobsPageValue.decode('{"p":2}')).toEqual({ page: 2, statusFilter: [] });
     expect(configsPageValue.decode(configsPageValue.encode({ page: 3, search: 'mnist' }))).toEqual({
@@ -39,7 +45,8 @@ describe('action values', () => {
 
   it('share values name what to render again', () => {
     const values: ShareValue[] = [
-      { kind: 'job', jobId: '10', versionId: '10' },
+      { kind: 'job', ref: { api: 'v1', jobId: '10', versionId: '10' } },
+      { kind: 'job', ref: { api: 'v2', jobId: '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b' } },
       { kind: 'viz', jobId: '197' },
       { kind: 'jobs', page: 2, statusFilter: ['failed'] },
       { kind: 'configs', page: 1, search: null },
@@ -60,6 +67,8 @@ describe('action values', () => {
       '{"j":-1,"v":1}',
       '{"j":1.5,"v":1}',
       '{"j":1,"v":1,"extra":true}',
+      '{"j":"6F1C2A3E-8B4D-4E5F-9A7B-1C2D3E4F5A6B"}',
+      '{"j":"6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b","v":1}',
       '{"__proto__":{"j":1}}',
       'x'.repeat(2001),
     ]) {
@@ -70,6 +79,11 @@ describe('action values', () => {
     expect(tasksPageValue.decode('{"p":1,"d":"../etc"}')).toBeNull();
     expect(unwatchValue.decode('{"w":0}')).toBeNull();
     expect(shareValue.decode('{"k":"nope","j":1}')).toBeNull();
+    expect(shareValue.decode('{"k":"job","j":1}')).toBeNull();
+    expect(shareValue.decode('{"k":"job","j":1,"v":2}')).toEqual({
+      kind: 'job',
+      ref: { api: 'v1', jobId: '1', versionId: '2' },
+    });
   });
 
   it('stay within the value limit whatever the input', () => {

@@ -4,14 +4,24 @@
  */
 
 import type { JobAlert } from '../../../src/alerts/index.js';
-import type {
-  JobVersionStatus,
-  ProcessorTask,
-  ProcessorTaskList,
-  TrainingJobConfigList,
-  TrainingJobSummary,
-  TrainingJobVersion,
-  VisualizationJob,
+import {
+  consoleLinks,
+  emptyRun,
+  type JobRun,
+  type JobVersionStatus,
+  type ListedRun,
+  listedFromV1StatusRow,
+  type ProcessorTask,
+  type ProcessorTaskList,
+  type RunRef,
+  runFromV1JobSummary,
+  runFromV1Version,
+  statusFromKey,
+  type TrainingJobConfigList,
+  type TrainingJobSummary,
+  type TrainingJobVersion,
+  type VisualizationJob,
+  v2Status,
 } from '../../../src/modelarts/index.js';
 import { ProcessorTaskListSchema } from '../../../src/modelarts/resources/processor-tasks.js';
 import { TrainingJobConfigListSchema } from '../../../src/modelarts/resources/training-job-configs.js';
@@ -20,20 +30,65 @@ import {
   TrainingJobVersionSchema,
 } from '../../../src/modelarts/resources/training-jobs.js';
 import { VisualizationJobSchema } from '../../../src/modelarts/resources/visualization-jobs.js';
-import type { RenderContext } from '../../../src/slack/blocks/index.js';
+import type { JobListRow, RenderContext } from '../../../src/slack/blocks/index.js';
 import type { Watch } from '../../../src/store/types.js';
 
 export const CONSOLE = 'https://console.example.com/modelarts/';
 export const TENSORBOARD = 'https://tb.example.com/modelarts2/tensorboard/';
 
 export function ctxAt(iso: string, extra: Partial<RenderContext> = {}): RenderContext {
-  return {
-    now: new Date(iso),
-    timeZone: 'Europe/Berlin',
-    projectId: 'eu-de_ml',
-    consoleUrl: (jobId, versionId) => `${CONSOLE}?region=eu-de#/trainingJobs/${jobId}/versions/${versionId}`,
-    ...extra,
-  };
+  return { now: new Date(iso), timeZone: 'Europe/Berlin', projectId: 'eu-de_ml', ...extra };
+}
+
+/** Console links as an operator might configure them (templates), for stable snapshots. */
+export const LINKS = consoleLinks({
+  endpoint: 'https://modelarts.eu-de.otc.t-systems.com',
+  projectId: 'eu-de_ml',
+  v1Template: `${CONSOLE}?region={region}#/trainingJobs/{job_id}/versions/{version_id}`,
+  v2Template: `${CONSOLE}?region={region}#/training/detail/{job_id}`,
+});
+
+/** A v1 version record as the use cases hand it to renderers: mapped, with its console link. */
+export function asRun(version: TrainingJobVersion): JobRun {
+  return LINKS.withConsoleUrl(runFromV1Version(version));
+}
+
+/** All-versions rows as lists get them. */
+export function listed(rows: readonly JobVersionStatus[]): ListedRun[] {
+  return rows.map(listedFromV1StatusRow);
+}
+
+/** Job-list rows as the fallback list gets them. */
+export function jobListRows(jobs: readonly TrainingJobSummary[]): JobListRow[] {
+  return jobs.map((job) => ({ run: runFromV1JobSummary(job), versionCount: job.version_count }));
+}
+
+export const V2_JOB = '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b';
+
+/** A v2 job as the v2 mapper will hand it over (phase, secondary phase, NPUs, its own TensorBoard). */
+export function v2Run(phase = 'Running', secondary: string | null = null): JobRun {
+  const ref: RunRef = { api: 'v2', jobId: V2_JOB };
+  const status = v2Status(phase, secondary);
+  return LINKS.withConsoleUrl({
+    ...emptyRun(ref, status),
+    name: 'bert-finetune',
+    owner: 'alice',
+    createdAt: 1563172000000,
+    startedAt: 1563172362000,
+    durationMs: 3_000_000,
+    engine: 'PyTorch 1.11.0',
+    resources: {
+      flavor: 'modelarts.kat1.8xlarge',
+      flavorName: 'Ascend: 8 * ascend-snt9',
+      nodes: 2,
+      accelerators: { kind: 'NPU', count: 16, type: 'ascend-snt9' },
+      cpuCores: 192,
+      memoryBytes: 720e9,
+      pool: null,
+    },
+    tasks: ['worker-0', 'worker-1'],
+    tensorboardUrl: 'https://tb.example.com/v2/bert/',
+  });
 }
 
 /** Three hours after the doc job version started (15 Jul 2019 08:32 Berlin). */
@@ -412,8 +467,9 @@ export function versionStatusRows(count: number, base = 1_563_000_000_000): JobV
     version_desc: i % 5 === 0 ? `run ${i}` : null,
     pool_id: 'pool9928813f',
     flavor_code: 'modelarts.p3.8xlarge',
+    // An Ascend job every fourth row: NPUs instead of GPUs, as ModelArts reports them.
     npu_num: i % 4 === 0 ? 2 : 0,
-    gpu_num: 8,
+    gpu_num: i % 4 === 0 ? 0 : 8,
   }));
 }
 
@@ -443,13 +499,13 @@ export function watch(id: number, overrides: Partial<Watch> = {}): Watch {
     channelId: 'C0GENERAL',
     projectId: 'eu-de_ml',
     creatorUserId: 'UALICE01',
-    target: { kind: 'version', jobId: '10', versionId: String(id) },
+    target: { kind: 'run', jobId: '10', versionId: String(id) },
     filter: 'default',
     createdAt: new Date('2019-07-14T08:00:00Z'),
     endedAt: null,
     disabledAt: null,
     disabledReason: null,
-    lastStatus: 8,
+    lastStatus: '8',
     ...overrides,
   };
 }
@@ -457,12 +513,13 @@ export function watch(id: number, overrides: Partial<Watch> = {}): Watch {
 export const sampleWatches: Watch[] = [
   watch(1),
   watch(2, { target: { kind: 'job', jobId: '10' }, filter: 'failed', lastStatus: null, creatorUserId: 'UBOB0002' }),
-  watch(3, { target: { kind: 'project' }, filter: 'default', lastStatus: 11 }),
+  watch(3, { target: { kind: 'project' }, filter: 'default', lastStatus: '11' }),
   watch(4, {
     disabledAt: new Date('2019-07-15T07:00:00Z'),
     disabledReason: 'channel_not_found: the channel was deleted or made private',
   }),
-  watch(5, { endedAt: new Date('2019-07-15T09:00:00Z'), lastStatus: 10 }),
+  watch(5, { endedAt: new Date('2019-07-15T09:00:00Z'), lastStatus: '10' }),
+  watch(6, { target: { kind: 'run', jobId: V2_JOB, versionId: null }, lastStatus: 'Failed' }),
 ];
 
 export function hostileWatch(id: number): Watch {
@@ -470,31 +527,41 @@ export function hostileWatch(id: number): Watch {
     creatorUserId: '<!channel>',
     channelId: '<#C123>',
     projectId: HOSTILE,
-    target: id % 3 === 0 ? { kind: 'job', jobId: HOSTILE } : { kind: 'version', jobId: '<@U123>', versionId: HOSTILE },
+    target: id % 3 === 0 ? { kind: 'job', jobId: HOSTILE } : { kind: 'run', jobId: '<@U123>', versionId: HOSTILE },
     disabledAt: id % 2 ? new Date(Number.NaN) : null,
     disabledReason: HOSTILE,
-    lastStatus: 99,
+    lastStatus: id % 2 ? '99' : HOSTILE,
   });
 }
 
-export function alertFor(status: number, overrides: Partial<JobAlert> = {}): JobAlert {
+type AlertOverrides = Partial<Omit<JobAlert, 'run'>> & { run?: Partial<JobRun> };
+
+export function alertFor(status: number | string, overrides: AlertOverrides = {}): JobAlert {
+  const runStatus = statusFromKey(String(status));
+  const { run: runOverrides, ...rest } = overrides;
+  const ended = runStatus.terminal;
+  const run: JobRun = LINKS.withConsoleUrl({
+    ...emptyRun({ api: 'v1', jobId: '10', versionId: '10' }, runStatus),
+    name: 'resnet50-imagenet',
+    versionName: 'V0003',
+    createdAt: 1563172000000,
+    startedAt: 1563172362000,
+    durationMs: ended ? 7_440_000 : null,
+    engine: 'PyTorch 1.8',
+    resources: {
+      ...emptyRun({ api: 'v1', jobId: '10', versionId: '10' }, runStatus).resources,
+      flavor: 'modelarts.p3.8xlarge',
+      accelerators: { kind: 'GPU', count: 8, type: null },
+    },
+    modelMetrics: runStatus.category === 'succeeded' ? asRun(docVersion).modelMetrics : null,
+    ...runOverrides,
+  });
   return {
     projectId: 'eu-de_ml',
-    jobId: '10',
-    versionId: '10',
-    jobName: 'resnet50-imagenet',
-    versionName: 'V0003',
-    status,
-    previousStatus: 8,
-    createTime: 1563172000000,
-    startTime: 1563172362000,
-    durationMs: [10, 11, 12].includes(status) ? 7_440_000 : null,
-    engine: 'PyTorch 1.8',
-    flavor: 'modelarts.p3.8xlarge',
-    gpuNum: 8,
-    metrics: status === 10 ? docVersion.model_metric_list : null,
+    run,
+    previousStatus: '8',
     logTail:
-      status === 11
+      runStatus.category === 'failed'
         ? [
             'Epoch 3/90 loss=2.31',
             'Traceback (most recent call last):',
@@ -504,25 +571,36 @@ export function alertFor(status: number, overrides: Partial<JobAlert> = {}): Job
         : null,
     creatorUserId: 'UALICE01',
     watchId: 7,
-    event: [10, 11, 12].includes(status) ? 'terminal' : 'status',
-    ...overrides,
+    event: ended ? 'terminal' : 'status',
+    ...rest,
   };
 }
 
+/** An alert about a v2 job. */
+export function v2AlertFor(phase: string, secondary: string | null = null): JobAlert {
+  return { ...alertFor(phase), run: v2Run(phase, secondary) };
+}
+
 export function hostileAlert(status: number): JobAlert {
+  const base = alertFor(status);
   return alertFor(status, {
     projectId: HOSTILE,
-    jobId: '<!channel>',
-    versionId: HOSTILE,
-    jobName: HOSTILE,
-    versionName: '<@U123>',
-    engine: HOSTILE,
-    flavor: '<!here>',
-    gpuNum: 1e300,
-    durationMs: Number.MAX_VALUE,
-    startTime: -5,
-    createTime: Number.NaN,
-    metrics: hostileVersion().model_metric_list,
+    run: {
+      name: HOSTILE,
+      versionName: '<@U123>',
+      engine: HOSTILE,
+      image: HOSTILE,
+      resources: {
+        ...base.run.resources,
+        flavor: '<!here>',
+        pool: HOSTILE,
+        accelerators: { kind: 'GPU', count: 1e300, type: HOSTILE },
+      },
+      durationMs: Number.MAX_VALUE,
+      startedAt: -5,
+      createdAt: Number.NaN,
+      modelMetrics: asRun(hostileVersion()).modelMetrics,
+    },
     logTail: Array.from({ length: 5000 }, (_, i) => `${HOSTILE_STRINGS[i % HOSTILE_STRINGS.length]} \`\`\` line ${i}`),
     creatorUserId: '<!channel>',
     watchId: -1,

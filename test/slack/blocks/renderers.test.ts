@@ -19,12 +19,12 @@ import {
   renderHome,
   renderJobsFromJobList,
   renderJobsOverview,
-  renderJobVersionCard,
   renderLookupModal,
   renderOpsNotice,
   renderProcessorTask,
   renderProcessorTasks,
   renderProjectFailure,
+  renderRunCard,
   renderTerminalReply,
   renderUnfurl,
   renderVisualizationJob,
@@ -35,6 +35,7 @@ import { USAGE } from '../../../src/slack/use-cases/parser.js';
 import {
   alertFor,
   analysisTask,
+  asRun,
   CTX,
   ctxAt,
   docConfigs,
@@ -50,9 +51,14 @@ import {
   hostileStatusRow,
   hostileVersion,
   hostileWatch,
+  jobListRows,
+  listed,
   nullVersion,
   sampleWatches,
   TENSORBOARD,
+  V2_JOB,
+  v2AlertFor,
+  v2Run,
   versionStatusRows,
   watch,
 } from './fixtures.js';
@@ -78,11 +84,11 @@ function buttons(payload: {
 describe('job version card', () => {
   it('renders the doc sample status first, with human numbers (snapshot)', () => {
     const m = expectSafe(
-      renderJobVersionCard(docVersion, CTX, { tensorboardUrl: `${TENSORBOARD}197/`, ephemeral: true }),
+      renderRunCard(asRun(docVersion), CTX, { tensorboardUrl: `${TENSORBOARD}197/`, ephemeral: true }),
     );
     const first = m.blocks[0];
     expect(first?.type === 'section' && first.text?.text).toBe(
-      '🟢 *TestModelArtsJob* · jobVersion  (job 10, version 10)\n*Completed* in 8 min 52 s · started 15 Jul 2019 08:32 (about 3 h ago) · TensorFlow TF-1.4.0-python2.7\n2 × P100 · 2 cores · 8 GB · 1 worker · pool p100',
+      '🟢 *TestModelArtsJob* · jobVersion  (job 10, version 10)\n*Completed* in 8 min 52 s · started 15 Jul 2019 08:32 (about 3 h ago)\nTensorFlow 1.4.0 python2.7 · 2 × P100 · 2 cores · 8 GB · 1 worker · pool p100',
     );
     const text = allText(m);
     expect(text).toContain('Accuracy 0.09% · Precision 0.02% · Recall 0.58%');
@@ -101,16 +107,16 @@ describe('job version card', () => {
     expect(m).toMatchSnapshot();
   });
 
-  it('leaves out Share when not ephemeral, TensorBoard without a URL and Console without a link template', () => {
-    const m = expectSafe(renderJobVersionCard(docVersion, { ...CTX, consoleUrl: undefined }));
+  it('leaves out Share when not ephemeral, TensorBoard without a URL and Console without a link', () => {
+    const m = expectSafe(renderRunCard({ ...asRun(docVersion), consoleUrl: null }, CTX));
     expect(buttons(m).map((b) => b.text)).toEqual(['↻ Refresh', '👁 Watch']);
-    const bad = expectSafe(renderJobVersionCard(docVersion, CTX, { tensorboardUrl: 'javascript:alert(1)' }));
+    const bad = expectSafe(renderRunCard(asRun(docVersion), CTX, { tensorboardUrl: 'javascript:alert(1)' }));
     expect(buttons(bad).map((b) => b.text)).toEqual(['↻ Refresh', '👁 Watch', 'Console']);
   });
 
   it('says how long a running version has been running', () => {
     const running = { ...docVersion, status: 8, duration: null, start_time: CTX.now.getTime() - 7_440_000 };
-    const m = expectSafe(renderJobVersionCard(running, CTX));
+    const m = expectSafe(renderRunCard(asRun(running), CTX));
     expect(allText(m)).toContain('🔵 *TestModelArtsJob* · jobVersion');
     expect(allText(m)).toContain('*Running* for 2 h 4 min · started 15 Jul 2019 09:31 (about 2 h ago)');
   });
@@ -125,18 +131,18 @@ describe('job version card', () => {
       { ...docVersion, gpu_num: 2, system_metric_list: { series: zeros, interval } },
     ];
     for (const v of cases) {
-      const text = allText(expectSafe(renderJobVersionCard(v, CTX)));
+      const text = allText(expectSafe(renderRunCard(asRun(v), CTX)));
       expect(text).toContain('*CPU*');
       expect(text).not.toContain('*GPU');
     }
     // Not reported is not "none": GPU series with data still show.
-    const unreported = allText(expectSafe(renderJobVersionCard({ ...docVersion, gpu_num: null }, CTX)));
+    const unreported = allText(expectSafe(renderRunCard(asRun({ ...docVersion, gpu_num: null }), CTX)));
     expect(unreported).toContain('peak 0.88%');
     expect(unreported).toContain('*GPU memory*');
   });
 
   it('survives hostile strings (snapshot)', () => {
-    const m = expectSafe(renderJobVersionCard(hostileVersion(), CTX, { ephemeral: true }));
+    const m = expectSafe(renderRunCard(asRun(hostileVersion()), CTX, { ephemeral: true }));
     const text = allText(m);
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).toContain('&lt;@U123&gt;');
@@ -145,26 +151,53 @@ describe('job version card', () => {
   });
 
   it('renders every status code and an unknown one with nulls everywhere (snapshot)', () => {
-    for (let status = -1; status <= 23; status++) expectSafe(renderJobVersionCard(nullVersion(status), CTX));
-    const m = expectSafe(renderJobVersionCard(nullVersion(99), CTX, { ephemeral: true }));
+    for (let status = -1; status <= 23; status++) expectSafe(renderRunCard(asRun(nullVersion(status)), CTX));
+    const m = expectSafe(renderRunCard(asRun(nullVersion(99)), CTX, { ephemeral: true }));
     expect(allText(m)).toContain('❔ *job 42* · version 7');
     expect(allText(m)).toContain('*Unknown (99)*');
     expect(compactText(m)).toMatchSnapshot();
   });
 
   it('handles ids that cannot be put in a button value', () => {
-    const m = expectSafe(renderJobVersionCard({ ...nullVersion(10), job_id: 1e300, version_id: Number.NaN }, CTX));
+    const m = expectSafe(renderRunCard(asRun({ ...nullVersion(10), job_id: 1e300, version_id: Number.NaN }), CTX));
     expect(buttons(m).map((b) => b.text)).toEqual(['Console']);
+  });
+
+  it('never says a run took 0 s: a failure that never ran failed at once', () => {
+    const m = expectSafe(renderRunCard(asRun({ ...nullVersion(11), duration: 0 }), CTX));
+    expect(allText(m)).toContain('*Failed* at once');
+    expect(allText(m)).not.toContain('0 s');
+  });
+
+  it('renders a v2 job: no version, a short id in the title, the full id below, the phase as its status (snapshot)', () => {
+    const m = expectSafe(renderRunCard(v2Run('Running'), CTX, { ephemeral: true }));
+    const first = m.blocks[0];
+    expect(first?.type === 'section' && first.text?.text).toBe(
+      '🔵 *bert-finetune*  (job 6f1c2a3e)\n*Running* for 50 min · started 15 Jul 2019 08:32 (about 3 h ago)\nPyTorch 1.11.0 · 16 × ascend-snt9 · 192 cores · 720 GB · 2 workers · modelarts.kat1.8xlarge',
+    );
+    expect(allText(m)).toContain(`job ${V2_JOB} · status Running · project eu-de_ml`);
+    expect(buttons(m).map((b) => [b.text, b.value ?? b.url])).toEqual([
+      ['↻ Refresh', `{"j":"${V2_JOB}"}`],
+      ['👁 Watch', `{"j":"${V2_JOB}"}`],
+      ['Open TensorBoard', 'https://tb.example.com/v2/bert/'],
+      ['Console', `https://console.example.com/modelarts/?region=eu-de#/training/detail/${V2_JOB}`],
+      ['Share in channel', `{"k":"job","j":"${V2_JOB}"}`],
+    ]);
+    expect(m.text).toBe('🔵 bert-finetune: running (50 min) · job 6f1c2a3e');
+    const queued = expectSafe(renderRunCard(v2Run('Pending', 'Queuing'), CTX));
+    expect(allText(queued)).toContain('*Queuing*');
+    expect(compactText(m)).toMatchSnapshot();
   });
 });
 
 describe('unfurl', () => {
   it('is compact (snapshot)', () => {
-    const m = expectSafe(renderUnfurl(docVersion, CTX));
+    const m = expectSafe(renderUnfurl(asRun(docVersion), CTX));
     expect(m.blocks.length).toBeLessThanOrEqual(2);
     expect(compactText(m)).toMatchSnapshot();
-    expectSafe(renderUnfurl(hostileVersion(), CTX));
-    expect(compactText(expectSafe(renderUnfurl(nullVersion(), CTX)))).toMatchSnapshot();
+    expectSafe(renderUnfurl(asRun(hostileVersion()), CTX));
+    expect(compactText(expectSafe(renderUnfurl(asRun(nullVersion()), CTX)))).toMatchSnapshot();
+    expect(compactText(expectSafe(renderUnfurl(v2Run('Completed'), CTX)))).toContain(`job ${V2_JOB} · project`);
   });
 });
 
@@ -172,13 +205,13 @@ describe('jobs overview', () => {
   const opts = { page: 1, pageSize: 10, total: 1, statusFilter: [], source: 'versions' as const };
 
   it('renders the doc sample (snapshot)', () => {
-    const m = expectSafe(renderJobsOverview(docVersionStatuses, CTX, opts));
+    const m = expectSafe(renderJobsOverview(listed(docVersionStatuses), CTX, opts));
     expect(compactText(m)).toMatchSnapshot();
     expect(allText(m)).toContain('⚪ 1 cancelled');
   });
 
   it('pages a complete list of 1000 versions with counts over all of them (snapshot)', () => {
-    const rows = versionStatusRows(1000);
+    const rows = listed(versionStatusRows(1000));
     const ctx = ctxAt('2019-07-20T12:00:00Z');
     const m = expectSafe(
       renderJobsOverview(rows, ctx, {
@@ -193,7 +226,7 @@ describe('jobs overview', () => {
     const text = allText(m);
     expect(text).toContain('page 1 of 50 · 1–20 of 1,000 job versions');
     expect(text).toContain('🔵 143 running');
-    expect(text).toContain('*1,144 GPUs*');
+    expect(text).toContain('*856 GPUs* · *72 NPUs* in use');
     const pager = buttons(m).filter((b) => b.action_id?.startsWith('jobs_page'));
     expect(pager.map((b) => [b.text, b.action_id, b.value])).toEqual([['Next ▶', 'jobs_page:next', '{"p":2}']]);
     expect(compactText(m)).toMatchSnapshot();
@@ -217,16 +250,18 @@ describe('jobs overview', () => {
   });
 
   it('shows a page the API already cut, and clamps oversized pages', () => {
-    const rows = versionStatusRows(10);
+    const rows = listed(versionStatusRows(10));
     const m = expectSafe(renderJobsOverview(rows, CTX, { ...opts, page: 3, total: 1000 }));
     expect(allText(m)).toContain('page 3 of 100 · 21–30 of 1,000');
     expect(allText(m)).toContain('(on this page, of 1,000)');
-    const huge = expectSafe(renderJobsOverview(versionStatusRows(1000), CTX, { ...opts, pageSize: 1000, total: 1000 }));
+    const huge = expectSafe(
+      renderJobsOverview(listed(versionStatusRows(1000)), CTX, { ...opts, pageSize: 1000, total: 1000 }),
+    );
     expect(huge.blocks.filter((b) => b.type === 'section').length).toBeLessThanOrEqual(JOBS_MAX_PAGE_SIZE + 1);
   });
 
   it('says when a page is past the end', () => {
-    const m = expectSafe(renderJobsOverview(versionStatusRows(30), CTX, { ...opts, page: 9, total: 30 }));
+    const m = expectSafe(renderJobsOverview(listed(versionStatusRows(30)), CTX, { ...opts, page: 9, total: 30 }));
     expect(allText(m)).toContain('Page 9 is past the end: there are 3 pages.');
     expect(buttons(m).map((b) => b.value)).toContain('{"p":3}');
   });
@@ -242,7 +277,7 @@ describe('jobs overview', () => {
   });
 
   it('survives hostile rows and unknown statuses (snapshot)', () => {
-    const rows = Array.from({ length: 40 }, (_, i) => hostileStatusRow(i * 3));
+    const rows = listed(Array.from({ length: 40 }, (_, i) => hostileStatusRow(i * 3)));
     const m = expectSafe(
       renderJobsOverview(rows, CTX, {
         page: 1,
@@ -258,7 +293,7 @@ describe('jobs overview', () => {
 
   it('falls back to the job list (snapshot)', () => {
     const m = expectSafe(
-      renderJobsFromJobList(docJobSummaries, CTX, { page: 1, pageSize: 10, total: 1, statusFilter: [] }),
+      renderJobsFromJobList(jobListRows(docJobSummaries), CTX, { page: 1, pageSize: 10, total: 1, statusFilter: [] }),
     );
     expect(allText(m)).toContain('latest version 10');
     expect(compactText(m)).toMatchSnapshot();
@@ -268,7 +303,9 @@ describe('jobs overview', () => {
       job_name: i % 2 ? HOSTILE : null,
       status: i % 25,
     }));
-    expectSafe(renderJobsFromJobList(many, CTX, { page: 7, pageSize: 20, total: 1000, statusFilter: ['failed'] }));
+    expectSafe(
+      renderJobsFromJobList(jobListRows(many), CTX, { page: 7, pageSize: 20, total: 1000, statusFilter: ['failed'] }),
+    );
     expectSafe(renderJobsFromJobList([], CTX, { page: 1, pageSize: 20, total: 0, statusFilter: [] }));
   });
 });
@@ -563,7 +600,8 @@ describe('watches', () => {
     const text = allText(m);
     expect(text).toContain('by <@UALICE01>');
     expect(text).toContain('⛔ *Disabled* about 3 h ago: channel_not_found');
-    expect(buttons(m).filter((b) => b.action_id === 'unwatch')).toHaveLength(4);
+    expect(buttons(m).filter((b) => b.action_id === 'unwatch')).toHaveLength(5);
+    expect(text).toContain('job 6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b* · alerts on every outcome');
     expect(compactText(m)).toMatchSnapshot();
   });
 
@@ -587,7 +625,7 @@ describe('alerts', () => {
     const out: string[] = [];
     for (const status of [7, 8, 10, 11, 12, 99]) {
       const m = expectSafe(renderAlertCard(alertFor(status), CTX));
-      expect(m.metadata?.event_payload).toMatchObject({ job_id: '10', version_id: '10', status });
+      expect(m.metadata?.event_payload).toMatchObject({ job_id: '10', version_id: '10', status: String(status) });
       out.push(compactText(m));
     }
     expect(out.join('\n\n')).toMatchSnapshot();
@@ -613,7 +651,7 @@ describe('alerts', () => {
   });
 
   it('says "at once" for a version that failed without running, never "after 0 s"', () => {
-    const never = { startTime: null, durationMs: 0 };
+    const never = { run: { startedAt: null, durationMs: 0 } };
     const failed = expectSafe(renderTerminalReply(alertFor(11, never), CTX));
     expect(allText(failed)).toContain('failed at once');
     const card = expectSafe(renderAlertCard(alertFor(11, never), CTX));
@@ -634,15 +672,33 @@ describe('alerts', () => {
       expectSafe(renderProjectFailure(a, CTX));
       expect(allText(reply)).not.toContain('<@');
     }
-    // The poller stores alerts as JSON and reads them back.
+    // The poller stores alerts as JSON and reads them back (the console link is filled again on delivery).
     const stored = JSON.parse(JSON.stringify(alertFor(11)));
     expect(parseJobAlert(stored)).toEqual(alertFor(11));
-    expect(parseJobAlert({ ...stored, metrics: 'garbage', gpuNum: 'x' })).toMatchObject({
-      metrics: null,
-      gpuNum: null,
-    });
+    expect(parseJobAlert({ ...stored, run: { ...stored.run, modelMetrics: 'garbage', resources: 'x' } })).toMatchObject(
+      { run: { modelMetrics: null, resources: { accelerators: null } } },
+    );
     expect(parseJobAlert({ jobId: '1' })).toBeNull();
     expect(alertMetadata(hostileAlert(11), 'card').event_type).toBe('modelarts_job_version');
+  });
+
+  it('renders a v2 job in every alert message, with its phase as the status (snapshot)', () => {
+    const card = expectSafe(renderAlertCard(v2AlertFor('Running'), CTX));
+    expect(card.metadata?.event_payload).toEqual({
+      project_id: 'eu-de_ml',
+      job_id: V2_JOB,
+      status: 'Running',
+      status_name: 'Running',
+      event: 'status',
+      kind: 'card',
+    });
+    const failed = v2AlertFor('Abnormal', 'CreateFailed');
+    const reply = expectSafe(renderTerminalReply(failed, CTX));
+    expect(allText(reply)).toContain('*bert-finetune* creation failed after 50 min (`Abnormal`)');
+    expect(isBroadcastReply(failed)).toBe(true);
+    const project = expectSafe(renderProjectFailure(failed, CTX));
+    expect(allText(project)).toContain(`job ${V2_JOB} · PyTorch 1.11.0 · 16 × ascend-snt9`);
+    expect([card, reply, project].map((m) => compactText(m)).join('\n\n')).toMatchSnapshot();
   });
 
   it('ops notices (snapshot)', () => {
@@ -665,7 +721,7 @@ describe('alerts', () => {
 
 describe('App Home', () => {
   it('shows the user’s watches and running versions with GPU totals (snapshot)', () => {
-    const running = versionStatusRows(14).filter((r) => r.status === 8);
+    const running = listed(versionStatusRows(14).filter((r) => r.status === 8));
     const v = expectSafe(
       renderHome({ userId: 'UVIEWER1', watches: sampleWatches, running, gpuTotal: 16, npuTotal: 2 }, CTX),
     );
@@ -691,7 +747,7 @@ describe('App Home', () => {
         {
           userId: 'UVIEWER1',
           watches: Array.from({ length: 1000 }, (_, i) => watch(i + 1)),
-          running: versionStatusRows(1000),
+          running: listed(versionStatusRows(1000)),
           gpuTotal: 8000,
           npuTotal: 1e300,
         },
@@ -703,7 +759,7 @@ describe('App Home', () => {
         {
           userId: '<!channel>',
           watches: Array.from({ length: 200 }, (_, i) => hostileWatch(i + 1)),
-          running: Array.from({ length: 200 }, (_, i) => hostileStatusRow(i)),
+          running: listed(Array.from({ length: 200 }, (_, i) => hostileStatusRow(i))),
           gpuTotal: Number.NaN,
           npuTotal: -1,
           error: null,

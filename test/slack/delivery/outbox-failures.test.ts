@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardRow } from '../../../src/alerts/rows.js';
+import { cardRow, factsFromRun } from '../../../src/alerts/rows.js';
+import { emptyRun, v1Status } from '../../../src/modelarts/index.js';
 import { createOutboxSender } from '../../../src/slack/delivery/outbox-sender.js';
 import { openStore } from '../../../src/store/index.js';
 import type { Store, Watch } from '../../../src/store/types.js';
@@ -64,7 +65,7 @@ beforeEach(async () => {
     channelId: CHANNEL,
     projectId: 'sim-project',
     creatorUserId: 'U0FAIL0001',
-    target: { kind: 'version', jobId: '7', versionId: '70' },
+    target: { kind: 'run', jobId: '7', versionId: '70' },
     filter: 'default',
     now: new Date(),
   }));
@@ -76,23 +77,8 @@ afterEach(async () => {
 });
 
 function facts(status: number) {
-  return {
-    projectId: 'sim-project',
-    jobId: '7',
-    versionId: '70',
-    jobName: 'resnet50',
-    versionName: 'V0001',
-    status,
-    previousStatus: null,
-    createTime: null,
-    startTime: null,
-    durationMs: null,
-    engine: null,
-    flavor: null,
-    gpuNum: null,
-    metrics: null,
-    logTail: null,
-  };
+  const run = emptyRun({ api: 'v1', jobId: '7', versionId: '70' }, v1Status(status));
+  return factsFromRun('sim-project', { ...run, name: 'resnet50', versionName: 'V0001' });
 }
 
 function answer(delayMs: number, body: Record<string, unknown>) {
@@ -190,7 +176,7 @@ describe('outbox sender: a claim never expires between two Slack calls of one ro
 
     // The card edit: chat.update answers late that the card is gone, so the sender would post a new card. By then
     // too little of its claim is left for that post; a second sender takes the row over once the claim expires.
-    await store.enqueue([cardRow(watch, facts(10), { status: 8, updatedAt: new Date(1_700_000_000_000) }, now())]);
+    await store.enqueue([cardRow(watch, facts(10), { status: '8', updatedAt: new Date(1_700_000_000_000) }, now())]);
     slack.byMethod.set('chat.update', [
       answer(600, { ok: false, error: 'message_not_found' }),
       answer(0, { ok: false, error: 'message_not_found' }),

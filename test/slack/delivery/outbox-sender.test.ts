@@ -6,12 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AlertFacts,
   cardRow,
-  factsFromVersion,
+  dedupeKey,
   opsNoticeRow,
   projectFailureRow,
   terminalReplyRow,
 } from '../../../src/alerts/rows.js';
-import type { TrainingJobVersion } from '../../../src/modelarts/index.js';
+import { emptyResources, emptyRun, refFromParts, statusFromKey } from '../../../src/modelarts/index.js';
 import {
   createOutboxSender,
   type OutboxSender,
@@ -88,28 +88,40 @@ async function makeWatch(target: WatchTarget, channelId = ML, userId = ADA): Pro
   return watch;
 }
 
-function facts(jobId: string, versionId: string, status: number, extra: Partial<AlertFacts> = {}): AlertFacts {
+const UUID = '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b';
+
+function facts(
+  jobId: string,
+  versionId: string | null,
+  status: number | string,
+  extra: Partial<Pick<AlertFacts, 'previousStatus' | 'logTail'>> = {},
+): AlertFacts {
+  const ref = refFromParts(jobId, versionId);
+  if (!ref) throw new Error('not a run');
+  const runStatus = statusFromKey(String(status));
   return {
     projectId: 'sim-project',
-    jobId,
-    versionId,
-    jobName: 'resnet50',
-    versionName: 'V0003',
-    status,
+    run: {
+      ...emptyRun(ref, runStatus),
+      name: 'resnet50',
+      versionName: versionId === null ? null : 'V0003',
+      createdAt: Date.now() - 3_600_000,
+      startedAt: Date.now() - 3_000_000,
+      durationMs: 3_000_000,
+      engine: 'PyTorch 1.8',
+      resources: {
+        ...emptyResources(),
+        flavor: 'modelarts.p3.large',
+        accelerators: { kind: 'GPU', count: 1, type: null },
+      },
+    },
     previousStatus: null,
-    createTime: Date.now() - 3_600_000,
-    startTime: Date.now() - 3_000_000,
-    durationMs: 3_000_000,
-    engine: 'PyTorch 1.8',
-    flavor: 'modelarts.p3.large',
-    gpuNum: 1,
-    metrics: null,
-    logTail: status === 11 ? ['Epoch 3/10', 'RuntimeError: CUDA out of memory'] : null,
+    logTail: runStatus.category === 'failed' ? ['Epoch 3/10', 'RuntimeError: CUDA out of memory'] : null,
     ...extra,
   };
 }
 
-const previous = (status: number) => ({ status, updatedAt: new Date(1_700_000_000_000) });
+const previous = (status: number | string) => ({ status: String(status), updatedAt: new Date(1_700_000_000_000) });
 
 async function drain(): Promise<void> {
   const s = sender ?? makeSender();
@@ -124,12 +136,12 @@ async function drain(): Promise<void> {
 
 describe('outbox sender: cards and replies', () => {
   it('posts the card once, edits it in place, replies in its thread; metadata on every message', async () => {
-    const w = await makeWatch({ kind: 'version', jobId: '7', versionId: '70' });
+    const w = await makeWatch({ kind: 'run', jobId: '7', versionId: '70' });
     const now = new Date();
     await store.enqueue([cardRow(w, facts('7', '70', 8), null, now)]);
     await drain();
-    await store.enqueue([cardRow(w, facts('7', '70', 11, { previousStatus: 8 }), previous(8), now)]);
-    await store.enqueue([terminalReplyRow(w, facts('7', '70', 11, { previousStatus: 8 }), now)]);
+    await store.enqueue([cardRow(w, facts('7', '70', 11, { previousStatus: '8' }), previous(8), now)]);
+    await store.enqueue([terminalReplyRow(w, facts('7', '70', 11, { previousStatus: '8' }), now)]);
     await drain();
 
     const posts = slack.callsTo('chat.postMessage');
@@ -146,8 +158,8 @@ describe('outbox sender: cards and replies', () => {
         event_payload: { project_id: 'sim-project', job_id: '7', version_id: '70' },
       });
     }
-    expect((updates[0]?.args.metadata as { event_payload: { status: number } } | undefined)?.event_payload.status).toBe(
-      11,
+    expect((updates[0]?.args.metadata as { event_payload: { status: string } } | undefined)?.event_payload.status).toBe(
+      '11',
     );
     const channel = slack.messages(ML);
     expect(channel.filter((m) => m.ts === cardTs)).toHaveLength(1);
@@ -160,7 +172,7 @@ describe('outbox sender: cards and replies', () => {
   });
 
   it('a completed reply stays in the thread; a card deleted in Slack is posted again', async () => {
-    const w = await makeWatch({ kind: 'version', jobId: '8', versionId: '80' });
+    const w = await makeWatch({ kind: 'run', jobId: '8', versionId: '80' });
     await store.enqueue([cardRow(w, facts('8', '80', 8), null, new Date())]);
     await drain();
     const first = slack.callsTo('chat.postMessage')[0]?.response as { ts: string };
@@ -211,7 +223,7 @@ describe('outbox sender: restarts', () => {
         channelId: ML,
         projectId: 'sim-project',
         creatorUserId: ADA,
-        target: { kind: 'version', jobId: '11', versionId: '110' },
+        target: { kind: 'run', jobId: '11', versionId: '110' },
         filter: 'default',
         now: new Date(),
       });
@@ -229,8 +241,8 @@ describe('outbox sender: restarts', () => {
 
       db = await openStore(url);
       await db.enqueue([
-        cardRow(w, facts('11', '110', 10, { previousStatus: 8 }), previous(8), new Date()),
-        terminalReplyRow(w, facts('11', '110', 10, { previousStatus: 8 }), new Date()),
+        cardRow(w, facts('11', '110', 10, { previousStatus: '8' }), previous(8), new Date()),
+        terminalReplyRow(w, facts('11', '110', 10, { previousStatus: '8' }), new Date()),
       ]);
       const second = createOutboxSender({
         store: db,
@@ -258,7 +270,7 @@ describe('outbox sender: restarts', () => {
 
 describe('outbox sender: failures', () => {
   it('429: retried after Retry-After, posted exactly once', async () => {
-    const w = await makeWatch({ kind: 'version', jobId: '1', versionId: '10' });
+    const w = await makeWatch({ kind: 'run', jobId: '1', versionId: '10' });
     slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
     await store.enqueue([cardRow(w, facts('1', '10', 8), null, new Date())]);
     await drain();
@@ -271,7 +283,7 @@ describe('outbox sender: failures', () => {
   });
 
   it('5xx and ok:false internal errors are retried with backoff; the message arrives once', async () => {
-    const w = await makeWatch({ kind: 'version', jobId: '2', versionId: '20' });
+    const w = await makeWatch({ kind: 'run', jobId: '2', versionId: '20' });
     slack.failNext('chat.postMessage', { status: 503 });
     slack.failNext('chat.postMessage', { error: 'internal_error' });
     await store.enqueue([cardRow(w, facts('2', '20', 8), null, new Date())]);
@@ -283,7 +295,7 @@ describe('outbox sender: failures', () => {
 
   it('channel_not_found: the channel’s watches are disabled with the reason, the creator is told by DM', async () => {
     const gone = 'C0DELETED1';
-    const w = await makeWatch({ kind: 'version', jobId: '3', versionId: '30' }, gone);
+    const w = await makeWatch({ kind: 'run', jobId: '3', versionId: '30' }, gone);
     const w2 = await makeWatch({ kind: 'job', jobId: '4' }, gone, 'U0DEMO0002');
     const untouched = await makeWatch({ kind: 'job', jobId: '4' }, ML);
     await store.enqueue([
@@ -315,7 +327,7 @@ describe('outbox sender: failures', () => {
   });
 
   it('an archived channel disables its watch; the creator gets the ephemeral when it can be shown', async () => {
-    const w = await makeWatch({ kind: 'version', jobId: '5', versionId: '50' }, 'C0ARCHIVE1');
+    const w = await makeWatch({ kind: 'run', jobId: '5', versionId: '50' }, 'C0ARCHIVE1');
     await store.enqueue([cardRow(w, facts('5', '50', 8), null, new Date())]);
     await drain();
     expect(await store.getWatch(w.id)).toMatchObject({ disabledReason: 'is_archived' });
@@ -323,7 +335,7 @@ describe('outbox sender: failures', () => {
   });
 
   it('rows of a removed watch are dropped, and a payload Slack rejects does not disable the watch', async () => {
-    const w = await makeWatch({ kind: 'version', jobId: '6', versionId: '60' });
+    const w = await makeWatch({ kind: 'run', jobId: '6', versionId: '60' });
     await store.enqueue([cardRow(w, facts('6', '60', 8), null, new Date())]);
     slack.failNext('chat.postMessage', { error: 'invalid_blocks' });
     await drain();
@@ -375,6 +387,97 @@ describe('outbox sender: pacing', () => {
   });
 });
 
-// Keep the fixture type honest: the builder used by the poller accepts a real version record.
-const _typecheck = (v: TrainingJobVersion) => factsFromVersion('p', v);
-void _typecheck;
+describe('outbox sender: payloads', () => {
+  it('delivers a row queued by a build before the run model (old payload shape), then edits that card', async () => {
+    const w = await makeWatch({ kind: 'run', jobId: '12', versionId: '120' });
+    // Exactly what the earlier build wrote: the v1-only alert and its dedupe key.
+    const legacy = {
+      projectId: 'sim-project',
+      jobId: '12',
+      versionId: '120',
+      jobName: 'resnet50',
+      versionName: 'V0003',
+      status: 8,
+      previousStatus: 7,
+      createTime: Date.now() - 3_600_000,
+      startTime: Date.now() - 3_000_000,
+      durationMs: null,
+      engine: 'PyTorch PyTorch-1.8.0',
+      flavor: 'modelarts.p3.large',
+      gpuNum: 8,
+      metrics: null,
+      logTail: null,
+      creatorUserId: ADA,
+      watchId: w.id,
+      event: 'status',
+    };
+    const key = dedupeKey({ teamId: TEAM, channelId: ML, jobId: '12', versionId: '120', event: 'card:8' });
+    await store.enqueue([
+      {
+        teamId: TEAM,
+        channelId: ML,
+        dedupeKey: key,
+        kind: 'card',
+        watchId: w.id,
+        jobId: '12',
+        versionId: '120',
+        payload: legacy,
+        runAt: new Date(),
+      },
+    ]);
+    await drain();
+    const [post] = slack.callsTo('chat.postMessage');
+    const text = JSON.stringify(post?.args.blocks);
+    expect(text).toContain('*Running* since');
+    expect(text).toContain('PyTorch 1.8.0 · 8 GPUs · modelarts.p3.large');
+    expect(text).toContain('was 🟡 waiting');
+    const cardTs = (post?.response as { ts: string } | undefined)?.ts;
+    expect(await store.getCard(TEAM, ML, '12', '120')).toMatchObject({ ts: cardTs });
+    // The new build's key for the same card is the old one: queuing it again posts nothing.
+    expect(cardRow(w, facts('12', '120', 8), null, new Date()).dedupeKey).toBe(
+      dedupeKey({ teamId: TEAM, channelId: ML, jobId: '12', versionId: '120', event: 'card:8' }),
+    );
+
+    await store.enqueue([cardRow(w, facts('12', '120', 10), previous(8), new Date())]);
+    await drain();
+    expect(slack.callsTo('chat.update').map((c) => c.args.ts)).toEqual([cardTs]);
+  });
+
+  it('cards, edits and threads a v2 job (no version) like any run', async () => {
+    const w = await makeWatch({ kind: 'run', jobId: UUID, versionId: null });
+    const row = cardRow(w, facts(UUID, null, 'Running'), null, new Date());
+    expect(row.dedupeKey).toBe(`v1|${TEAM}|${ML}|${UUID}||card:Running`);
+    expect([row.jobId, row.versionId]).toEqual([UUID, null]);
+    await store.enqueue([row]);
+    await drain();
+    const cardTs = (slack.callsTo('chat.postMessage')[0]?.response as { ts: string } | undefined)?.ts;
+    expect(await store.getCard(TEAM, ML, UUID, null)).toMatchObject({ ts: cardTs });
+
+    await store.enqueue([
+      cardRow(w, facts(UUID, null, 'Failed'), previous('Running'), new Date()),
+      terminalReplyRow(w, facts(UUID, null, 'Failed'), new Date()),
+    ]);
+    await drain();
+    expect(slack.callsTo('chat.update').map((c) => c.args.ts)).toEqual([cardTs]);
+    const reply = slack.callsTo('chat.postMessage').at(-1);
+    expect(reply?.args).toMatchObject({ thread_ts: cardTs, reply_broadcast: true });
+    expect(JSON.stringify(reply?.args.blocks)).toContain('*resnet50* failed after 50 min (`Failed`)');
+    expect(reply?.args.metadata).toMatchObject({ event_payload: { job_id: UUID, status: 'Failed' } });
+    expect((reply?.args.metadata as { event_payload: object } | undefined)?.event_payload).not.toHaveProperty(
+      'version_id',
+    );
+  });
+
+  it('links every alert to the run with the console links of the moment it is delivered', async () => {
+    const { consoleLinks } = await import('../../../src/modelarts/index.js');
+    const links = consoleLinks({ endpoint: 'https://modelarts.eu-de.otc.t-systems.com', projectId: 'sim-project' });
+    makeSender({ consoleLinks: links });
+    const w = await makeWatch({ kind: 'run', jobId: '13', versionId: '130' });
+    await store.enqueue([cardRow(w, facts('13', '130', 8), null, new Date())]);
+    await drain();
+    const post = slack.callsTo('chat.postMessage')[0];
+    expect(JSON.stringify(post?.args.blocks)).toContain(
+      '"url":"https://console.otc.t-systems.com/modelarts/?region=eu-de&locale=en-us#/trainingJobs/details/13?versionId=130"',
+    );
+  });
+});

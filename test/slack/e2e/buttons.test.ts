@@ -156,7 +156,7 @@ describe('buttons end to end', () => {
     );
     expect(confirmation.text).toContain(`training job ${jobId} version ${versionIds[0]}`);
     const watches = await h.store.listChannelWatches(h.slack.identity.teamId, CHANNEL);
-    const watch = watches.find((w) => w.target.kind === 'version' && w.target.jobId === String(jobId));
+    const watch = watches.find((w) => w.target.kind === 'run' && w.target.jobId === String(jobId));
     expect(watch).toMatchObject({ creatorUserId: USER, filter: 'default' });
     const rows = await h.store.listOutbox({ channelId: CHANNEL });
     expect(rows.some((r) => r.kind === 'card' && r.jobId === String(jobId))).toBe(true);

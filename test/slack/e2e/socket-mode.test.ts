@@ -154,7 +154,7 @@ describe('Socket Mode end to end', () => {
     );
     expect(textOf(answer)).toContain(`Watching training job ${jobId} version ${versionId}`);
     const watches = await store.listChannelWatches(slack.identity.teamId, CHANNEL);
-    const watch = watches.find((w) => w.target.kind === 'version' && w.target.jobId === String(jobId));
+    const watch = watches.find((w) => w.target.kind === 'run' && w.target.jobId === String(jobId));
     expect(watch).toMatchObject({ channelId: CHANNEL, creatorUserId: USER });
     expect(created.map((w) => w.id)).toContain(watch?.id);
     const pending = await store.listOutbox({ channelId: CHANNEL, state: 'pending' });

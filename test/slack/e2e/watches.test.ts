@@ -41,7 +41,7 @@ describe('watches end to end', () => {
     const answer = textOf(await send(`watch ${jobId} ${versionId}`));
     expect(answer).toContain(`Watching training job ${jobId} version ${versionId}`);
     const watches = await h.store.listChannelWatches(team(), CHANNEL);
-    const watch = watches.find((w) => w.target.kind === 'version' && w.target.jobId === String(jobId));
+    const watch = watches.find((w) => w.target.kind === 'run' && w.target.jobId === String(jobId));
     expect(watch).toMatchObject({ teamId: team(), channelId: CHANNEL, creatorUserId: USER, filter: 'default' });
     expect(h.created.map((w) => w.id)).toContain(watch?.id);
     const rows = await h.store.listOutbox({ channelId: CHANNEL, state: 'pending' });

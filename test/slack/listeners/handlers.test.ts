@@ -72,7 +72,7 @@ describe('button values to commands', () => {
   });
 
   it('turns every Share value into the lookup it stands for', () => {
-    expect(shareCommand({ kind: 'job', jobId: '1', versionId: '2' })).toEqual({
+    expect(shareCommand({ kind: 'job', ref: { api: 'v1', jobId: '1', versionId: '2' } })).toEqual({
       kind: 'job',
       jobId: '1',
       versionId: '2',

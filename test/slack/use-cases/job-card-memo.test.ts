@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ModelArtsApi, TrainingJobVersion } from '../../../src/modelarts/index.js';
-import { renderJobVersionCard } from '../../../src/slack/blocks/index.js';
+import { runFromV1Version } from '../../../src/modelarts/index.js';
+import { renderRunCard } from '../../../src/slack/blocks/index.js';
 import { jobCard } from '../../../src/slack/use-cases/lookups.js';
 import { fakeAppDeps } from '../../support/app-fakes.js';
 import { ctxAt, docVersion } from '../blocks/fixtures.js';
@@ -28,7 +29,10 @@ describe('job card rendering per answer', () => {
     const at = (iso: string, timeZone = 'UTC') => ctxAt(iso, { timeZone });
     const first = await jobCard(deps, at('2019-07-15T09:35:00.100Z'), '10', '10', call(), options);
     expect(first).toEqual(
-      renderJobVersionCard(version, at('2019-07-15T09:35:00.100Z'), { tensorboardUrl: null, ephemeral: true }),
+      renderRunCard(deps.consoleLinks.withConsoleUrl(runFromV1Version(version)), at('2019-07-15T09:35:00.100Z'), {
+        tensorboardUrl: null,
+        ephemeral: true,
+      }),
     );
     expect(await jobCard(deps, at('2019-07-15T09:35:00.900Z'), '10', '10', call(), options)).toBe(first);
     expect(await jobCard(deps, at('2019-07-15T09:35:01.000Z'), '10', '10', call(), options)).not.toBe(first);

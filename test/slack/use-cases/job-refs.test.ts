@@ -1,67 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONSOLE_JOB_URL } from '../../../src/config.js';
-import { consoleJobUrl, findJobReference, parseConsoleLink, regionOf } from '../../../src/slack/use-cases/job-refs.js';
+import { consoleLinks } from '../../../src/modelarts/index.js';
+import { findJobReference } from '../../../src/slack/use-cases/job-refs.js';
 
-const TEMPLATE =
-  'https://console.example.com/modelarts/?region={region}#/trainingJobs/details/{job_id}?versionId={version_id}';
-
-describe('console links', () => {
-  it('derives the region from the endpoint', () => {
-    expect(regionOf('https://modelarts.eu-de.otc.t-systems.com')).toBe('eu-de');
-    expect(regionOf('https://modelarts.cn-north-4.myhuaweicloud.com')).toBe('cn-north-4');
-    expect(regionOf('http://127.0.0.1:8080')).toBe('');
-    expect(regionOf('not a url')).toBe('');
-  });
-
-  it('fills the template and reads it back', () => {
-    const url = consoleJobUrl(TEMPLATE, { region: 'eu-de', projectId: 'p1', jobId: 42, versionId: '7' });
-    expect(url).toBe('https://console.example.com/modelarts/?region=eu-de#/trainingJobs/details/42?versionId=7');
-    expect(parseConsoleLink(url, TEMPLATE)).toEqual({ jobId: '42', versionId: '7' });
-  });
-
-  it('reads the known console routes whatever the template', () => {
-    expect(
-      parseConsoleLink(
-        'https://console.huaweicloud.com/modelarts/?region=ap-southeast-1#/trainingJobs/details/123',
-        DEFAULT_CONSOLE_JOB_URL,
-      ),
-    ).toEqual({ jobId: '123', versionId: null });
-    expect(
-      parseConsoleLink(
-        'https://console.otc.t-systems.com/modelarts/?region=eu-de&locale=en-us#/training/detail/55?versionId=9',
-        DEFAULT_CONSOLE_JOB_URL,
-      ),
-    ).toEqual({ jobId: '55', versionId: '9' });
-    expect(
-      parseConsoleLink(
-        'https://console.otc.t-systems.com/modelarts/?region=eu-de#/trainingJobs?jobId=8&version_id=3',
-        DEFAULT_CONSOLE_JOB_URL,
-      ),
-    ).toEqual({ jobId: '8', versionId: '3' });
-  });
-
-  it('ignores links that are not ModelArts job links', () => {
-    expect(
-      parseConsoleLink('https://console.otc.t-systems.com/modelarts/#/trainingJobs', DEFAULT_CONSOLE_JOB_URL),
-    ).toBe(null);
-    expect(parseConsoleLink('https://evil.example.com/modelarts/#/trainingJobs/details/1', TEMPLATE)).toBe(null);
-    expect(parseConsoleLink('https://console.otc.t-systems.com/iam/#/detail/5', DEFAULT_CONSOLE_JOB_URL)).toBe(null);
-    expect(parseConsoleLink('javascript:alert(1)', TEMPLATE)).toBe(null);
-    expect(parseConsoleLink('https://console.otc.t-systems.com/modelarts/%E0%A4%A', DEFAULT_CONSOLE_JOB_URL)).toBe(
-      null,
-    );
-  });
-
-  it('never throws on arbitrary strings', () => {
-    fc.assert(
-      fc.property(fc.string(), fc.string(), (url, template) => {
-        const r = parseConsoleLink(url, template);
-        if (r) expect(r.jobId).toMatch(/^\d+$/);
-      }),
-    );
-  });
-});
+const TEMPLATE = consoleLinks({
+  endpoint: 'https://modelarts.eu-de.otc.t-systems.com',
+  projectId: 'p1',
+  v1Template:
+    'https://console.example.com/modelarts/?region={region}#/trainingJobs/details/{job_id}?versionId={version_id}',
+}).parse;
+const UUID = '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b';
 
 describe('findJobReference', () => {
   it('prefers our message metadata', () => {
@@ -139,6 +87,30 @@ describe('findJobReference', () => {
     });
     expect(findJobReference({ text: 'the jobs are fine' }, TEMPLATE)).toBeNull();
     expect(findJobReference({}, TEMPLATE)).toBeNull();
+  });
+
+  it('finds v2 jobs (UUIDs, never with a version) in our metadata, buttons and console links', () => {
+    expect(
+      findJobReference(
+        { metadata: { event_type: 'modelarts_job_version', event_payload: { job_id: UUID } } },
+        TEMPLATE,
+      ),
+    ).toEqual({ jobId: UUID, versionId: null, source: 'metadata' });
+    const buttons = [
+      { type: 'button', action_id: 'job_refresh', value: '{"j":10}' },
+      { type: 'button', action_id: 'job_watch', value: `{"j":"${UUID}"}` },
+    ];
+    expect(findJobReference({ blocks: [{ type: 'actions', elements: buttons }] }, TEMPLATE)).toEqual({
+      jobId: UUID,
+      versionId: null,
+      source: 'button',
+    });
+    expect(
+      findJobReference(
+        { text: `<https://console.huaweicloud.com/modelarts/?region=cn-north-4#/training/detail/${UUID}|bert>` },
+        TEMPLATE,
+      ),
+    ).toEqual({ jobId: UUID, versionId: null, source: 'link' });
   });
 
   it('never throws on arbitrary messages', () => {

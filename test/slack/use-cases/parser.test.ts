@@ -115,7 +115,7 @@ describe('parseCommand', () => {
   it('parses every watch form', () => {
     expect(command('watch 10 12')).toEqual({
       kind: 'watch',
-      target: { kind: 'version', jobId: '10', versionId: '12' },
+      target: { kind: 'run', jobId: '10', versionId: '12' },
       filter: 'default',
     });
     expect(command('watch 10 12 failed')).toMatchObject({ filter: 'failed' });
@@ -138,7 +138,7 @@ describe('parseCommand', () => {
   it('parses unwatch and watches', () => {
     expect(command('unwatch 10 12')).toEqual({
       kind: 'unwatch',
-      target: { kind: 'version', jobId: '10', versionId: '12' },
+      target: { kind: 'run', jobId: '10', versionId: '12' },
     });
     expect(command('unwatch 10')).toEqual({ kind: 'unwatch', target: { kind: 'job', jobId: '10' } });
     expect(command('unwatch failures')).toEqual({ kind: 'unwatch', target: { kind: 'project' } });

@@ -1,9 +1,10 @@
 /**
- * job_refresh: Refresh on a job version card replaces the card; the same action on a list row ("Details" on
+ * job_refresh: Refresh on a run card replaces the card; the same action on a list row ("Details" on
  * `/modelarts jobs`) opens the card. On a private list the card replaces it (the user asked for details); on a
  * shared channel list it arrives as a private card, so one person's click does not change everyone's message.
  */
 import type { BlockAction } from '@slack/bolt';
+import { refParts } from '../../../modelarts/index.js';
 import { jobRefValue } from '../../blocks/action-values.js';
 import type { AppDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
@@ -25,7 +26,8 @@ export function makeJobRefreshHandler(deps: AppDeps) {
     const value = await decodedValue(args, ctx, jobRefValue.decode);
     if (!value) return 'user_error';
     ctx.interaction.set({ subcommand: 'job' });
-    const cmd = { kind: 'job', jobId: value.jobId, versionId: value.versionId } as const;
+    const { jobId, versionId } = refParts(value);
+    const cmd = { kind: 'job', jobId, versionId } as const;
     if (isListRowInChannel(args.body)) {
       const answer = await withDeadline(
         deps,

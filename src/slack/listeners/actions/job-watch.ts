@@ -1,4 +1,5 @@
-/** Watch on a job version card: a version watch in the channel the card is in. */
+/** Watch on a run card: a run watch in the channel the card is in. */
+import { refParts } from '../../../modelarts/index.js';
 import { jobRefValue } from '../../blocks/action-values.js';
 import type { AppDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
@@ -11,7 +12,7 @@ export function makeJobWatchHandler(deps: AppDeps) {
     const value = await decodedValue(args, ctx, jobRefValue.decode);
     if (!value) return 'user_error';
     ctx.interaction.set({ subcommand: 'watch' });
-    const target = { kind: 'version', jobId: value.jobId, versionId: value.versionId } as const;
+    const target = { kind: 'run', ...refParts(value) } as const;
     const answer = await withDeadline(deps, (call) => runWatch(ctx.env, target, 'default', call));
     await ctx.tell(answer.message);
     return answer.outcome;

@@ -2,6 +2,7 @@
  * Share on an ephemeral answer: render the same lookup again for the channel (without the Share button), post it
  * with a "Shared by @user" line, and remove the private copy.
  */
+import { refParts } from '../../../modelarts/index.js';
 import { type ShareValue, shareValue } from '../../blocks/action-values.js';
 import { renderErrorMessage } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
@@ -19,7 +20,7 @@ import { tasksCommand } from './tasks-page.js';
 export function shareCommand(value: ShareValue): LookupCommand | null {
   switch (value.kind) {
     case 'job':
-      return { kind: 'job', jobId: value.jobId, versionId: value.versionId };
+      return { kind: 'job', ...refParts(value.ref) };
     case 'viz':
       return { kind: 'viz', jobId: value.jobId, page: 1 };
     case 'vizList':

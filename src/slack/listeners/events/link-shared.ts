@@ -8,8 +8,7 @@ import { renderUnfurl } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
 import { admit } from '../../gate.js';
 import { renderContext } from '../../use-cases/context.js';
-import { parseConsoleLink } from '../../use-cases/job-refs.js';
-import { fetchJobVersion } from '../../use-cases/lookups.js';
+import { fetchRun } from '../../use-cases/lookups.js';
 import { withDeadline } from '../common/answer.js';
 import { startInteraction } from '../common/interaction.js';
 
@@ -30,10 +29,9 @@ export function makeLinkSharedHandler(deps: AppDeps) {
       interaction.done('refused');
       return;
     }
-    const template = deps.config.modelarts.consoleJobUrlTemplate;
     const targets = new Map<string, { jobId: string; versionId: string | null }>();
     for (const link of event.links ?? []) {
-      const ref = parseConsoleLink(link.url, template);
+      const ref = deps.consoleLinks.parse(link.url);
       if (ref && !targets.has(link.url) && targets.size < MAX_UNFURLS) targets.set(link.url, ref);
     }
     if (targets.size === 0) {
@@ -47,8 +45,8 @@ export function makeLinkSharedHandler(deps: AppDeps) {
       await Promise.all(
         [...targets].map(async ([url, ref]) => {
           try {
-            const version = await fetchJobVersion(deps.modelarts, ref.jobId, ref.versionId, call);
-            unfurls[url] = { blocks: renderUnfurl(version, await ctx).blocks };
+            const run = await fetchRun(deps, ref.jobId, ref.versionId, call);
+            unfurls[url] = { blocks: renderUnfurl(run, await ctx).blocks };
           } catch (err) {
             deps.logger.info({ err: { name: (err as Error).name }, jobId: ref.jobId }, 'link not unfurled');
           }

@@ -3,6 +3,7 @@
  * buttons, a console link, or text like "job 123 version 4") and watch it in that channel.
  */
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import { isV2JobId } from '../../../modelarts/index.js';
 import type { WatchTarget } from '../../../store/types.js';
 import { renderErrorMessage } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
@@ -56,7 +57,7 @@ export function makeWatchMessageHandler(deps: AppDeps) {
         blocks: shortcut.message.blocks,
         metadata: (shortcut.message as { metadata?: { event_type?: unknown; event_payload?: unknown } }).metadata,
       },
-      deps.config.modelarts.consoleJobUrlTemplate,
+      deps.consoleLinks.parse,
     );
     if (!ref) {
       await reply(renderErrorMessage(NOT_FOUND_SENTENCE));
@@ -64,10 +65,11 @@ export function makeWatchMessageHandler(deps: AppDeps) {
       return;
     }
     interaction.set({ subcommand: `watch_${ref.source}` });
+    // A v1 job without a version is watched whole; a v1 version or a v2 job is one run.
     const target: WatchTarget =
-      ref.versionId === null
+      ref.versionId === null && !isV2JobId(ref.jobId)
         ? { kind: 'job', jobId: ref.jobId }
-        : { kind: 'version', jobId: ref.jobId, versionId: ref.versionId };
+        : { kind: 'run', jobId: ref.jobId, versionId: ref.versionId };
     const env: CommandEnv = {
       deps,
       client,
