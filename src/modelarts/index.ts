@@ -71,6 +71,7 @@ export {
   runFromV1Version,
   runsFromV1VersionList,
 } from './from-v1.js';
+export { runFromV2Job, usageFromV2Metrics, v2Failure } from './from-v2.js';
 export {
   validateDatasetId,
   validateId,
