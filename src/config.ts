@@ -3,6 +3,9 @@
  * On failure one ConfigError names every missing or invalid variable, never a value.
  */
 
+export const TRAINING_API_MODES = ['auto', 'v1', 'v2'] as const;
+export type TrainingApiMode = (typeof TRAINING_API_MODES)[number];
+
 export type ModelArtsAuthConfig =
   | { mode: 'aksk'; accessKey: string; secretKey: string; securityToken?: string | undefined }
   | {
@@ -49,6 +52,10 @@ export interface Config {
     consoleRegion: string | null;
     /** Largest answer read from ModelArts or IAM; a larger one is cut off (it must hold a 5 MB v2 log preview). */
     maxResponseBytes: number;
+    /** Which training APIs to ask: `auto` asks both and stops asking one the account does not have. */
+    trainingApi: TrainingApiMode;
+    /** In `auto`, how long an API found unavailable is left alone before it is asked again. */
+    apiReprobeSeconds: number;
   };
   databaseUrl: string;
   poll: {
@@ -162,6 +169,14 @@ class EnvReader {
     return fallback;
   }
 
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.get(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    const match = allowed.find((a) => a === raw);
+    if (match === undefined) this.problems.push(`${name} must be one of ${allowed.join(', ')}`);
+    return match ?? fallback;
+  }
+
   slackIds(name: string): string[] {
     const ids = list(this.get(name));
     if (ids.some((id) => !/^[A-Z0-9]{2,40}$/.test(id)))
@@ -223,6 +238,8 @@ function readModelArts(r: EnvReader): Config['modelarts'] {
     consoleV2JobUrlTemplate: r.linkTemplate('MODELARTS_CONSOLE_V2_JOB_URL'),
     consoleRegion: r.get('HUAWEICLOUD_SDK_REGION') ?? r.get('OS_REGION_NAME') ?? null,
     maxResponseBytes: r.int('MODELARTS_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES, 64 * 1024, 1024 * 1024 * 1024),
+    trainingApi: r.oneOf('MODELARTS_TRAINING_API', TRAINING_API_MODES, 'auto'),
+    apiReprobeSeconds: r.int('MODELARTS_API_REPROBE_SECONDS', 1800, 10, 86_400),
   };
 }
 

@@ -3,6 +3,8 @@
 export { DEFAULT_MAX_RESPONSE_BYTES } from '../config.js';
 export type { Id, ModelArtsApi, ModelArtsApiOptions } from './api.js';
 export { createModelArtsApi, modelArtsApiFromClient } from './api.js';
+export type { AvailabilityOptions, TrainingApiAvailability } from './api-availability.js';
+export { createTrainingApiAvailability } from './api-availability.js';
 export type {
   AkSkProviderOptions,
   AuthProvider,
