@@ -51,6 +51,8 @@ export interface Config {
     maxResponseBytes: number;
   };
   databaseUrl: string;
+  /** PostgreSQL time limits (DB_QUERY_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS). */
+  databaseTimeouts: { queryMs: number; statementMs: number; connectMs: number };
   poll: {
     intervalSeconds: number;
     alertAfterMinutes: number;
@@ -258,6 +260,16 @@ export function loadConfig(env: Env): Config {
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     r.problems.push('DATABASE_URL must start with sqlite: or postgres://');
   }
+  const databaseTimeouts = {
+    queryMs: r.int('DB_QUERY_TIMEOUT_MS', 30_000, 500, 3_600_000),
+    statementMs: r.int('DB_STATEMENT_TIMEOUT_MS', 20_000, 500, 3_600_000),
+    connectMs: r.int('DB_CONNECT_TIMEOUT_MS', 10_000, 500, 600_000),
+  };
+  // The server should cancel a slow statement before the client gives up on the connection: a cancelled statement
+  // keeps the connection, a client timeout throws it away.
+  if (databaseTimeouts.statementMs > databaseTimeouts.queryMs) {
+    r.problems.push('DB_STATEMENT_TIMEOUT_MS must not exceed DB_QUERY_TIMEOUT_MS');
+  }
   const intervalSeconds = r.int('POLL_INTERVAL_SECONDS', 60, 1, 86_400);
   const alertAfterMinutes = r.int('POLL_ALERT_AFTER_MINUTES', 10, 1, 10_080);
   const opsChannelId = r.get('OPS_CHANNEL_ID');
@@ -296,6 +308,7 @@ export function loadConfig(env: Env): Config {
     slack: { botToken, signingSecret, appToken, apiUrl, port, ackBudgetMs, maxLookupsInFlight },
     modelarts,
     databaseUrl,
+    databaseTimeouts,
     poll: { intervalSeconds, alertAfterMinutes, opsChannelId },
     access,
     ops,

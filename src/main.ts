@@ -80,7 +80,10 @@ export async function startBot(
   const now = () => new Date();
   const metrics = createMetrics();
 
-  const store = await openStore(config.databaseUrl, { logger: logger.child({ component: 'store' }) });
+  const store = await openStore(config.databaseUrl, {
+    logger: logger.child({ component: 'store' }),
+    timeouts: config.databaseTimeouts,
+  });
   const modelarts = createModelArtsApi({
     endpoint: config.modelarts.endpoint,
     projectId: config.modelarts.projectId,

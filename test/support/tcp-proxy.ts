@@ -1,7 +1,9 @@
 /**
  * A TCP proxy on loopback in front of a real server (PostgreSQL), to cut the network between the bot and it:
  * `blackhole()` drops every open connection and swallows new ones without answering (a partition: connects hang,
- * queries never return), `restore()` forwards again.
+ * queries never return), `restore()` forwards again. `freeze()` stops forwarding on the connections open now without
+ * closing them (a NAT or firewall that lost their state: no FIN, no RST, no answer), while new connections work;
+ * `thaw()` forwards on them again.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -9,12 +11,16 @@ export interface TcpProxy {
   readonly port: number;
   blackhole(): void;
   restore(): void;
+  freeze(): void;
+  thaw(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   let cut = false;
   const sockets = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
+  const frozen = new Set<[Socket, Socket]>();
   const track = (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -27,7 +33,13 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     track(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    client.on('close', () => {
+      pairs.delete(pair);
+      frozen.delete(pair);
+      upstream.destroy();
+    });
     upstream.on('close', () => client.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -42,6 +54,24 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     restore() {
       cut = false;
       for (const s of sockets) s.destroy();
+    },
+    freeze() {
+      for (const pair of pairs) {
+        if (frozen.has(pair)) continue;
+        const [client, upstream] = pair;
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+        frozen.add(pair);
+      }
+    },
+    thaw() {
+      for (const [client, upstream] of frozen) {
+        client.pipe(upstream);
+        upstream.pipe(client);
+      }
+      frozen.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {
