@@ -101,7 +101,12 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       lockMs,
       channelSpacingMs: spacingMs,
     });
-    return rows.map((row) => ({ row, attempt: { claimedAtMs: now.getTime(), calls: 0 } }));
+    // A row claimed before (attempts counts this claim too) may have been posted by that attempt: a timeout, a 5xx, a
+    // crash between Slack's answer and markSent. Its channel is searched before it is posted again.
+    return rows.map((row) => ({
+      row,
+      attempt: { claimedAtMs: now.getTime(), calls: 0, lookSince: row.attempts > 1 ? row.createdAt : null },
+    }));
   }
 
   /** Whether the row's watch still wants it: alerts of a disabled or removed watch are dropped, not posted. */
