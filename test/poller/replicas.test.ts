@@ -14,102 +14,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watchStartRows } from '../../src/alerts/rows.js';
-import { createModelArtsApi, type ModelArtsApi, runFromV1Version } from '../../src/modelarts/index.js';
+import { createModelArtsApi, type ModelArtsApi } from '../../src/modelarts/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { type BotProcess, spawnBot } from '../../tools/demo/bot-process.js';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from '../../tools/fake-slack/index.js';
 import { type Simulator, startSimulator } from '../../tools/simulator/index.js';
+import { botEnv, countBy, deliveries, watchAll } from '../support/bot-fleet.js';
 import { probePostgres, schemaOf, storeTestDatabases, withPgClient } from '../support/store-databases.js';
 
 const SECRET = 'replica-test-signing-secret';
 const pgUrl = process.env.TEST_DATABASE_URL?.trim() || undefined;
 const pgSkip = await probePostgres(pgUrl);
 if (pgSkip) console.warn(`[poller replicas] skipping the three-replica Postgres test: ${pgSkip}`);
-
-interface Delivered {
-  key: string;
-  token: string | null;
-  at: number;
-}
-
-/** Successful alert posts and edits at the fake, keyed by what they say (from the message metadata). */
-function deliveries(slack: FakeSlack): Delivered[] {
-  const out: Delivered[] = [];
-  for (const call of slack.calls) {
-    if (call.method !== 'chat.postMessage' && call.method !== 'chat.update') continue;
-    if (call.status !== 200 || (call.response as { ok?: boolean }).ok !== true) continue;
-    const meta = call.args.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
-    if (meta?.event_type !== 'modelarts_job_version' || !meta.event_payload) continue;
-    const p = meta.event_payload;
-    out.push({
-      key: `${call.method} ${String(call.args.channel)} ${p.job_id}/${p.version_id} ${p.kind} ${p.status}`,
-      token: call.token,
-      at: call.at,
-    });
-  }
-  return out;
-}
-
-function countBy(items: readonly Delivered[]): Map<string, Delivered[]> {
-  const map = new Map<string, Delivered[]>();
-  for (const d of items) map.set(d.key, [...(map.get(d.key) ?? []), d]);
-  return map;
-}
-
-function botEnv(
-  sim: Simulator,
-  slack: FakeSlack,
-  databaseUrl: string,
-  instanceId: string,
-  token: string,
-): Record<string, string> {
-  return {
-    SLACK_BOT_TOKEN: token,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    PORT: '0',
-    METRICS_PORT: '0',
-    MODELARTS_ENDPOINT: sim.url,
-    MODELARTS_PROJECT_ID: sim.projectId,
-    MODELARTS_AUTH_TOKEN: sim.credentials.token,
-    DATABASE_URL: databaseUrl,
-    POLL_INTERVAL_SECONDS: '1',
-    INSTANCE_ID: instanceId,
-    LOG_LEVEL: 'info',
-  };
-}
-
-/** Version watches for every version, as the watch command makes them: watch row plus its first card. */
-async function watchAll(
-  store: Store,
-  api: ModelArtsApi,
-  teamId: string,
-  versions: ReadonlyArray<{ jobId: number; versionId: number }>,
-  channelOf: (index: number) => string,
-): Promise<void> {
-  const byJob = new Map<number, Awaited<ReturnType<ModelArtsApi['listTrainingJobVersions']>>['versions']>();
-  for (const jobId of new Set(versions.map((v) => v.jobId))) {
-    byJob.set(jobId, (await api.listTrainingJobVersions(jobId, { page: 1, per_page: 1000 })).versions);
-  }
-  let i = 0;
-  for (const { jobId, versionId } of versions) {
-    const detail = byJob.get(jobId)?.find((v) => v.version_id === versionId);
-    if (!detail) throw new Error(`simulator lost version ${jobId}/${versionId}`);
-    const now = new Date();
-    const { watch } = await store.createWatch({
-      teamId,
-      channelId: channelOf(i++),
-      projectId: api.projectId,
-      creatorUserId: 'U0DEMO0001',
-      target: { kind: 'run', jobId: String(jobId), versionId: String(versionId) },
-      filter: 'default',
-      now,
-    });
-    await store.enqueue(watchStartRows(watch, runFromV1Version(detail), now));
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -158,7 +75,7 @@ describe.skipIf(pgSkip !== undefined)('replicas on Postgres', () => {
       ...(await Promise.all(
         [1, 2, 3].map((n) =>
           spawnBot({
-            env: botEnv(sim, slack, databaseUrl, `replica-${n}`, `xoxb-replica-${n}`),
+            env: botEnv(SECRET, sim, slack, databaseUrl, `replica-${n}`, `xoxb-replica-${n}`),
             readyTimeoutMs: 60_000,
           }),
         ),
@@ -286,7 +203,7 @@ describe('kill test on SQLite', () => {
       const token = `xoxb-round-${round}`;
       roundTokens.push(token);
       const bot = await spawnBot({
-        env: botEnv(sim, slack, databaseUrl, 'kill-test', token),
+        env: botEnv(SECRET, sim, slack, databaseUrl, 'kill-test', token),
         readyTimeoutMs: 60_000,
       });
       const alive = 300 + Math.floor(random() * 2200);
@@ -300,7 +217,7 @@ describe('kill test on SQLite', () => {
     while (pendingTransitions.length > 0) transition();
 
     const final = await spawnBot({
-      env: botEnv(sim, slack, databaseUrl, 'kill-test', 'xoxb-final'),
+      env: botEnv(SECRET, sim, slack, databaseUrl, 'kill-test', 'xoxb-final'),
       readyTimeoutMs: 60_000,
     });
     const expected: string[] = [];
