@@ -30,6 +30,8 @@ export interface Config {
     maxLookupsInFlight: number;
     /** Base URL for every Web API call (proxies, tests); Slack's own when unset. */
     apiUrl: string | undefined;
+    /** How long Slack may refuse the bot token before alerts are dropped and their watches disabled. */
+    authGraceSeconds: number;
     port: number;
   };
   modelarts: {
@@ -252,6 +254,7 @@ export function loadConfig(env: Env): Config {
   // Slack gives up at 3 s; the answer must be rendered and sent before that.
   const ackBudgetMs = r.int('SLACK_ACK_BUDGET_MS', 2000, 0, 2500);
   const maxLookupsInFlight = r.int('MAX_LOOKUPS_IN_FLIGHT', 256, 1, 100_000);
+  const authGraceSeconds = r.int('SLACK_AUTH_GRACE_SECONDS', 3600, 0, 30 * 86_400);
 
   const modelarts = readModelArts(r);
 
@@ -305,7 +308,7 @@ export function loadConfig(env: Env): Config {
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze({
-    slack: { botToken, signingSecret, appToken, apiUrl, port, ackBudgetMs, maxLookupsInFlight },
+    slack: { botToken, signingSecret, appToken, apiUrl, port, ackBudgetMs, maxLookupsInFlight, authGraceSeconds },
     modelarts,
     databaseUrl,
     databaseTimeouts,

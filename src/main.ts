@@ -106,6 +106,8 @@ export async function startBot(
   let phase: Phase = 'starting';
   // Set once the poller exists.
   let pollerHealth: (() => PollerHealth) | null = null;
+  // Set once the sender exists.
+  let slackAuthFailingSince: (() => Date | null) | null = null;
   const ops = createOps({
     config,
     store,
@@ -114,6 +116,7 @@ export async function startBot(
     now,
     instanceId,
     pollerHealth: () => pollerHealth?.() ?? null,
+    slackAuthFailingSince: () => slackAuthFailingSince?.() ?? null,
     phase: () => phase,
   });
 
@@ -202,7 +205,9 @@ export async function startBot(
     instanceId,
     consoleLinks: slack.deps.consoleLinks,
     slackCallTimeoutMs: SENDER_CALL_TIMEOUT_MS,
+    authGraceMs: config.slack.authGraceSeconds * 1000,
   });
+  slackAuthFailingSince = () => sender.authFailingSince();
   pollerHealth = () => poller.health();
 
   poller.start();

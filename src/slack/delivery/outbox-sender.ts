@@ -39,6 +39,8 @@ export interface OutboxSenderDeps {
   idlePollMs?: number;
   /** Transient failures (5xx, network) before a row is given up (default 25, about a day of backoff). */
   maxAttempts?: number;
+  /** How long Slack may refuse the bot token before rows die and their watches are disabled (default 1 h). */
+  authGraceMs?: number;
   timeZone?: string;
   /** Console links for the alerts' Open job buttons; without it the buttons are left out. */
   consoleLinks?: ConsoleLinks;
@@ -58,6 +60,8 @@ export interface OutboxSender {
   stop(): Promise<void>;
   /** Claims what is due now and delivers it (tests, tools). */
   runOnce(): Promise<SenderRunResult>;
+  /** When Slack started refusing the bot token; null while it accepts it. */
+  authFailingSince(): Date | null;
 }
 
 type Claimed = { row: OutboxRow; attempt: Attempt };
@@ -86,6 +90,8 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     instanceId: deps.instanceId,
     maxAttempts: deps.maxAttempts ?? 25,
     random: deps.random ?? Math.random,
+    authGraceMs: deps.authGraceMs ?? 3_600_000,
+    auth: { failingSince: null },
   };
 
   const inFlight = new Set<Promise<void>>();
@@ -214,5 +220,6 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       await Promise.all(inFlight);
     },
     runOnce,
+    authFailingSince: () => outcomes.auth.failingSince,
   };
 }
