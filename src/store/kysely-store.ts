@@ -17,6 +17,7 @@ import {
   oldestDueOutboxRunAt,
   outboxDepth,
   pruneOutbox,
+  releaseClaims,
 } from './outbox.js';
 import { claimOutbox } from './outbox-claim.js';
 import { getPollHealth, savePollHealth } from './poll-health.js';
@@ -153,6 +154,10 @@ export class KyselyStore implements Store {
 
   markRetry(id: number, workerId: string, result: { error: string; runAt: Date }): Promise<boolean> {
     return markOutboxRetry(this.#db, id, workerId, result);
+  }
+
+  releaseClaims(workerId: string, now: Date, limit: number): Promise<number> {
+    return releaseClaims(this.#db, workerId, now, limit);
   }
 
   markDead(id: number, workerId: string, error: string, now: Date): Promise<boolean> {

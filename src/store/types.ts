@@ -184,6 +184,9 @@ export interface Store {
   markSent(id: number, workerId: string, result: { ts: string | null; card?: AlertCard; now: Date }): Promise<boolean>;
   /** Releases a claimed row for a later attempt. */
   markRetry(id: number, workerId: string, result: { error: string; runAt: Date }): Promise<boolean>;
+  /** Releases up to `limit` pending rows still claimed by `workerId` (after a restart) for an attempt at `now`;
+   * returns how many. Call until it returns less than `limit`. */
+  releaseClaims(workerId: string, now: Date, limit: number): Promise<number>;
   /** Gives up on a row for good. */
   markDead(id: number, workerId: string, error: string, now: Date): Promise<boolean>;
   getCard(teamId: string, channelId: string, jobId: string, versionId: string | null): Promise<AlertCard | null>;

@@ -66,6 +66,9 @@ export interface OutboxSender {
 
 type Claimed = { row: OutboxRow; attempt: Attempt };
 
+/** Rows released per statement after a restart. */
+const RELEASE_BATCH = 500;
+
 export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const spacingMs = deps.channelSpacingMs ?? 1000;
   const maxInFlight = Math.max(1, deps.maxInFlight ?? 8);
@@ -166,12 +169,13 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
    * released at once instead of waiting for their lock to expire. markRetry only touches rows locked by us.
    */
   async function releaseOwnClaims(): Promise<void> {
-    const pending = await store.listOutbox({ state: 'pending' });
     let released = 0;
-    for (const row of pending) {
-      if (row.attempts === 0) continue; // never claimed
-      const ok = await store.markRetry(row.id, deps.instanceId, { error: 'released after restart', runAt: deps.now() });
-      if (ok) released++;
+    for (;;) {
+      const n = await store.releaseClaims(deps.instanceId, deps.now(), RELEASE_BATCH);
+      released += n;
+      if (n < RELEASE_BATCH) break;
+      // Batched, yielding between batches: the event loop keeps serving Slack while a large backlog is released.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     if (released > 0) logger.warn({ released }, 'released outbox rows claimed by this instance before a restart');
   }
