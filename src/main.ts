@@ -83,6 +83,8 @@ export async function startBot(
   const store = await openStore(config.databaseUrl, {
     logger: logger.child({ component: 'store' }),
     timeouts: config.databaseTimeouts,
+    // Replicas' clocks disagree and step; claims, leases and pacing must not.
+    clock: 'database',
   });
   const modelarts = createModelArtsApi({
     endpoint: config.modelarts.endpoint,

@@ -1,7 +1,7 @@
 import { Kysely } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { KyselyStore } from './kysely-store.js';
+import { KyselyStore, type StoreClock } from './kysely-store.js';
 import { migratePostgres, runMigrations } from './migrate.js';
 import { StorePostgresDialect } from './postgres.js';
 import type { Database } from './schema.js';
@@ -10,6 +10,7 @@ import type { Store } from './types.js';
 import { parseDatabaseUrl } from './url.js';
 
 export { DatabaseUrlError, MigrationError } from './errors.js';
+export type { StoreClock } from './kysely-store.js';
 export type * from './types.js';
 export { type DatabaseTarget, parseDatabaseUrl } from './url.js';
 
@@ -17,6 +18,8 @@ export interface OpenStoreOptions {
   logger?: Logger;
   /** Postgres connections per process (default 10; at least 2: migrations hold one for their lock). */
   poolSize?: number;
+  /** The clock of claims, leases and pacing (default `caller`; the bot uses `database`). */
+  clock?: StoreClock;
   /** Postgres time limits (defaults: DEFAULT_PG_TIMEOUTS). */
   timeouts?: Partial<PgTimeouts>;
 }
@@ -79,7 +82,7 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}
       await db.destroy();
       throw err;
     }
-    return new KyselyStore(db, 'sqlite', logger);
+    return new KyselyStore(db, 'sqlite', logger, opts.clock);
   }
 
   const timeouts = { ...DEFAULT_PG_TIMEOUTS, ...opts.timeouts };
@@ -115,5 +118,5 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, 'postgres', logger);
+  return new KyselyStore(db, 'postgres', logger, opts.clock);
 }

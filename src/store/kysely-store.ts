@@ -3,7 +3,7 @@
  * file as plain functions taking the database (or a transaction) first; this class composes them, and is where a
  * method that spans tables becomes one transaction.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { getCard, saveCard } from './alert-cards.js';
 import { paceAfterSend } from './channel-pacing.js';
@@ -50,18 +50,39 @@ import {
   updateWatchStatuses,
 } from './watches.js';
 
+/**
+ * Which clock claims, leases, fences and pacing run on. `caller`: the `now` each call passes (one process, tests).
+ * `database`: the database server's, so replicas whose clocks disagree (one 40 s ahead) or step (NTP) still agree on
+ * who holds a claim or a lease and when a channel may send. A function: an injected clock (tests).
+ */
+export type StoreClock = 'caller' | 'database' | (() => Date);
+
 export class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly #db: Kysely<Database>;
   readonly #logger: Logger | undefined;
   readonly #requests: RequestSignatures;
+  readonly #clock: StoreClock;
   #closed: Promise<void> | undefined;
 
-  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', logger?: Logger) {
+  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', logger?: Logger, clock: StoreClock = 'caller') {
     this.#db = db;
     this.#requests = new RequestSignatures(db);
     this.dialect = dialect;
     this.#logger = logger;
+    this.#clock = clock;
+  }
+
+  /** The time for coordination between replicas (see StoreClock); `given` is the caller's. */
+  async #time(given: Date): Promise<Date> {
+    if (this.#clock === 'caller') return given;
+    if (typeof this.#clock === 'function') return this.#clock();
+    // SQLite has no server: every process using the file runs on this host's clock.
+    if (this.dialect === 'sqlite') return new Date();
+    const { rows } = await sql<{
+      ms: string | number;
+    }>`select floor(extract(epoch from clock_timestamp()) * 1000)::bigint as ms`.execute(this.#db);
+    return new Date(Number(rows[0]?.ms));
   }
 
   // ---------------------------------------------------------------------------------------------------- watches
@@ -112,10 +133,11 @@ export class KyselyStore implements Store {
     return getRunStates(this.#db, projectId);
   }
 
-  commitPollCycle(commit: PollCommit): Promise<{ inserted: number } | null> {
+  async commitPollCycle(commit: PollCommit): Promise<{ inserted: number } | null> {
     const now = commit.now.getTime();
+    const fenceNow = commit.fence ? (await this.#time(commit.now)).getTime() : now;
     return this.#db.transaction().execute(async (trx) => {
-      if (commit.fence && !(await holdsLease(trx, this.dialect, commit.fence, now))) {
+      if (commit.fence && !(await holdsLease(trx, this.dialect, commit.fence, fenceNow))) {
         this.#logger?.debug({ lease: commit.fence.name }, 'poll commit rejected: lease no longer held');
         return null;
       }
@@ -134,13 +156,18 @@ export class KyselyStore implements Store {
     return this.#db.transaction().execute((trx) => insertOutboxRows(trx, rows, createdAt));
   }
 
-  claimOutbox(options: ClaimOptions): Promise<OutboxRow[]> {
-    if (options.limit <= 0) return Promise.resolve([]);
-    return this.#db.transaction().execute((trx) => claimOutbox(trx, this.dialect, options));
+  async claimOutbox(options: ClaimOptions): Promise<OutboxRow[]> {
+    if (options.limit <= 0) return [];
+    const now = await this.#time(options.now);
+    return this.#db.transaction().execute((trx) => claimOutbox(trx, this.dialect, { ...options, now }));
   }
 
-  markSent(id: number, workerId: string, result: { ts: string | null; card?: AlertCard; now: Date }): Promise<boolean> {
-    const now = result.now.getTime();
+  async markSent(
+    id: number,
+    workerId: string,
+    result: { ts: string | null; card?: AlertCard; now: Date },
+  ): Promise<boolean> {
+    const now = (await this.#time(result.now)).getTime();
     return this.#db.transaction().execute(async (trx) => {
       const channel = await markOutboxSent(trx, id, workerId, result.ts, now);
       if (!channel) return false;
@@ -186,8 +213,8 @@ export class KyselyStore implements Store {
 
   // ------------------------------------------------------------------------------------------------------ leases
 
-  tryAcquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
-    return tryAcquireLease(this.#db, name, holder, ttlMs, now);
+  async tryAcquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    return tryAcquireLease(this.#db, name, holder, ttlMs, await this.#time(now));
   }
 
   releaseLease(name: string, holder: string): Promise<void> {
