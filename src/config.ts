@@ -55,6 +55,8 @@ export interface Config {
   databaseUrl: string;
   /** PostgreSQL time limits (DB_QUERY_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS). */
   databaseTimeouts: { queryMs: number; statementMs: number; connectMs: number };
+  /** Days sent alerts, ended watches, unwatched run states, cards and idle pacing rows are kept. */
+  retentionDays: number;
   poll: {
     intervalSeconds: number;
     alertAfterMinutes: number;
@@ -273,6 +275,7 @@ export function loadConfig(env: Env): Config {
   if (databaseTimeouts.statementMs > databaseTimeouts.queryMs) {
     r.problems.push('DB_STATEMENT_TIMEOUT_MS must not exceed DB_QUERY_TIMEOUT_MS');
   }
+  const retentionDays = r.int('RETENTION_DAYS', 30, 1, 3650);
   const intervalSeconds = r.int('POLL_INTERVAL_SECONDS', 60, 1, 86_400);
   const alertAfterMinutes = r.int('POLL_ALERT_AFTER_MINUTES', 10, 1, 10_080);
   const opsChannelId = r.get('OPS_CHANNEL_ID');
@@ -312,6 +315,7 @@ export function loadConfig(env: Env): Config {
     modelarts,
     databaseUrl,
     databaseTimeouts,
+    retentionDays,
     poll: { intervalSeconds, alertAfterMinutes, opsChannelId },
     access,
     ops,

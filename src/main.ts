@@ -208,6 +208,7 @@ export async function startBot(
     consoleLinks: slack.deps.consoleLinks,
     slackCallTimeoutMs: SENDER_CALL_TIMEOUT_MS,
     authGraceMs: config.slack.authGraceSeconds * 1000,
+    retentionMs: config.retentionDays * 86_400_000,
   });
   slackAuthFailingSince = () => sender.authFailingSince();
   pollerHealth = () => poller.health();

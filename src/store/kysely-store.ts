@@ -22,6 +22,7 @@ import {
 import { claimOutbox } from './outbox-claim.js';
 import { getPollHealth, savePollHealth } from './poll-health.js';
 import { RequestSignatures } from './request-signatures.js';
+import { pruneStore } from './retention.js';
 import type { Database } from './schema.js';
 import type {
   AlertCard,
@@ -31,6 +32,7 @@ import type {
   OutboxRow,
   PollCommit,
   PollHealth,
+  PruneCounts,
   RunState,
   Store,
   Watch,
@@ -209,6 +211,10 @@ export class KyselyStore implements Store {
 
   listOutbox(filter: { state?: OutboxRow['state']; channelId?: string } = {}): Promise<OutboxRow[]> {
     return listOutbox(this.#db, filter);
+  }
+
+  prune(before: Date, limit: number): Promise<PruneCounts> {
+    return pruneStore(this.#db, before, limit);
   }
 
   // ------------------------------------------------------------------------------------------------------ leases

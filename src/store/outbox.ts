@@ -42,7 +42,11 @@ export async function insertOutboxRows(
       .execute();
     inserted += ids.length;
   }
-  await ensureChannelPacing(trx, distinctChannels(rows.map((r) => ({ team_id: r.teamId, channel_id: r.channelId }))));
+  await ensureChannelPacing(
+    trx,
+    distinctChannels(rows.map((r) => ({ team_id: r.teamId, channel_id: r.channelId }))),
+    createdAt,
+  );
   return inserted;
 }
 

@@ -41,6 +41,10 @@ export interface OutboxSenderDeps {
   maxAttempts?: number;
   /** How long Slack may refuse the bot token before rows die and their watches are disabled (default 1 h). */
   authGraceMs?: number;
+  /** Retention window (RETENTION_DAYS): older sent rows, ended watches, unwatched states... are pruned. Unset: never. */
+  retentionMs?: number;
+  /** How often the loop runs a retention pass (default 10 minutes). */
+  pruneEveryMs?: number;
   timeZone?: string;
   /** Console links for the alerts' Open job buttons; without it the buttons are left out. */
   consoleLinks?: ConsoleLinks;
@@ -68,6 +72,9 @@ type Claimed = { row: OutboxRow; attempt: Attempt };
 
 /** Rows released per statement after a restart. */
 const RELEASE_BATCH = 500;
+
+/** Rows a retention pass deletes per table at most: a pass stays short, a backlog is caught up over passes. */
+const PRUNE_BATCH = 1000;
 
 export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const spacingMs = deps.channelSpacingMs ?? 1000;
@@ -180,11 +187,25 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     if (released > 0) logger.warn({ released }, 'released outbox rows claimed by this instance before a restart');
   }
 
+  let lastPruneAt = Number.NEGATIVE_INFINITY;
+  async function pruneIfDue(): Promise<void> {
+    const every = deps.pruneEveryMs ?? 10 * 60_000;
+    if (deps.retentionMs === undefined || Date.now() - lastPruneAt < every) return;
+    lastPruneAt = Date.now();
+    try {
+      const pruned = await store.prune(new Date(deps.now().getTime() - deps.retentionMs), PRUNE_BATCH);
+      if (Object.values(pruned).some((n) => n > 0)) logger.info({ pruned }, 'retention pass');
+    } catch (err) {
+      logger.warn({ err }, 'retention pass failed; tried again later');
+    }
+  }
+
   /**
    * One turn of the loop: with every slot taken, wait for a post to finish; otherwise claim what fits and start
    * delivering it without waiting. Resolves to how many rows it claimed (-1: it only waited for a free slot).
    */
   async function fill(): Promise<number> {
+    await pruneIfDue();
     if (releasePending) {
       releasePending = false;
       await releaseOwnClaims().catch((err: unknown) => logger.error({ err }, 'releasing earlier claims failed'));
