@@ -20,6 +20,8 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** The clock of claims, leases and pacing (default `caller`; the bot uses `database`). */
   clock?: StoreClock;
+  /** SQLite: how long one try waits for another process's write lock (default 5 s; 5 tries with pauses). */
+  sqliteBusyTimeoutMs?: number;
   /** Postgres time limits (defaults: DEFAULT_PG_TIMEOUTS). */
   timeouts?: Partial<PgTimeouts>;
 }
@@ -75,7 +77,7 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}
   const logger = opts.logger;
 
   if (target.dialect === 'sqlite') {
-    const db = new Kysely<Database>({ dialect: createSqliteDialect(target.file) });
+    const db = new Kysely<Database>({ dialect: createSqliteDialect(target.file, opts.sqliteBusyTimeoutMs) });
     try {
       await runMigrations(db, { logger });
     } catch (err) {
