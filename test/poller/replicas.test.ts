@@ -273,5 +273,5 @@ describe('kill test on SQLite', () => {
     expect(missing).toEqual([]);
     expect(duplicates).toEqual([]);
     expect(windowKills).toBeGreaterThan(0);
-  }, 240_000);
+  }, 600_000);
 });
