@@ -33,6 +33,8 @@ export interface Config {
     maxLookupsInFlight: number;
     /** Base URL for every Web API call (proxies, tests); Slack's own when unset. */
     apiUrl: string | undefined;
+    /** How long Slack may refuse the bot token before alerts are dropped and their watches disabled. */
+    authGraceSeconds: number;
     port: number;
   };
   modelarts: {
@@ -58,6 +60,10 @@ export interface Config {
     apiReprobeSeconds: number;
   };
   databaseUrl: string;
+  /** PostgreSQL time limits (DB_QUERY_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS). */
+  databaseTimeouts: { queryMs: number; statementMs: number; connectMs: number };
+  /** Days sent alerts, ended watches, unwatched run states, cards and idle pacing rows are kept. */
+  retentionDays: number;
   poll: {
     intervalSeconds: number;
     alertAfterMinutes: number;
@@ -267,6 +273,7 @@ export function loadConfig(env: Env): Config {
   // Slack gives up at 3 s; the answer must be rendered and sent before that.
   const ackBudgetMs = r.int('SLACK_ACK_BUDGET_MS', 2000, 0, 2500);
   const maxLookupsInFlight = r.int('MAX_LOOKUPS_IN_FLIGHT', 256, 1, 100_000);
+  const authGraceSeconds = r.int('SLACK_AUTH_GRACE_SECONDS', 3600, 0, 30 * 86_400);
 
   const modelarts = readModelArts(r);
 
@@ -275,6 +282,17 @@ export function loadConfig(env: Env): Config {
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     r.problems.push('DATABASE_URL must start with sqlite: or postgres://');
   }
+  const databaseTimeouts = {
+    queryMs: r.int('DB_QUERY_TIMEOUT_MS', 30_000, 500, 3_600_000),
+    statementMs: r.int('DB_STATEMENT_TIMEOUT_MS', 20_000, 500, 3_600_000),
+    connectMs: r.int('DB_CONNECT_TIMEOUT_MS', 10_000, 500, 600_000),
+  };
+  // The server should cancel a slow statement before the client gives up on the connection: a cancelled statement
+  // keeps the connection, a client timeout throws it away.
+  if (databaseTimeouts.statementMs > databaseTimeouts.queryMs) {
+    r.problems.push('DB_STATEMENT_TIMEOUT_MS must not exceed DB_QUERY_TIMEOUT_MS');
+  }
+  const retentionDays = r.int('RETENTION_DAYS', 30, 1, 3650);
   const intervalSeconds = r.int('POLL_INTERVAL_SECONDS', 60, 1, 86_400);
   const alertAfterMinutes = r.int('POLL_ALERT_AFTER_MINUTES', 10, 1, 10_080);
   const opsChannelId = r.get('OPS_CHANNEL_ID');
@@ -310,9 +328,11 @@ export function loadConfig(env: Env): Config {
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze({
-    slack: { botToken, signingSecret, appToken, apiUrl, port, ackBudgetMs, maxLookupsInFlight },
+    slack: { botToken, signingSecret, appToken, apiUrl, port, ackBudgetMs, maxLookupsInFlight, authGraceSeconds },
     modelarts,
     databaseUrl,
+    databaseTimeouts,
+    retentionDays,
     poll: { intervalSeconds, alertAfterMinutes, opsChannelId },
     access,
     ops,

@@ -80,7 +80,12 @@ export async function startBot(
   const now = () => new Date();
   const metrics = createMetrics();
 
-  const store = await openStore(config.databaseUrl, { logger: logger.child({ component: 'store' }) });
+  const store = await openStore(config.databaseUrl, {
+    logger: logger.child({ component: 'store' }),
+    timeouts: config.databaseTimeouts,
+    // Replicas' clocks disagree and step; claims, leases and pacing must not.
+    clock: 'database',
+  });
   const modelarts = createModelArtsApi({
     endpoint: config.modelarts.endpoint,
     projectId: config.modelarts.projectId,
@@ -103,6 +108,8 @@ export async function startBot(
   let phase: Phase = 'starting';
   // Set once the poller exists.
   let pollerHealth: (() => PollerHealth) | null = null;
+  // Set once the sender exists.
+  let slackAuthFailingSince: (() => Date | null) | null = null;
   const ops = createOps({
     config,
     store,
@@ -111,6 +118,7 @@ export async function startBot(
     now,
     instanceId,
     pollerHealth: () => pollerHealth?.() ?? null,
+    slackAuthFailingSince: () => slackAuthFailingSince?.() ?? null,
     phase: () => phase,
   });
 
@@ -199,7 +207,10 @@ export async function startBot(
     instanceId,
     consoleLinks: slack.deps.consoleLinks,
     slackCallTimeoutMs: SENDER_CALL_TIMEOUT_MS,
+    authGraceMs: config.slack.authGraceSeconds * 1000,
+    retentionMs: config.retentionDays * 86_400_000,
   });
+  slackAuthFailingSince = () => sender.authFailingSince();
   pollerHealth = () => poller.health();
 
   poller.start();

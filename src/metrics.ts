@@ -299,6 +299,8 @@ export function registerStateGauges(
     outboxDepth: () => { pending: number; dead: number } | null;
     /** Seconds the oldest due row has waited (0: none due); null when unknown. */
     outboxLagSeconds: () => number | null;
+    /** Whether Slack refuses the bot token right now (alerts are held). */
+    slackAuthFailing?: () => boolean;
   },
 ): void {
   const registers = [metrics.registry];
@@ -341,6 +343,14 @@ export function registerStateGauges(
     collect() {
       // A gauge without labels cannot be absent; NaN fails every threshold comparison instead of passing as 0.
       this.set(sources.outboxLagSeconds() ?? Number.NaN);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}slack_auth_failing`,
+    help: '1 while Slack refuses the bot token (alerts are held for SLACK_AUTH_GRACE_SECONDS), else 0',
+    registers,
+    collect() {
+      this.set(sources.slackAuthFailing?.() ? 1 : 0);
     },
   });
 }

@@ -37,6 +37,8 @@ export interface OpsDeps {
   now: () => Date;
   instanceId: string;
   pollerHealth: () => PollerHealth | null;
+  /** When Slack started refusing the bot token (the sender holds alerts meanwhile); null while it accepts it. */
+  slackAuthFailingSince?: () => Date | null;
   phase: () => Phase;
 }
 
@@ -60,11 +62,13 @@ export function createOps(deps: OpsDeps): Ops {
     logger: deps.logger,
     maxLagSeconds: config.ops.readyMaxLagSeconds,
     refreshEveryMs: config.poll.intervalSeconds * 1000,
+    slackAuthFailing: () => (deps.slackAuthFailingSince?.() ?? null) !== null,
   });
   registerStateGauges(deps.metrics, {
     pollHealth: () => deps.pollerHealth() ?? { lagSeconds: null, failingSince: null },
     outboxDepth: () => monitor.outboxDepth(),
     outboxLagSeconds: () => monitor.outboxLagSeconds(),
+    slackAuthFailing: () => (deps.slackAuthFailingSince?.() ?? null) !== null,
   });
 
   const health = (): HealthReport => {

@@ -12,12 +12,13 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
 
-export type CheckWord = 'ok' | 'unreachable' | 'lagging' | 'unknown';
+export type CheckWord = 'ok' | 'unreachable' | 'lagging' | 'unknown' | 'refused';
 
 /** Status words and numbers only: this is what the public /readyz shows. */
 export interface Readiness {
   ready: boolean;
-  checks: { database: CheckWord; poll: CheckWord; outbox: CheckWord };
+  /** `slack: refused`: Slack refuses the bot token; alerts are held until it is fixed. */
+  checks: { database: CheckWord; poll: CheckWord; outbox: CheckWord; slack: CheckWord };
   /** Seconds since the last successful poll by any replica (since this process started, before the first). */
   pollLagSeconds: number;
   /** Seconds the oldest due alert has been waiting; 0 when none is due; null when the database did not answer. */
@@ -38,6 +39,8 @@ export interface OpsMonitorDeps {
   depthTimeoutMs?: number;
   /** A probe younger than this answers /readyz without asking the database again. */
   probeMaxAgeMs?: number;
+  /** Whether Slack refuses the bot token right now. */
+  slackAuthFailing?: () => boolean;
 }
 
 export interface OpsMonitor {
@@ -147,6 +150,7 @@ export function createOpsMonitor(deps: OpsMonitorDeps): OpsMonitor {
         database: result.ok ? 'ok' : 'unreachable',
         poll: pollLagSeconds > deps.maxLagSeconds ? 'lagging' : 'ok',
         outbox: outboxLagSeconds === null ? 'unknown' : outboxLagSeconds > deps.maxLagSeconds ? 'lagging' : 'ok',
+        slack: deps.slackAuthFailing?.() ? 'refused' : 'ok',
       } as const;
       const ready = Object.values(checks).every((c) => c === 'ok');
       return { ready, checks, pollLagSeconds, outboxLagSeconds };

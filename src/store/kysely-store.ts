@@ -3,7 +3,7 @@
  * file as plain functions taking the database (or a transaction) first; this class composes them, and is where a
  * method that spans tables becomes one transaction.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { getCard, saveCard } from './alert-cards.js';
 import { paceAfterSend } from './channel-pacing.js';
@@ -17,10 +17,12 @@ import {
   oldestDueOutboxRunAt,
   outboxDepth,
   pruneOutbox,
+  releaseClaims,
 } from './outbox.js';
 import { claimOutbox } from './outbox-claim.js';
 import { getPollHealth, savePollHealth } from './poll-health.js';
 import { RequestSignatures } from './request-signatures.js';
+import { pruneStore } from './retention.js';
 import type { Database } from './schema.js';
 import type {
   AlertCard,
@@ -30,6 +32,7 @@ import type {
   OutboxRow,
   PollCommit,
   PollHealth,
+  PruneCounts,
   RunState,
   Store,
   Watch,
@@ -49,18 +52,39 @@ import {
   updateWatchStatuses,
 } from './watches.js';
 
+/**
+ * Which clock claims, leases, fences and pacing run on. `caller`: the `now` each call passes (one process, tests).
+ * `database`: the database server's, so replicas whose clocks disagree (one 40 s ahead) or step (NTP) still agree on
+ * who holds a claim or a lease and when a channel may send. A function: an injected clock (tests).
+ */
+export type StoreClock = 'caller' | 'database' | (() => Date);
+
 export class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly #db: Kysely<Database>;
   readonly #logger: Logger | undefined;
   readonly #requests: RequestSignatures;
+  readonly #clock: StoreClock;
   #closed: Promise<void> | undefined;
 
-  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', logger?: Logger) {
+  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', logger?: Logger, clock: StoreClock = 'caller') {
     this.#db = db;
     this.#requests = new RequestSignatures(db);
     this.dialect = dialect;
     this.#logger = logger;
+    this.#clock = clock;
+  }
+
+  /** The time for coordination between replicas (see StoreClock); `given` is the caller's. */
+  async #time(given: Date): Promise<Date> {
+    if (this.#clock === 'caller') return given;
+    if (typeof this.#clock === 'function') return this.#clock();
+    // SQLite has no server: every process using the file runs on this host's clock.
+    if (this.dialect === 'sqlite') return new Date();
+    const { rows } = await sql<{
+      ms: string | number;
+    }>`select floor(extract(epoch from clock_timestamp()) * 1000)::bigint as ms`.execute(this.#db);
+    return new Date(Number(rows[0]?.ms));
   }
 
   // ---------------------------------------------------------------------------------------------------- watches
@@ -111,10 +135,11 @@ export class KyselyStore implements Store {
     return getRunStates(this.#db, projectId);
   }
 
-  commitPollCycle(commit: PollCommit): Promise<{ inserted: number } | null> {
+  async commitPollCycle(commit: PollCommit): Promise<{ inserted: number } | null> {
     const now = commit.now.getTime();
+    const fenceNow = commit.fence ? (await this.#time(commit.now)).getTime() : now;
     return this.#db.transaction().execute(async (trx) => {
-      if (commit.fence && !(await holdsLease(trx, this.dialect, commit.fence, now))) {
+      if (commit.fence && !(await holdsLease(trx, this.dialect, commit.fence, fenceNow))) {
         this.#logger?.debug({ lease: commit.fence.name }, 'poll commit rejected: lease no longer held');
         return null;
       }
@@ -133,13 +158,18 @@ export class KyselyStore implements Store {
     return this.#db.transaction().execute((trx) => insertOutboxRows(trx, rows, createdAt));
   }
 
-  claimOutbox(options: ClaimOptions): Promise<OutboxRow[]> {
-    if (options.limit <= 0) return Promise.resolve([]);
-    return this.#db.transaction().execute((trx) => claimOutbox(trx, this.dialect, options));
+  async claimOutbox(options: ClaimOptions): Promise<OutboxRow[]> {
+    if (options.limit <= 0) return [];
+    const now = await this.#time(options.now);
+    return this.#db.transaction().execute((trx) => claimOutbox(trx, this.dialect, { ...options, now }));
   }
 
-  markSent(id: number, workerId: string, result: { ts: string | null; card?: AlertCard; now: Date }): Promise<boolean> {
-    const now = result.now.getTime();
+  async markSent(
+    id: number,
+    workerId: string,
+    result: { ts: string | null; card?: AlertCard; now: Date },
+  ): Promise<boolean> {
+    const now = (await this.#time(result.now)).getTime();
     return this.#db.transaction().execute(async (trx) => {
       const channel = await markOutboxSent(trx, id, workerId, result.ts, now);
       if (!channel) return false;
@@ -153,6 +183,10 @@ export class KyselyStore implements Store {
 
   markRetry(id: number, workerId: string, result: { error: string; runAt: Date }): Promise<boolean> {
     return markOutboxRetry(this.#db, id, workerId, result);
+  }
+
+  releaseClaims(workerId: string, now: Date, limit: number): Promise<number> {
+    return releaseClaims(this.#db, workerId, now, limit);
   }
 
   markDead(id: number, workerId: string, error: string, now: Date): Promise<boolean> {
@@ -179,10 +213,14 @@ export class KyselyStore implements Store {
     return listOutbox(this.#db, filter);
   }
 
+  prune(before: Date, limit: number): Promise<PruneCounts> {
+    return pruneStore(this.#db, before, limit);
+  }
+
   // ------------------------------------------------------------------------------------------------------ leases
 
-  tryAcquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
-    return tryAcquireLease(this.#db, name, holder, ttlMs, now);
+  async tryAcquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    return tryAcquireLease(this.#db, name, holder, ttlMs, await this.#time(now));
   }
 
   releaseLease(name: string, holder: string): Promise<void> {

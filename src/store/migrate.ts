@@ -53,7 +53,14 @@ export async function migratePostgres(
   let broken = false;
   try {
     const key = advisoryLockKey(`modelarts-chatops:migrations:${schema ?? ''}`);
-    await client.query('select pg_advisory_lock($1::bigint)', [key]);
+    // Waiting for another replica's migration run, and the run itself, may take longer than any query should.
+    // (pg reads a query_timeout of 0 as "the pool's", hence a day.)
+    await client.query('set statement_timeout = 0');
+    await client.query({
+      text: 'select pg_advisory_lock($1::bigint)',
+      values: [key],
+      query_timeout: 86_400_000,
+    } as pg.QueryConfig);
     try {
       // The schema name was validated against [a-z_][a-z0-9_]* when the URL was parsed: safe to inline.
       if (schema) await client.query(`create schema if not exists ${schema}`);
@@ -64,6 +71,7 @@ export async function migratePostgres(
     } finally {
       try {
         await client.query('select pg_advisory_unlock($1::bigint)', [key]);
+        await client.query('reset statement_timeout');
       } catch (err) {
         // Dropping the connection releases a session lock too.
         broken = true;

@@ -1,5 +1,5 @@
 /** Claiming due outbox rows: one head per channel, paced, exclusive across processes. */
-import type { ExpressionBuilder, Transaction } from 'kysely';
+import { type ExpressionBuilder, sql, type Transaction } from 'kysely';
 import { type Channel, distinctChannels } from './batch.js';
 import { outboxFromRow, toNumber } from './rows.js';
 import type { Database, OutboxTable } from './schema.js';
@@ -25,6 +25,11 @@ type Dialect = 'sqlite' | 'postgres';
  *  3. with the channels owned, re-read each one's head in a fresh statement (READ COMMITTED sees every claim
  *     committed before we got the lock) and claim it if still eligible, rows again `FOR UPDATE SKIP LOCKED`;
  *  4. set the channels' next_at = now + spacing.
+ * Times come from one clock (the store's: the database's on Postgres, see kysely-store.ts), and a pacing time further
+ * ahead than now + the channel's spacing can only mean the clock stepped back since it was written: that channel is
+ * free, so an NTP correction of an hour does not hold a channel's alerts for an hour. (A claim's lock is cleared by
+ * markSent or markRetry, so a step back only lengthens the wait for a crashed sender's row.)
+ *
  * Step 3 matters because step 1's snapshot can be stale: a row with a lower id may have committed after it, or
  * another claimer may have claimed and committed in the channel meanwhile. No step ever waits for a lock, so
  * claimers cannot deadlock with each other or with markSent. On SQLite the whole transaction runs under BEGIN
@@ -83,7 +88,7 @@ async function pickDueHeadChannels(
       ),
     )
     .select(['o.team_id', 'o.channel_id'])
-    .where('p.next_at', '<=', now)
+    .where((eb) => pacingPassed(eb, 'p', now))
     .where('o.state', '=', 'pending')
     .where('o.run_at', '<=', now)
     .where((eb) => eb.or([eb('o.locked_until', 'is', null), eb('o.locked_until', '<=', now)]))
@@ -112,7 +117,7 @@ async function lockDueChannels(
         wanted.map((c) => tuple(c.team_id, c.channel_id)),
       ),
     )
-    .where('next_at', '<=', now);
+    .where((eb) => pacingPassed(eb, 'channel_pacing', now));
   if (dialect === 'postgres') channelLocks = channelLocks.forUpdate().skipLocked();
   return channelLocks.execute();
 }
@@ -159,6 +164,15 @@ async function claimCurrentHeads(
     .where('id', 'in', eligible)
     .returningAll()
     .execute();
+}
+
+/** The channel's pacing time has passed, or lies further ahead than its spacing (the clock stepped back). */
+// biome-ignore lint/suspicious/noExplicitAny: one helper for the aliased and the plain table
+function pacingPassed(eb: ExpressionBuilder<any, any>, table: 'p' | 'channel_pacing', now: number) {
+  return eb.or([
+    eb(`${table}.next_at`, '<=', now),
+    eb(`${table}.next_at`, '>', sql<number>`${now} + ${sql.ref(`${table}.spacing_ms`)}`),
+  ]);
 }
 
 /** No other row of outbox `o`'s channel is claimed right now: a channel has at most one send in flight. */

@@ -42,7 +42,11 @@ export async function insertOutboxRows(
       .execute();
     inserted += ids.length;
   }
-  await ensureChannelPacing(trx, distinctChannels(rows.map((r) => ({ team_id: r.teamId, channel_id: r.channelId }))));
+  await ensureChannelPacing(
+    trx,
+    distinctChannels(rows.map((r) => ({ team_id: r.teamId, channel_id: r.channelId }))),
+    createdAt,
+  );
   return inserted;
 }
 
@@ -100,6 +104,29 @@ export async function markOutboxDead(
     .where('state', '=', 'pending')
     .executeTakeFirst();
   return updated.numUpdatedRows > 0n;
+}
+
+/**
+ * Releases up to `limit` pending rows claimed by `workerId` (a restarted process with a stable instance id) for an
+ * immediate attempt; returns how many. One statement per batch: listing every pending row and releasing them one by
+ * one blocked a restart for seconds with a large outbox.
+ */
+export async function releaseClaims(db: Kysely<Database>, workerId: string, now: Date, limit: number): Promise<number> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ locked_by: null, locked_until: null, last_error: 'released after restart', run_at: now.getTime() })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outbox')
+        .select('id')
+        .where('state', '=', 'pending')
+        .where('locked_by', '=', workerId)
+        .limit(limit),
+    )
+    .where('locked_by', '=', workerId)
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export async function outboxDepth(db: Kysely<Database>): Promise<{ pending: number; dead: number }> {

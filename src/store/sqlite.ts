@@ -11,8 +11,11 @@ import {
   SqliteDriver,
 } from 'kysely';
 
-/** How long a connection waits for another process's write lock before SQLITE_BUSY. */
+/** How long a connection waits for another process's write lock before SQLITE_BUSY (per try). */
 const BUSY_TIMEOUT_MS = 5_000;
+
+/** Tries of BEGIN IMMEDIATE while another process holds the write lock (a long migration, a backup, a VACUUM). */
+const BUSY_TRIES = 5;
 
 /** A FIFO async mutex. */
 class Mutex {
@@ -46,9 +49,12 @@ class StoreSqliteDriver extends SqliteDriver {
   readonly #mutex: Mutex | undefined;
   #release: (() => void) | undefined;
 
-  constructor(config: SqliteDialectConfig, mutex: Mutex | undefined) {
+  readonly #busyPauseMs: number;
+
+  constructor(config: SqliteDialectConfig, mutex: Mutex | undefined, busyPauseMs: number) {
     super(config);
     this.#mutex = mutex;
+    this.#busyPauseMs = busyPauseMs;
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
@@ -70,8 +76,21 @@ class StoreSqliteDriver extends SqliteDriver {
     release?.();
   }
 
+  /**
+   * busy_timeout already waits inside SQLite, but it blocks the event loop while it does; past it, the lock is
+   * asked for again after a pause that lets the process serve, instead of failing the poll cycle or the send.
+   * Retrying is safe: a BEGIN that failed started nothing.
+   */
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+        return;
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== 'SQLITE_BUSY' || attempt >= BUSY_TRIES) throw err;
+        await new Promise((resolve) => setTimeout(resolve, this.#busyPauseMs * attempt));
+      }
+    }
   }
 }
 
@@ -85,15 +104,17 @@ class StoreSqliteAdapter extends SqliteAdapter {
 class StoreSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   readonly #mutex: Mutex | undefined;
+  readonly #busyPauseMs: number;
 
-  constructor(config: SqliteDialectConfig, mutex: Mutex | undefined) {
+  constructor(config: SqliteDialectConfig, mutex: Mutex | undefined, busyPauseMs: number) {
     super(config);
     this.#config = config;
     this.#mutex = mutex;
+    this.#busyPauseMs = busyPauseMs;
   }
 
   override createDriver(): Driver {
-    return new StoreSqliteDriver(this.#config, this.#mutex);
+    return new StoreSqliteDriver(this.#config, this.#mutex, this.#busyPauseMs);
   }
 
   override createAdapter(): SqliteAdapter {
@@ -102,7 +123,7 @@ class StoreSqliteDialect extends SqliteDialect {
 }
 
 /** Opens (creating the parent directory of) a SQLite database and returns the Kysely dialect for it. */
-export function createSqliteDialect(file: string): SqliteDialect {
+export function createSqliteDialect(file: string, busyTimeoutMs = BUSY_TIMEOUT_MS): SqliteDialect {
   const memory = file === ':memory:';
   let mutex: Mutex | undefined;
   if (!memory) {
@@ -114,7 +135,7 @@ export function createSqliteDialect(file: string): SqliteDialect {
       fileMutexes.set(path, mutex);
     }
   }
-  const database = new BetterSqlite3(memory ? ':memory:' : resolve(file), { timeout: BUSY_TIMEOUT_MS });
+  const database = new BetterSqlite3(memory ? ':memory:' : resolve(file), { timeout: busyTimeoutMs });
   try {
     if (!memory) {
       // WAL: readers never block the writer. FULL: a committed transaction survives power loss, not only a crash;
@@ -122,11 +143,11 @@ export function createSqliteDialect(file: string): SqliteDialect {
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = FULL');
     }
-    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
     database.pragma('foreign_keys = ON');
   } catch (err) {
     database.close();
     throw err;
   }
-  return new StoreSqliteDialect({ database }, mutex);
+  return new StoreSqliteDialect({ database }, mutex, Math.max(50, busyTimeoutMs / 10));
 }

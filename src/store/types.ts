@@ -146,6 +146,14 @@ export interface ClaimOptions {
   channelSpacingMs: number;
 }
 
+export interface PruneCounts {
+  outbox: number;
+  watches: number;
+  versionStates: number;
+  alertCards: number;
+  channelPacing: number;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
 
@@ -184,6 +192,9 @@ export interface Store {
   markSent(id: number, workerId: string, result: { ts: string | null; card?: AlertCard; now: Date }): Promise<boolean>;
   /** Releases a claimed row for a later attempt. */
   markRetry(id: number, workerId: string, result: { error: string; runAt: Date }): Promise<boolean>;
+  /** Releases up to `limit` pending rows still claimed by `workerId` (after a restart) for an attempt at `now`;
+   * returns how many. Call until it returns less than `limit`. */
+  releaseClaims(workerId: string, now: Date, limit: number): Promise<number>;
   /** Gives up on a row for good. */
   markDead(id: number, workerId: string, error: string, now: Date): Promise<boolean>;
   getCard(teamId: string, channelId: string, jobId: string, versionId: string | null): Promise<AlertCard | null>;
@@ -195,6 +206,9 @@ export interface Store {
    * was posted (their dedupe keys), so keep a window far longer than any poll or retry could re-derive a row. */
   pruneOutbox(before: Date): Promise<number>;
   listOutbox(filter?: { state?: OutboxRow['state']; channelId?: string }): Promise<OutboxRow[]>;
+  /** One retention pass (retention.ts): deletes at most `limit` rows per table of what is older than `before` and
+   * no longer needed; returns how many per table. */
+  prune(before: Date, limit: number): Promise<PruneCounts>;
 
   // Leases (one poller per project across replicas)
   /** Takes the lease if free or expired, or renews it if `holder` already has it. */

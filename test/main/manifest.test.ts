@@ -51,10 +51,12 @@ describe.each(['http.yaml', 'socket.yaml'])('manifest/%s', (file) => {
   it('asks for the minimal bot scopes', () => {
     expect(listUnder(yaml, 'bot').sort()).toEqual(
       [
+        'channels:history',
         'channels:read',
         'chat:write',
         'chat:write.public',
         'commands',
+        'groups:history',
         'groups:read',
         'im:write',
         'links:read',

@@ -56,3 +56,38 @@ describe.skipIf(postgres.skipReason !== undefined)('PostgreSQL connection lost m
     }
   });
 });
+
+describe.skipIf(postgres.skipReason !== undefined)('PostgreSQL connection frozen (no FIN, no RST, no answer)', () => {
+  let proxy: TcpProxy | null = null;
+  let store: Store | null = null;
+  afterEach(async () => {
+    await store?.close().catch(() => undefined);
+    await proxy?.close();
+    await postgres.dispose();
+  });
+
+  it('a query on a frozen connection fails after DB_QUERY_TIMEOUT_MS and the next one runs on a fresh connection', async () => {
+    const target = new URL(TEST_DATABASE_URL!);
+    proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    const viaProxy = new URL(postgres.freshUrl());
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    // One connection in the pool besides the migration's: a frozen one handed out again would hang every query.
+    store = await openStore(viaProxy.toString(), { poolSize: 2, timeouts: { queryMs: 800, statementMs: 500 } });
+    expect(await store.oldestDueOutboxRunAt(new Date())).toBeNull();
+
+    proxy.freeze();
+    await expect(store.oldestDueOutboxRunAt(new Date())).rejects.toThrow(/timeout/i);
+    // The frozen connections stay frozen, only new ones get through: each pooled connection fails one query at most
+    // and is replaced, so the store answers again within the pool's size.
+    let timeouts = 1;
+    for (;;) {
+      const answer = await store.oldestDueOutboxRunAt(new Date()).catch((err: Error) => err);
+      if (!(answer instanceof Error)) break;
+      expect(answer.message).toMatch(/timeout/i);
+      timeouts++;
+      expect(timeouts).toBeLessThanOrEqual(2);
+    }
+    for (let i = 0; i < 3; i++) expect(await store.oldestDueOutboxRunAt(new Date())).toBeNull();
+    expect(await store.enqueue([])).toBe(0);
+  });
+});

@@ -112,6 +112,9 @@ export interface FakeSlack {
   /** Makes the next call(s) of `method` (`*`: any) wait `ms` before Slack handles them; a caller that gives up
    * meanwhile (timeout, abort) is recorded with status 499 and its call is not carried out. */
   delayNext(method: string, ms: number, times?: number): void;
+  /** Makes the next call(s) of `method` carried out at once but answered only after `ms` (a slow success: the
+   * caller times out although Slack did post). */
+  slowSuccessNext(method: string, ms: number, times?: number): void;
   /** Forgets pending failures and delays. */
   clearFailures(): void;
   /** Forgets recorded calls, response_url posts and deliveries (the workspace's messages stay). */
@@ -341,6 +344,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     waitUntil,
     failNext: (method, spec = { status: 500 }) => web.failNext(method, spec),
     delayNext: (method, ms, times) => web.delayNext(method, ms, times),
+    slowSuccessNext: (method, ms, times) => web.slowSuccessNext(method, ms, times),
     clearFailures: () => web.clearFailures(),
     reset: () => {
       web.calls.length = 0;

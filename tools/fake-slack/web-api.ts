@@ -57,6 +57,7 @@ export class WebApi {
   readonly calls: RecordedCall[] = [];
   private readonly failures = new Map<string, Array<FailureSpec & { remaining: number }>>();
   private readonly delays = new Map<string, Array<{ ms: number; remaining: number }>>();
+  private readonly slowAnswers = new Map<string, Array<{ ms: number; remaining: number }>>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly handlers: Record<string, Handler>;
 
@@ -104,6 +105,17 @@ export class WebApi {
   clearFailures(): void {
     this.failures.clear();
     this.delays.clear();
+    this.slowAnswers.clear();
+  }
+
+  /**
+   * Makes the next call(s) of `method` (`*`: any) succeed at once but answer only after `ms`: Slack accepted the post
+   * and the caller, timing out first, cannot know. Recorded with the answer it would have had.
+   */
+  slowSuccessNext(method: string, ms: number, times = 1): void {
+    const q = this.slowAnswers.get(method) ?? [];
+    q.push({ ms, remaining: times });
+    this.slowAnswers.set(method, q);
   }
 
   /** Makes the next call(s) of `method` (`*`: any) wait `ms` before Slack handles them: a slow or stuck Slack. */
@@ -194,6 +206,8 @@ export class WebApi {
     const handler = this.handlers[method];
     try {
       const result = handler ? handler(args) : {};
+      const slowMs = takeNext(this.slowAnswers, method)?.ms ?? 0;
+      if (slowMs > 0) await new Promise((resolve) => setTimeout(resolve, slowMs));
       return answer(200, { ok: true, ...result });
     } catch (err) {
       if (err instanceof SlackApiError) return answer(200, { ok: false, error: err.code, ...err.extra });
@@ -352,13 +366,18 @@ export class WebApi {
     return a.return_im === true ? { channel: channelWire(im, false) } : { channel: { id: im.id } };
   }
 
+  /** Newest first; `oldest` (exclusive) bounds it; metadata only with `include_all_metadata`, as Slack. */
   private history(a: Record<string, unknown>): Record<string, unknown> {
     const ch = this.ws.visibleChannel(a.channel);
     if (!ch.isMember && ch.isPrivate) throw new SlackApiError('not_in_channel');
     const limit = Math.max(1, Math.min(Number(a.limit ?? 100) || 100, 1000));
-    const all = this.ws.messages(ch.id).reverse();
+    const oldest = Number(a.oldest ?? 0) || 0;
+    const all = this.ws
+      .messages(ch.id)
+      .filter((m) => Number(m.ts) > oldest)
+      .reverse();
     return {
-      messages: all.slice(0, limit).map(wireMessage),
+      messages: all.slice(0, limit).map((m) => withMetadataIf(a, wireMessage(m))),
       has_more: all.length > limit,
       response_metadata: { next_cursor: '' },
     };
@@ -372,7 +391,7 @@ export class WebApi {
     const root = parent.thread_ts && parent.thread_ts !== parent.ts ? this.ws.message(ch.id, parent.thread_ts) : parent;
     if (!root) throw new SlackApiError('thread_not_found');
     return {
-      messages: [root, ...this.ws.thread(ch.id, root.ts)].map(wireMessage),
+      messages: [root, ...this.ws.thread(ch.id, root.ts)].map((m) => withMetadataIf(a, wireMessage(m))),
       has_more: false,
       response_metadata: { next_cursor: '' },
     };
@@ -549,6 +568,12 @@ export function messageContent(a: Record<string, unknown>, requireSomething: boo
 // ---- wire shapes ---------------------------------------------------------------------------------------------
 
 type AnyMessage = Omit<SlackMessage, 'replies'> & { replies?: unknown };
+
+/** Slack returns message metadata from conversations.history and .replies only when asked for it. */
+function withMetadataIf(args: Record<string, unknown>, wire: Record<string, unknown>): Record<string, unknown> {
+  if (args.include_all_metadata !== true) delete wire.metadata;
+  return wire;
+}
 
 /** A message as Slack's API returns it (the fake's bookkeeping removed). */
 export function wireMessage(m: AnyMessage): Record<string, unknown> {

@@ -23,6 +23,7 @@ import { describeWatchTarget } from '../blocks/watches.js';
 import { slackPlatformSentence } from '../errors.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
 import { slackErrorKind, slackPlatformCode } from '../slack-errors.js';
+import { findPosted, withDeliveryKey } from './look-before-repost.js';
 
 export interface DeliveryDeps {
   store: Store;
@@ -44,6 +45,9 @@ export interface DeliveryDeps {
 export interface Attempt {
   claimedAtMs: number;
   calls: number;
+  /** Set when an earlier attempt may have posted (the row was claimed before): the row's creation time, from which
+   * the channel is searched before posting (look-before-repost.ts). Cleared once searched. */
+  lookSince: Date | null;
 }
 
 /** What a delivery posted: the message's ts, and whether it is the row's card (to be recorded as such). */
@@ -67,6 +71,8 @@ export class ClaimExpiringError extends Error {
 }
 
 interface PostArgs {
+  /** The outbox row's dedupe key, carried in the metadata so a later attempt can find this post. */
+  key?: string;
   channel: string;
   text: string;
   blocks?: KnownBlock[];
@@ -97,7 +103,7 @@ export async function deliverRow(deps: DeliveryDeps, attempt: Attempt, row: Outb
         renderContext(deps, p.projectId),
       ),
     );
-    return { ts: await post(deps, attempt, postArgs(row.channelId, message)), card: false };
+    return { ts: await post(deps, attempt, postArgs(row, message)), card: false };
   }
   if (row.kind === 'creator_notice') {
     return { ts: await deliverCreatorNotice(deps, attempt, row.payload as CreatorNoticePayload), card: false };
@@ -112,7 +118,7 @@ export async function deliverRow(deps: DeliveryDeps, attempt: Attempt, row: Outb
       return { ts: await deliverThreadReply(deps, attempt, row, alert), card: false };
     case 'project_failure': {
       const message = render(() => renderProjectFailure(alert, renderContext(deps, alert.projectId)));
-      return { ts: await post(deps, attempt, postArgs(row.channelId, message)), card: false };
+      return { ts: await post(deps, attempt, postArgs(row, message)), card: false };
     }
   }
 }
@@ -139,7 +145,7 @@ async function deliverCard(deps: DeliveryDeps, attempt: Attempt, row: OutboxRow,
       deps.logger.info({ rowId: row.id, code }, 'card cannot be edited any more; posting a new one');
     }
   }
-  const ts = await post(deps, attempt, postArgs(row.channelId, message));
+  const ts = await post(deps, attempt, postArgs(row, message));
   return { ts, card: ts !== null };
 }
 
@@ -154,7 +160,7 @@ async function deliverThreadReply(
   const card = await deps.store.getCard(row.teamId, row.channelId, jobId, versionId);
   // Without a card (it was never posted, or its row died) the outcome still reaches the channel, on its own.
   return post(deps, attempt, {
-    ...postArgs(row.channelId, message),
+    ...postArgs(row, message),
     ...(card ? { thread_ts: card.ts, ...(isBroadcastReply(alert) ? { reply_broadcast: true } : {}) } : {}),
   });
 }
@@ -178,21 +184,28 @@ async function deliverCreatorNotice(
   } catch (err) {
     // The channel is usually the broken thing: a DM reaches the creator anyway.
     if (slackPlatformCode(err) === null) throw err;
-    return post(deps, attempt, postArgs(p.userId, message));
+    return post(deps, attempt, postArgs({ channelId: p.userId }, message));
   }
 }
 
-/** Posts a message; a payload refused for its metadata alone is sent again without it rather than lost. */
+/**
+ * Posts a message, unless an earlier attempt already did (look-before-repost.ts); a payload refused for its metadata
+ * alone is sent again without it rather than lost.
+ */
 async function post(deps: DeliveryDeps, attempt: Attempt, args: PostArgs): Promise<string | null> {
+  const earlier = await postedEarlier(deps, attempt, args);
+  if (earlier !== null) return earlier;
+  const { key, ...postable } = args;
+  const message = key ? { ...postable, metadata: withDeliveryKey(args.metadata, key) } : postable;
   try {
-    const res = await call(deps, attempt, () => deps.slack.chat.postMessage(args as ChatPostMessageArguments));
+    const res = await call(deps, attempt, () => deps.slack.chat.postMessage(message as ChatPostMessageArguments));
     return typeof res.ts === 'string' ? res.ts : null;
   } catch (err) {
     const code = slackPlatformCode(err);
     const kind = code === null ? null : slackErrorKind(code);
-    if (kind === 'metadata_refused' && args.metadata) {
+    if (kind === 'metadata_refused' && message.metadata) {
       deps.logger.warn({ code }, 'Slack refused the message metadata; posting without it');
-      const { metadata: _dropped, ...rest } = args;
+      const { metadata: _dropped, key: _key, ...rest } = args;
       return post(deps, attempt, rest);
     }
     if (kind === 'card_gone' && args.thread_ts) {
@@ -201,6 +214,25 @@ async function post(deps: DeliveryDeps, attempt: Attempt, args: PostArgs): Promi
       return post(deps, attempt, rest);
     }
     throw err;
+  }
+}
+
+/** The ts of this row's message when an earlier attempt posted it; null otherwise, or when the search failed. */
+async function postedEarlier(deps: DeliveryDeps, attempt: Attempt, args: PostArgs): Promise<string | null> {
+  const since = attempt.lookSince;
+  if (since === null || !args.key) return null;
+  attempt.lookSince = null;
+  const target = { channel: args.channel, threadTs: args.thread_ts, key: args.key, queuedAt: since };
+  try {
+    const ts = await call(deps, attempt, () => findPosted(deps.slack, target));
+    if (ts !== null)
+      deps.logger.info({ channelId: args.channel, ts }, 'an earlier attempt had posted the row; recorded');
+    return ts;
+  } catch (err) {
+    if (err instanceof ClaimExpiringError) throw err;
+    // A missing history scope or Slack trouble: posting again risks a duplicate, not posting risks a loss.
+    deps.logger.warn({ err, channelId: args.channel }, 'could not look for an earlier post of the row; posting it');
+    return null;
   }
 }
 
@@ -226,9 +258,11 @@ function render(build: () => Message): Message {
   }
 }
 
-function postArgs(channel: string, message: Message): PostArgs {
+/** Arguments to post `message` for a row (its key makes the post findable) or, without a key, to a user's DM. */
+function postArgs(to: Pick<OutboxRow, 'channelId'> & { dedupeKey?: string }, message: Message): PostArgs {
   return {
-    channel,
+    ...(to.dedupeKey ? { key: to.dedupeKey } : {}),
+    channel: to.channelId,
     text: message.text,
     blocks: message.blocks,
     ...(message.metadata ? { metadata: message.metadata } : {}),

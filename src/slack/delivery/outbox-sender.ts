@@ -39,6 +39,12 @@ export interface OutboxSenderDeps {
   idlePollMs?: number;
   /** Transient failures (5xx, network) before a row is given up (default 25, about a day of backoff). */
   maxAttempts?: number;
+  /** How long Slack may refuse the bot token before rows die and their watches are disabled (default 1 h). */
+  authGraceMs?: number;
+  /** Retention window (RETENTION_DAYS): older sent rows, ended watches, unwatched states... are pruned. Unset: never. */
+  retentionMs?: number;
+  /** How often the loop runs a retention pass (default 10 minutes). */
+  pruneEveryMs?: number;
   timeZone?: string;
   /** Console links for the alerts' Open job buttons; without it the buttons are left out. */
   consoleLinks?: ConsoleLinks;
@@ -58,9 +64,17 @@ export interface OutboxSender {
   stop(): Promise<void>;
   /** Claims what is due now and delivers it (tests, tools). */
   runOnce(): Promise<SenderRunResult>;
+  /** When Slack started refusing the bot token; null while it accepts it. */
+  authFailingSince(): Date | null;
 }
 
 type Claimed = { row: OutboxRow; attempt: Attempt };
+
+/** Rows released per statement after a restart. */
+const RELEASE_BATCH = 500;
+
+/** Rows a retention pass deletes per table at most: a pass stays short, a backlog is caught up over passes. */
+const PRUNE_BATCH = 1000;
 
 export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
   const spacingMs = deps.channelSpacingMs ?? 1000;
@@ -86,6 +100,8 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     instanceId: deps.instanceId,
     maxAttempts: deps.maxAttempts ?? 25,
     random: deps.random ?? Math.random,
+    authGraceMs: deps.authGraceMs ?? 3_600_000,
+    auth: { failingSince: null },
   };
 
   const inFlight = new Set<Promise<void>>();
@@ -101,7 +117,12 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       lockMs,
       channelSpacingMs: spacingMs,
     });
-    return rows.map((row) => ({ row, attempt: { claimedAtMs: now.getTime(), calls: 0 } }));
+    // A row claimed before (attempts counts this claim too) may have been posted by that attempt: a timeout, a 5xx, a
+    // crash between Slack's answer and markSent. Its channel is searched before it is posted again.
+    return rows.map((row) => ({
+      row,
+      attempt: { claimedAtMs: now.getTime(), calls: 0, lookSince: row.attempts > 1 ? row.createdAt : null },
+    }));
   }
 
   /** Whether the row's watch still wants it: alerts of a disabled or removed watch are dropped, not posted. */
@@ -155,14 +176,28 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
    * released at once instead of waiting for their lock to expire. markRetry only touches rows locked by us.
    */
   async function releaseOwnClaims(): Promise<void> {
-    const pending = await store.listOutbox({ state: 'pending' });
     let released = 0;
-    for (const row of pending) {
-      if (row.attempts === 0) continue; // never claimed
-      const ok = await store.markRetry(row.id, deps.instanceId, { error: 'released after restart', runAt: deps.now() });
-      if (ok) released++;
+    for (;;) {
+      const n = await store.releaseClaims(deps.instanceId, deps.now(), RELEASE_BATCH);
+      released += n;
+      if (n < RELEASE_BATCH) break;
+      // Batched, yielding between batches: the event loop keeps serving Slack while a large backlog is released.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     if (released > 0) logger.warn({ released }, 'released outbox rows claimed by this instance before a restart');
+  }
+
+  let lastPruneAt = Number.NEGATIVE_INFINITY;
+  async function pruneIfDue(): Promise<void> {
+    const every = deps.pruneEveryMs ?? 10 * 60_000;
+    if (deps.retentionMs === undefined || Date.now() - lastPruneAt < every) return;
+    lastPruneAt = Date.now();
+    try {
+      const pruned = await store.prune(new Date(deps.now().getTime() - deps.retentionMs), PRUNE_BATCH);
+      if (Object.values(pruned).some((n) => n > 0)) logger.info({ pruned }, 'retention pass');
+    } catch (err) {
+      logger.warn({ err }, 'retention pass failed; tried again later');
+    }
   }
 
   /**
@@ -170,6 +205,7 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
    * delivering it without waiting. Resolves to how many rows it claimed (-1: it only waited for a free slot).
    */
   async function fill(): Promise<number> {
+    await pruneIfDue();
     if (releasePending) {
       releasePending = false;
       await releaseOwnClaims().catch((err: unknown) => logger.error({ err }, 'releasing earlier claims failed'));
@@ -209,5 +245,6 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
       await Promise.all(inFlight);
     },
     runOnce,
+    authFailingSince: () => outcomes.auth.failingSince,
   };
 }

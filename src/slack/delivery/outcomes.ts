@@ -19,6 +19,10 @@ export interface OutcomeDeps {
   /** Transient failures before a row is given up. */
   maxAttempts: number;
   random: () => number;
+  /** How long Slack may refuse the token (invalid_auth, token_revoked, ...) before rows die and watches are disabled. */
+  authGraceMs: number;
+  /** Shared by every row of this sender: when Slack started refusing the token (null while it accepts it). */
+  auth: { failingSince: Date | null };
 }
 
 export async function recordSent(deps: OutcomeDeps, row: OutboxRow, delivered: Delivered): Promise<void> {
@@ -40,6 +44,10 @@ export async function recordSent(deps: OutcomeDeps, row: OutboxRow, delivered: D
           },
         }
       : { ts, now };
+  if (deps.auth.failingSince) {
+    deps.logger.info({ since: deps.auth.failingSince.toISOString() }, 'Slack accepts the bot token again');
+    deps.auth.failingSince = null;
+  }
   // The post happened: recording it is what keeps it from being posted twice, so insist a little.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -77,16 +85,17 @@ export async function recordFailure(deps: OutcomeDeps, row: OutboxRow, err: unkn
     logger.info({ rowId: row.id, retryAfterMs: failure.retryAfterMs }, 'Slack rate limited; row rescheduled');
     return 'retry';
   }
+  if (failure.kind === 'account' && withinAuthGrace(deps, failure.reason, now)) {
+    await store.markRetry(row.id, instanceId, { error: failure.reason, runAt: backoff(deps, row, now, 5 * 60_000) });
+    return 'retry';
+  }
   if (failure.kind === 'transient') {
     if (row.attempts >= deps.maxAttempts) {
       await store.markDead(row.id, instanceId, `gave up after ${row.attempts} attempts: ${failure.reason}`, now);
       logger.error({ rowId: row.id, reason: failure.reason }, 'outbox row given up');
       return 'dead';
     }
-    // Full jitter over an exponential ceiling: 1 s, 2 s, 4 s … capped at 10 minutes.
-    const ceiling = Math.min(10 * 60_000, 1000 * 2 ** Math.min(20, Math.max(0, row.attempts - 1)));
-    const runAt = new Date(now.getTime() + Math.max(200, Math.floor(deps.random() * ceiling)));
-    await store.markRetry(row.id, instanceId, { error: failure.reason, runAt });
+    await store.markRetry(row.id, instanceId, { error: failure.reason, runAt: backoff(deps, row, now, 10 * 60_000) });
     logger.warn({ rowId: row.id, reason: failure.reason, attempts: row.attempts }, 'Slack call failed; will retry');
     return 'retry';
   }
@@ -98,6 +107,28 @@ export async function recordFailure(deps: OutcomeDeps, row: OutboxRow, err: unkn
   // Notices about notices would loop: a failed creator or ops notice is only recorded.
   if (row.kind !== 'creator_notice' && row.kind !== 'ops_notice') await disableFor(deps, row, failure);
   return 'dead';
+}
+
+/** Full jitter over an exponential ceiling: 1 s, 2 s, 4 s … capped at `maxMs`. */
+function backoff(deps: OutcomeDeps, row: OutboxRow, now: Date, maxMs: number): Date {
+  const ceiling = Math.min(maxMs, 1000 * 2 ** Math.min(20, Math.max(0, row.attempts - 1)));
+  return new Date(now.getTime() + Math.max(200, Math.floor(deps.random() * ceiling)));
+}
+
+/**
+ * A refused token is usually an operator's mistake being fixed (a rotation an hour late, a reinstall): rows wait for
+ * it, with backoff, for the grace period, and only then die and disable their watches. The operator hears of it once
+ * per streak here, and through the sender's authFailingSince (a metric and the readiness check).
+ */
+function withinAuthGrace(deps: OutcomeDeps, reason: string, now: Date): boolean {
+  if (!deps.auth.failingSince) {
+    deps.auth.failingSince = now;
+    deps.logger.error(
+      { reason, graceSeconds: Math.round(deps.authGraceMs / 1000) },
+      'Slack refuses the bot token; alerts are held and retried until it is fixed or SLACK_AUTH_GRACE_SECONDS pass',
+    );
+  }
+  return now.getTime() - deps.auth.failingSince.getTime() < deps.authGraceMs;
 }
 
 async function disableFor(deps: OutcomeDeps, row: OutboxRow, failure: SlackFailure): Promise<void> {
