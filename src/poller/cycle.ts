@@ -9,18 +9,21 @@ import { diffRunStates, indexStates, type RunChange, stateKey } from '../alerts/
 import { type AlertIntent, planAlerts } from '../alerts/plan.js';
 import { type AlertFacts, cardRow, factsFromRun, projectFailureRow, terminalReplyRow } from '../alerts/rows.js';
 import {
+  isApiUnavailable,
   type JobRun,
   type ModelArtsApi,
   RateLimitError,
   type RunRef,
   refParts,
   statusFromKey,
+  type TrainingApiAvailability,
 } from '../modelarts/index.js';
 import type { NewOutboxRow, RunState, Store, Watch } from '../store/types.js';
 import { countingApi, describeError } from './api-calls.js';
 import { type CycleCall, gatherFacts, keyOf } from './facts.js';
 import type { PollHealthTracker } from './health.js';
 import { V1Observer } from './observe.js';
+import { V2Observer } from './observe-v2.js';
 import type { Observation, RunObserver } from './observer.js';
 import type { PollCycleResult, PollerRole, PollerTuning } from './types.js';
 
@@ -34,6 +37,8 @@ export interface PollCycleDeps {
   tuning: PollerTuning;
   leaseTtlMs: number;
   health: PollHealthTracker;
+  /** Which training APIs to ask; an observer whose API is unavailable is skipped until its re-probe. */
+  availability: TrainingApiAvailability;
   /** Consecutive failed cycles, this one included when it fails (for the log). */
   failures: () => number;
 }
@@ -57,6 +62,8 @@ export class PollCycle {
   #watchCache: { watches: Watch[]; at: number } | null = null;
   readonly #detailDeferrals = new Map<string, number>();
   #prunedAt = Number.NEGATIVE_INFINITY;
+  /** Why the last API found missing is missing, for the cycle that has no API left to ask. */
+  #unavailable: unknown = null;
 
   constructor(deps: PollCycleDeps) {
     this.#deps = deps;
@@ -72,7 +79,7 @@ export class PollCycle {
       maxTimingCallsPerCycle: deps.tuning.maxTimingCallsPerCycle,
       statusPageSize: deps.tuning.statusPageSize,
     });
-    this.observers = [this.observer];
+    this.observers = [this.observer, new V2Observer({ api: this.#api })];
   }
 
   get leader(): boolean {
@@ -223,10 +230,28 @@ export class PollCycle {
     await this.#deps.health.recordSuccess(now);
   }
 
-  /** Every observer's view of this cycle, as one observation (any observer failing fails the cycle). */
+  /**
+   * Every available API's view of this cycle, as one observation. An API the account lacks is skipped quietly (the
+   * availability logs the discovery once); any other failure fails the cycle. With no API left to ask, the cycle
+   * fails with the reason, so poll health says why nothing is watched.
+   */
   async #observe(watches: readonly Watch[], known: ReadonlyMap<string, RunState>, call: CycleCall) {
+    const { availability, now } = this.#deps;
     const parts: Observation[] = [];
-    for (const observer of this.observers) parts.push(await observer.observe(watches, known, call));
+    let missing: unknown = null;
+    for (const observer of this.observers) {
+      if (!availability.isEnabled(observer.api, now().getTime())) continue;
+      try {
+        parts.push(await observer.observe(watches, known, call));
+        availability.report(observer.api, null, now().getTime());
+      } catch (err) {
+        availability.report(observer.api, err, now().getTime());
+        if (!isApiUnavailable(err, observer.api)) throw err;
+        missing = err;
+        this.#unavailable = err;
+      }
+    }
+    if (parts.length === 0) throw missing ?? this.#unavailable ?? new Error('no training API is enabled');
     const [first, ...rest] = parts;
     if (!first || rest.length === 0) return first ?? emptyObservation();
     return {
