@@ -17,16 +17,16 @@ import {
   emptyRun,
   InvalidIdError,
   isV2JobId,
+  iterateTrainingJobsV2,
   type JobRun,
-  type ModelArtsApi,
   MAX_SEARCH_LIMIT,
+  type ModelArtsApi,
   NotFoundError,
   type RunRef,
   runFromV2Job,
   statusFromKey,
   type TrainingJobV2,
   V2_ACTIVE_PHASES,
-  iterateTrainingJobsV2,
 } from '../modelarts/index.js';
 import type { RunState, Watch } from '../store/types.js';
 import type { Observation, RunObserver } from './observer.js';
@@ -89,6 +89,11 @@ export class V2Observer implements RunObserver {
 
     const runs: JobRun[] = [];
     const details = new Map<string, JobRun>();
+    // Only v1 versions watched (and no v2 job still to follow): nothing to ask.
+    const follows = [...states.values()].some((s) => v2JobOf(s) !== null && !statusFromKey(s.status).terminal);
+    if (!wantsAll && watched.size === 0 && !follows) {
+      return { mode: 'all-versions', runs, observedCount: 0, latestVersionByJob: new Map(), details };
+    }
     let observedCount = 0;
     const active = new Set<string>();
     const take = (run: JobRun) => {
@@ -195,7 +200,8 @@ export class V2Observer implements RunObserver {
     } catch (err) {
       // Deleted (or an id ModelArts cannot have): nothing to observe, and no reason to fail every cycle. A missing
       // endpoint or API says nothing about the job and fails the cycle (the cycle learns the API is gone).
-      const jobGone = (err instanceof NotFoundError && !(err instanceof EndpointNotFoundError)) || err instanceof InvalidIdError;
+      const jobGone =
+        (err instanceof NotFoundError && !(err instanceof EndpointNotFoundError)) || err instanceof InvalidIdError;
       if (!jobGone) throw err;
       this.gone.add(jobId);
       return null;

@@ -48,8 +48,7 @@ export function createPoller(deps: PollerDeps): Poller {
     // Two intervals: a holder that died is replaced within two cycles of the others.
     leaseTtlMs: 2 * intervalMs,
     health,
-    availability:
-      deps.availability ?? createTrainingApiAvailability({ mode: 'auto', reprobeMs: tuning.apiReprobeMs }),
+    availability: deps.availability ?? createTrainingApiAvailability({ mode: 'auto', reprobeMs: tuning.apiReprobeMs }),
     // The loop counts this cycle's failure once it returns.
     failures: () => loop.failures + 1,
   });

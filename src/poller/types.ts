@@ -21,12 +21,6 @@ export interface PollerTuning {
   logTailLines: number;
   /** Rows per all-versions request (0: `limit=0`, everything in one answer; see Observer). */
   statusPageSize: number;
-  /**
-   * Re-read the active watches at most this often (and always on gaining the lease). Reading 10,000 watches every
-   * 2-second cycle was the largest share of the bot's memory churn (bench/poller.ts); a new watch's first card never
-   * waits for this (the watch command queues it), only the poller's first look at it may, by up to this long.
-   */
-  watchRefreshMs: number;
   /** Sent and dead outbox rows older than this are deleted (by the lease holder, at most every pruneEveryMs). */
   outboxRetentionMs: number;
   pruneEveryMs: number;
@@ -43,7 +37,6 @@ export const DEFAULT_POLLER_TUNING: PollerTuning = {
   maxDetailDeferrals: 3,
   logTailLines: 20,
   statusPageSize: 1000,
-  watchRefreshMs: 10_000,
   outboxRetentionMs: 30 * 24 * 60 * 60_000,
   pruneEveryMs: 60 * 60_000,
   apiReprobeMs: 30 * 60_000,
