@@ -2,6 +2,9 @@
  * The poller on v2 jobs, over HTTP against the simulator's v2 mode: one active-phase search per cycle, a detail only
  * for watched jobs that left the active set, the training API availability, restarts from stored states.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobAlert } from '../../src/alerts/index.js';
 import { createTrainingApiAvailability, type TrainingApi } from '../../src/modelarts/index.js';
@@ -234,5 +237,50 @@ describe('poller on v2 jobs: restarts', () => {
       `C1 ${done}/- terminal:Completed`,
       `CALL ${failed}/- project_failure:Failed`,
     ]);
+  });
+});
+
+describe('poller: the watch list', () => {
+  it('a watch made through another replica is polled at the next cycle, and a removed one stops at once', async () => {
+    await setUp();
+    const dir = mkdtempSync(join(tmpdir(), 'poller-watches-'));
+    const url = `sqlite:${join(dir, 'bot.db')}`;
+    await store.close();
+    store = await openStore(url);
+    const other = await openStore(url);
+    try {
+      const early = v2Job('early');
+      const late = v2Job('late');
+      await watch(world, store, { kind: 'run', jobId: early, versionId: null });
+      const poller = makePoller(world, store);
+      await poller.runOnce();
+
+      // Made in the other process's store handle, no time passing: the next cycle knows it.
+      const made = await other.createWatch({
+        teamId: 'T0POLLER',
+        channelId: 'C2',
+        projectId: world.sim.projectId,
+        creatorUserId: 'U2',
+        target: { kind: 'run', jobId: late, versionId: null },
+        filter: 'default',
+        now: world.clock.now(),
+      });
+      world.sim.v2.setPhase(late, 'Failed');
+      expect((await poller.runOnce()).alertsQueued).toBeGreaterThan(0);
+      expect((await store.getWatch(made.watch.id))?.lastStatus).toBe('Failed');
+
+      // Removed elsewhere: the job's end is no longer anybody's business.
+      const [first] = await other.listChannelWatches('T0POLLER', 'C1');
+      await other.deleteWatch(first!.id);
+      world.sim.v2.setPhase(early, 'Completed');
+      const after = await poller.runOnce();
+      expect(after.alertsQueued).toBe(0);
+      expect(after.calls).toEqual({});
+    } finally {
+      await other.close();
+      await store.close();
+      store = await openStore('sqlite::memory:');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
