@@ -23,6 +23,7 @@ import { startFakeSlack } from '../tools/fake-slack/index.js';
 import { naivePollCycle } from './support/naive-poller.js';
 import { buildForBench, percentile as percentileOfSorted, spawnSimulator } from './support/ops-procs.js';
 import { runV2Scale, type V2ScaleResult } from './support/poller-v2.js';
+import { settleStartCards } from './support/settle-outbox.js';
 
 /** BENCH_POLLER_SCALES=10000 runs one scale; BENCH_POLLER_NODE_OPTIONS is passed to the bot (heap experiments). */
 const SCALES = (process.env.BENCH_POLLER_SCALES ?? '10,1000,10000').split(',').filter(Boolean).map(Number);
@@ -48,37 +49,6 @@ const percentile = (values: number[], p: number) =>
   );
 
 const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
-
-/** Marks the queued start cards as posted earlier (with made-up ts), as if the watch commands had run long ago. */
-async function settleStartCards(store: Store): Promise<void> {
-  for (;;) {
-    const now = new Date();
-    const rows = await store.claimOutbox({
-      workerId: 'bench-setup',
-      now,
-      limit: 1000,
-      lockMs: 60_000,
-      channelSpacingMs: 0,
-    });
-    if (rows.length === 0) return;
-    await Promise.all(
-      rows.map((r) =>
-        store.markSent(r.id, 'bench-setup', {
-          ts: `1700000000.${String(r.id).padStart(6, '0')}`,
-          now,
-          card: {
-            teamId: r.teamId,
-            channelId: r.channelId,
-            jobId: r.jobId!,
-            versionId: r.versionId!,
-            ts: `1700000000.${String(r.id).padStart(6, '0')}`,
-            updatedAt: now,
-          },
-        }),
-      ),
-    );
-  }
-}
 
 interface ScaleResult {
   watched: number;

@@ -15,13 +15,16 @@ import { openStore } from '../../src/store/index.js';
 import { spawnBot } from '../../tools/demo/bot-process.js';
 import { startFakeSlack } from '../../tools/fake-slack/index.js';
 import { spawnSimulator } from './ops-procs.js';
+import { settleStartCards } from './settle-outbox.js';
 
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The v2 API's calls (the v1 side of a mixed project has its own listing). */
 const v2Calls = (c: Record<string, number>) =>
   (c.searchTrainingJobs ?? 0) + (c.getTrainingJob ?? 0) + (c.getTaskLogPreview ?? 0) + (c.listTrainingJobEvents ?? 0);
-const CHANNEL = 'C0BENCHV2';
+const CHANNELS = Array.from({ length: 50 }, (_, i) => `C0BENCHV2${String(i).padStart(3, '0')}`);
+/** The project watch's channel, apart: its failure messages must not queue ahead of a run watch's card. */
+const ALL = 'C0BENCHV2ALL';
 const ENDING = 20;
 
 export interface V2ScaleResult {
@@ -71,7 +74,10 @@ export async function runV2Scale(
   });
   const dir = mkdtempSync(join(tmpdir(), 'bench-poller-v2-'));
   const databaseUrl = `sqlite:${join(dir, 'bot.db')}`;
-  const slack = await startFakeSlack({ signingSecret: 'bench-secret', channels: [{ id: CHANNEL, name: 'bench-v2' }] });
+  const slack = await startFakeSlack({
+    signingSecret: 'bench-secret',
+    channels: [...CHANNELS, ALL].map((id, i) => ({ id, name: `bench-v2-${i}` })),
+  });
   try {
     const activeCount = Math.max(1, Math.round(n * 0.05));
     const ids: string[] = [];
@@ -102,14 +108,23 @@ export async function runV2Scale(
     const store = await openStore(databaseUrl);
     const teamId = slack.identity.teamId;
     const now = new Date(Date.now() - 60_000);
-    const base = { teamId, channelId: CHANNEL, projectId: sim.projectId, creatorUserId: 'U0DEMO0001', now };
-    await store.createWatch({ ...base, target: { kind: 'project' }, filter: 'default' });
-    for (const id of activeIds) {
-      await store.createWatch({ ...base, target: { kind: 'run', jobId: id, versionId: null }, filter: 'default' });
-    }
+    let made = 1;
+    const base = () => ({
+      teamId,
+      channelId: CHANNELS[made++ % CHANNELS.length] as string,
+      projectId: sim.projectId,
+      creatorUserId: 'U0DEMO0001',
+      now,
+      filter: 'default' as const,
+    });
+    await store.createWatch({ ...base(), channelId: ALL, target: { kind: 'project' } });
+    for (const id of activeIds)
+      await store.createWatch({ ...base(), target: { kind: 'run', jobId: id, versionId: null } });
     for (const v of v1Targets) {
-      const target = { kind: 'run' as const, jobId: String(v.jobId), versionId: String(v.versionId) };
-      await store.createWatch({ ...base, target, filter: 'default' });
+      await store.createWatch({
+        ...base(),
+        target: { kind: 'run', jobId: String(v.jobId), versionId: String(v.versionId) },
+      });
     }
     const poller = createPoller({
       modelarts: api,
@@ -123,6 +138,12 @@ export async function runV2Scale(
       instanceId: 'bench-v2',
     });
     await poller.runOnce();
+    // The simulator's showcase jobs are in the project too: the bound counts every active job there is.
+    const activeNow = async () =>
+      (await api.searchTrainingJobs({ phases: ['Creating', 'Pending', 'Running', 'Terminating'], limit: 1 })).count ??
+      0;
+    const bound = (active: number, changed: number) => Math.ceil(active / 50) + changed + 1;
+    const steadyBound = bound(await activeNow(), 0);
     let steadyCalls = 0;
     for (let i = 0; i < 5; i++) steadyCalls += v2Calls((await poller.runOnce()).calls);
     steadyCalls /= 5;
@@ -137,10 +158,17 @@ export async function runV2Scale(
         return { jobId, phase };
       }),
     });
+    // Before the cycle: the jobs that just ended were active when the previous cycle looked.
+    const changeBound = bound(await activeNow(), ending.length);
     const changeCycle = await poller.runOnce();
     const naiveCalls = await naiveV2Cycle(api, ids);
     await poller.stop();
+    // What the in-process cycles queued counts as posted: the latency samples must not wait behind it.
+    await settleStartCards(store);
     await store.close();
+    process.stderr.write(
+      `  v2 calls: steady ${steadyCalls}, change cycle ${v2Calls(changeCycle.calls)} (${JSON.stringify(changeCycle.calls)}), naive ${naiveCalls}\n`,
+    );
 
     // Latency from the product: src/main.ts on the same database, its sender posting to the fake Slack.
     const env = {
@@ -155,7 +183,7 @@ export async function runV2Scale(
       DATABASE_URL: databaseUrl,
       POLL_INTERVAL_SECONDS: String(options.intervalS),
       INSTANCE_ID: 'bench-bot-v2',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     };
     const bot = await spawnBot({
       env,
@@ -180,7 +208,8 @@ export async function runV2Scale(
       const arrivals = () => {
         const first = new Map<string, number>();
         for (const call of slack.calls) {
-          if (call.method !== 'chat.postMessage' || call.status !== 200) continue;
+          // The run watch's card is edited in place (chat.update); the project watch's message is a post.
+          if ((call.method !== 'chat.postMessage' && call.method !== 'chat.update') || call.status !== 200) continue;
           const p = (call.args.metadata as { event_payload?: Record<string, unknown> } | undefined)?.event_payload;
           const id = String(p?.job_id ?? '');
           if (changedAt.has(id) && !first.has(id) && call.at >= (changedAt.get(id) ?? 0)) first.set(id, call.at);
@@ -192,17 +221,16 @@ export async function runV2Scale(
     } finally {
       await bot.stop();
     }
-    const bound = (changed: number) => Math.ceil(activeCount / 50) + changed + 1;
     return {
       jobs: n,
       v1Versions,
       active: activeCount,
       steadyCalls,
-      steadyBound: bound(0),
+      steadyBound,
       changed: ending.length,
       failed,
       changeCalls: v2Calls(changeCycle.calls),
-      changeBound: bound(ending.length),
+      changeBound,
       naiveCalls,
       latencyMs,
     };
