@@ -29,7 +29,7 @@ import {
   V2_ACTIVE_PHASES,
 } from '../modelarts/index.js';
 import type { RunState, Watch } from '../store/types.js';
-import type { Observation, RunObserver } from './observer.js';
+import { type Observation, type RunObserver, tailLines } from './observer.js';
 
 export interface V2ObserverOptions {
   api: ModelArtsApi;
@@ -152,11 +152,7 @@ export class V2Observer implements RunObserver {
     if (ref.api !== 'v2') throw new Error('the v2 observer cannot read a v1 job version');
     const task = this.failedTask.get(ref.jobId) ?? 'worker-0';
     const preview = await this.options.api.getTaskLogPreview(ref.jobId, task, call);
-    const kept = preview.content
-      .split(/\r?\n/)
-      .map((l) => l.trimEnd())
-      .filter((l) => l !== '');
-    return kept.length > 0 ? kept.slice(-lines).map((l) => l.slice(0, 500)) : null;
+    return tailLines(preview.content, lines);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
