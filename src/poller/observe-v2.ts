@@ -41,6 +41,12 @@ export interface V2ObserverOptions {
 const v2JobOf = (t: { jobId: string; versionId: string | null }): string | null =>
   t.versionId === null && isV2JobId(t.jobId) ? t.jobId : null;
 
+/** Whether a stored v2 job is still to be followed to its end (a loop: states may number 10,000). */
+function followsV2(states: ReadonlyMap<string, RunState>): boolean {
+  for (const s of states.values()) if (v2JobOf(s) !== null && !statusFromKey(s.status).terminal) return true;
+  return false;
+}
+
 function fromState(jobId: string, state: RunState): JobRun {
   return { ...emptyRun({ api: 'v2', jobId }, statusFromKey(state.status)), name: state.jobName };
 }
@@ -90,8 +96,7 @@ export class V2Observer implements RunObserver {
     const runs: JobRun[] = [];
     const details = new Map<string, JobRun>();
     // Only v1 versions watched (and no v2 job still to follow): nothing to ask.
-    const follows = [...states.values()].some((s) => v2JobOf(s) !== null && !statusFromKey(s.status).terminal);
-    if (!wantsAll && watched.size === 0 && !follows) {
+    if (!wantsAll && watched.size === 0 && !followsV2(states)) {
       return { mode: 'all-versions', runs, observedCount: 0, latestVersionByJob: new Map(), details };
     }
     let observedCount = 0;
