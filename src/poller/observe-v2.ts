@@ -37,6 +37,9 @@ export interface V2ObserverOptions {
   pageSize?: number;
 }
 
+/** Search pages in flight at once: 500 active jobs take 3 round trips instead of 10. */
+const SEARCH_CONCURRENCY = 4;
+
 /** The v2 job of a watch or stored state, or null when it names a v1 version. */
 const v2JobOf = (t: { jobId: string; versionId: string | null }): string | null =>
   t.versionId === null && isV2JobId(t.jobId) ? t.jobId : null;
@@ -168,7 +171,7 @@ export class V2Observer implements RunObserver {
     call: CallOptions,
   ): AsyncIterable<TrainingJobV2> {
     const limit = Math.min(MAX_SEARCH_LIMIT, Math.max(1, this.options.pageSize ?? MAX_SEARCH_LIMIT));
-    const paging = Number.isFinite(maxPages) ? { ...call, maxPages } : call;
+    const paging = { ...call, concurrency: SEARCH_CONCURRENCY, ...(Number.isFinite(maxPages) ? { maxPages } : {}) };
     return iterateTrainingJobsV2(this.options.api, { ...query, limit }, paging);
   }
 
