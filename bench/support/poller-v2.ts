@@ -219,7 +219,8 @@ export async function runV2Scale(
       await slack.waitUntil(() => arrivals().size >= samples.length, 120_000);
       for (const [id, at] of arrivals()) latencyMs.push(at - (changedAt.get(id) ?? at));
       if (process.env.BENCH_POLLER_DEBUG) {
-        for (const l of bot.lines) if (/poll cycle|slow|warn|error/i.test(l)) process.stderr.write(`${l.slice(0, 300)}\n`);
+        for (const l of bot.lines)
+          if (/poll cycle|slow|warn|error/i.test(l)) process.stderr.write(`${l.slice(0, 300)}\n`);
       }
     } finally {
       await bot.stop();
