@@ -22,9 +22,13 @@ import { spawnBot } from '../tools/demo/bot-process.js';
 import { startFakeSlack } from '../tools/fake-slack/index.js';
 import { naivePollCycle } from './support/naive-poller.js';
 import { buildForBench, percentile as percentileOfSorted, spawnSimulator } from './support/ops-procs.js';
+import { runV2Scale, type V2ScaleResult } from './support/poller-v2.js';
+import { settleStartCards } from './support/settle-outbox.js';
 
 /** BENCH_POLLER_SCALES=10000 runs one scale; BENCH_POLLER_NODE_OPTIONS is passed to the bot (heap experiments). */
-const SCALES = (process.env.BENCH_POLLER_SCALES ?? '10,1000,10000').split(',').map(Number);
+const SCALES = (process.env.BENCH_POLLER_SCALES ?? '10,1000,10000').split(',').filter(Boolean).map(Number);
+/** v2 projects: N jobs, 5 % active (BENCH_POLLER_V2_SCALES=1000 runs one; a trailing `m` makes it mixed v1 + v2). */
+const V2_SCALES = (process.env.BENCH_POLLER_V2_SCALES ?? '1000,10000,1000m').split(',').filter(Boolean);
 const BOT_NODE_OPTIONS = process.env.BENCH_POLLER_NODE_OPTIONS;
 const INTERVAL_S = 2;
 const CHANNELS = Array.from({ length: 50 }, (_, i) => `C0BENCH${String(i).padStart(3, '0')}`);
@@ -45,37 +49,6 @@ const percentile = (values: number[], p: number) =>
   );
 
 const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
-
-/** Marks the queued start cards as posted earlier (with made-up ts), as if the watch commands had run long ago. */
-async function settleStartCards(store: Store): Promise<void> {
-  for (;;) {
-    const now = new Date();
-    const rows = await store.claimOutbox({
-      workerId: 'bench-setup',
-      now,
-      limit: 1000,
-      lockMs: 60_000,
-      channelSpacingMs: 0,
-    });
-    if (rows.length === 0) return;
-    await Promise.all(
-      rows.map((r) =>
-        store.markSent(r.id, 'bench-setup', {
-          ts: `1700000000.${String(r.id).padStart(6, '0')}`,
-          now,
-          card: {
-            teamId: r.teamId,
-            channelId: r.channelId,
-            jobId: r.jobId!,
-            versionId: r.versionId!,
-            ts: `1700000000.${String(r.id).padStart(6, '0')}`,
-            updatedAt: now,
-          },
-        }),
-      ),
-    );
-  }
-}
 
 interface ScaleResult {
   watched: number;
@@ -308,7 +281,12 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  const big = results.at(-1)!;
+  const v2 = await benchV2(compiled);
+  const big = results.at(-1);
+  if (!big) {
+    if (v2.some((ok) => !ok)) process.exitCode = 1;
+    return;
+  }
   const ratio = big.steady.calls / big.naive.calls;
   const worstP99 = Math.max(...results.map((r) => percentile(r.latency.firstMessage, 99) / 1000));
   const worstRss = Math.max(...results.map((r) => r.rssMb));
@@ -323,7 +301,66 @@ async function main(): Promise<void> {
   ] as const;
   console.log('');
   for (const [what, value, ok] of targets) console.log(`${ok ? 'PASS' : 'FAIL'}  ${what}: ${value}`);
-  if (targets.some(([, , ok]) => !ok)) process.exitCode = 1;
+  if (targets.some(([, , ok]) => !ok) || v2.some((ok) => !ok)) process.exitCode = 1;
+}
+
+/** The v2 (and mixed) projects: prints their table and targets, returns whether each target was met. */
+async function benchV2(compiled: string | null): Promise<boolean[]> {
+  const results: V2ScaleResult[] = [];
+  for (const scale of V2_SCALES) {
+    const mixed = scale.endsWith('m');
+    const n = Number.parseInt(scale, 10);
+    process.stderr.write(`bench:poller: v2 project of ${n} jobs${mixed ? ' beside v1 versions' : ''}…\n`);
+    results.push(
+      await runV2Scale(n, { intervalS: INTERVAL_S, mixed, compiledMain: compiled, latencySamples: LATENCY_SAMPLES }),
+    );
+  }
+  if (results.length === 0) return [];
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  console.log(
+    `\nv2 poller: poll interval ${INTERVAL_S} s, 5 % of the jobs active, a project watch + a run watch per active job`,
+  );
+  console.log(
+    '| v2 jobs | v1 versions | active | v2 calls/steady cycle (bound) | changed (failed) | v2 calls/change cycle (bound) | naive calls/cycle | alert p50 s | alert p99 s |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.jobs} | ${r.v1Versions} | ${r.active} | ${r.steadyCalls.toFixed(0)} (${r.steadyBound}) | ${r.changed} (${r.failed}) | ${r.changeCalls} (${r.changeBound}) | ${r.naiveCalls} | ${s(
+        percentile(
+          [...r.latencyMs].sort((a, b) => a - b),
+          50,
+        ),
+      )} | ${s(
+        percentile(
+          [...r.latencyMs].sort((a, b) => a - b),
+          99,
+        ),
+      )} |`,
+    );
+  }
+  console.log(
+    "bound: ceil(active / 50) + changed + 1; a failed job's alert also reads its log preview (one call more each).",
+  );
+  const oks: boolean[] = [];
+  console.log('');
+  for (const r of results) {
+    const p99 =
+      percentile(
+        [...r.latencyMs].sort((a, b) => a - b),
+        99,
+      ) / 1000;
+    const callsOk = r.steadyCalls <= r.steadyBound && r.changeCalls <= r.changeBound + r.failed;
+    const label = `${r.jobs} v2 jobs${r.v1Versions > 0 ? ` + ${r.v1Versions} v1 versions` : ''}`;
+    console.log(
+      `${callsOk ? 'PASS' : 'FAIL'}  ${label}: calls within ceil(active/50) + changed + 1 (+ 1 log preview per failure)`,
+    );
+    console.log(
+      `${p99 <= INTERVAL_S + 2 ? 'PASS' : 'FAIL'}  ${label}: alert p99 ${p99.toFixed(2)} s ≤ ${INTERVAL_S + 2} s`,
+    );
+    oks.push(callsOk, p99 <= INTERVAL_S + 2);
+  }
+  return oks;
 }
 
 await main();

@@ -21,7 +21,7 @@ import {
   modelArtsRequestObserver,
   timePollCycles,
 } from './metrics.js';
-import { createModelArtsApi, withReadCache } from './modelarts/index.js';
+import { createModelArtsApi, createTrainingApiAvailability, withReadCache } from './modelarts/index.js';
 import { createOps, type HealthReport, type Phase } from './ops/index.js';
 import type { OpsServer } from './ops/server.js';
 import { createPoller, type PollerHealth } from './poller/index.js';
@@ -98,6 +98,16 @@ export async function startBot(
     onSecret: (value) => addSecret(logger, value),
   });
   const closeModelArts = () => modelarts.close();
+  // One memory of which training API this account lacks, so a missing one is logged once, not every cycle.
+  const trainingApis = createTrainingApiAvailability({
+    mode: config.modelarts.trainingApi,
+    reprobeMs: config.modelarts.apiReprobeSeconds * 1000,
+    onChange: (api, available) =>
+      logger.info(
+        { api, available },
+        available ? 'training API available again' : 'training API not available on this account; asked again later',
+      ),
+  });
 
   // Slack lookups read through a short cache (identical reads share one request); the poller reads ModelArts directly.
   const lookups = withReadCache(modelarts, {
@@ -198,6 +208,7 @@ export async function startBot(
     opsChannelId: config.poll.opsChannelId,
     teamId,
     instanceId,
+    availability: trainingApis,
   });
   const sender = createOutboxSender({
     store,

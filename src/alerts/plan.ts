@@ -27,6 +27,12 @@ export interface PlanInput<R extends ObservedRun> {
   watches: readonly Watch[];
   /** The newest version id of each v1 job, when known (job list, versions-of-job). */
   latestVersionByJob: ReadonlyMap<string, string>;
+  /**
+   * When the stored states were last confirmed by a successful observation (the previous cycle), or null when unknown.
+   * A change from a state confirmed after a watch began happened while that watch was listening: it is news, never
+   * history, whatever the run's own times say (a job queued for days that fails before it starts has old times).
+   */
+  observedAt?: number | null;
   marginMs?: number;
 }
 
@@ -78,6 +84,17 @@ export function endedAfterWatch(watch: Watch, v: ObservedRun, isLatest: boolean,
   return watch.target.kind === 'job' && isLatest;
 }
 
+/**
+ * Whether a change from a stored state happened while the watch was listening: the state was confirmed by a poll
+ * after the watch began. Without that (states left from before the watch, a poller that was down), the run's times
+ * decide as for a first sight.
+ */
+function observedWhileWatching(watch: Watch, change: RunChange, observedAt: number | null): boolean {
+  // Both times are the bot's own clock: no margin for skew with ModelArts is needed, and one would let states left
+  // from before the watch pass as confirmed.
+  return change.previous !== null && observedAt !== null && observedAt >= watch.createdAt.getTime();
+}
+
 /** Whether a job watch shows a card for a version it sees for the first time: current or new work, not history. */
 function jobWatchWantsCard(watch: Watch, v: ObservedRun, isLatest: boolean, marginMs: number): boolean {
   if (isLatest || !v.status.terminal) return true;
@@ -97,7 +114,9 @@ function isLatestVersion(ref: RunRef, latestVersionByJob: ReadonlyMap<string, st
  *   watch command queued), a terminal thread reply when the status is terminal and passes the filter;
  * - project watches: one standalone message per run reaching a terminal status that passes the filter (failures
  *   by default), and none for a channel that already gets a terminal reply for that run;
- * - a run seen for the first time is reported to a watch only if it is current for it (see endedAfterWatch);
+ * - a run seen for the first time is reported to a watch only if it is current for it (see endedAfterWatch); so is
+ *   a change from a stored state the watch was not yet listening for, while a transition observed during the watch
+ *   is always reported (see observedWhileWatching);
  * - one intent per (channel, run, kind): the oldest watch of the channel speaks for the others.
  */
 export function planAlerts<R extends ObservedRun>(input: PlanInput<R>): AlertIntent<R>[] {
@@ -140,8 +159,10 @@ export function planAlerts<R extends ObservedRun>(input: PlanInput<R>): AlertInt
     if (!terminal) continue;
     for (const watch of projectWide) {
       if (!filterMatches(watch, v.status)) continue;
-      // A project watch never reports history, even when a stored state exists from another watch.
-      if (!endedAfterWatch(watch, v, isLatest, marginMs)) continue;
+      // A project watch never reports history, even when a stored state exists from another watch; a transition it
+      // was listening for is not history.
+      const observed = observedWhileWatching(watch, change, input.observedAt ?? null);
+      if (!observed && !endedAfterWatch(watch, v, isLatest, marginMs)) continue;
       if (taken.has(`${watch.teamId}\u0000${watch.channelId}\u0000terminal_reply`)) continue;
       add('project_failure', watch);
     }

@@ -100,15 +100,37 @@ export interface SearchPage<T> {
 export async function* paginateSearch<T>(
   fetchPage: (offset: number, limit: number) => Promise<SearchPage<T>>,
   idOf: (item: T) => string,
-  options: PagingOptions & { limit?: number } = {},
+  options: PagingOptions & { limit?: number; concurrency?: number } = {},
 ): AsyncGenerator<T, void, undefined> {
   const limit = Math.min(MAX_SEARCH_LIMIT, Math.max(1, options.limit ?? MAX_SEARCH_LIMIT));
   const maxPages = options.maxPages ?? 10_000;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   const seen = new Set<string>();
+  // Pages asked for ahead of their turn (page-index mode only, once the second page confirmed it): at 50 rows a page,
+  // 500 active jobs are 10 round trips one after another, which a poll cycle cannot afford at a short interval.
+  const ahead = new Map<number, Promise<SearchPage<T>>>();
+  const ask = (page: number): Promise<SearchPage<T>> => {
+    let answer = ahead.get(page);
+    if (!answer) {
+      answer = fetchPage(page, limit);
+      // Awaited in turn; one left over when the paging stops early must not surface as unhandled.
+      answer.catch(() => undefined);
+      ahead.set(page, answer);
+    }
+    return answer;
+  };
   let offset = 0;
   let records = false;
+  let known: number | null = null;
   for (let i = 0; i < maxPages; i++) {
-    const { items, count } = await fetchPage(offset, limit);
+    if (i >= 2 && !records && concurrency > 1 && known !== null) {
+      const last = Math.min(Math.ceil(known / limit), maxPages) - 1;
+      for (let page = offset; page <= Math.min(last, offset + concurrency - 1); page++) ask(page);
+    }
+    const answer = ahead.has(offset) ? await ask(offset) : await fetchPage(offset, limit);
+    ahead.delete(offset);
+    const { items, count } = answer;
+    known = count;
     let fresh = 0;
     for (const item of items) {
       const id = idOf(item);
@@ -231,7 +253,8 @@ export function iterateProcessorTasks(
 export function iterateTrainingJobsV2(
   api: ModelArtsApi,
   query: Omit<SearchTrainingJobsQuery, 'offset'> = {},
-  options?: CallOptions & PagingOptions,
+  /** `concurrency`: pages in flight at once once the paging convention is known (default 1). */
+  options?: CallOptions & PagingOptions & { concurrency?: number },
 ): AsyncGenerator<TrainingJobV2, void, undefined> {
   return paginateSearch(
     async (offset, limit) => {
@@ -240,7 +263,11 @@ export function iterateTrainingJobsV2(
     },
     // Rows without an id were dropped by the schema.
     (job) => job.metadata.id ?? '',
-    { limit: query.limit ?? MAX_SEARCH_LIMIT, ...pick(options) },
+    {
+      limit: query.limit ?? MAX_SEARCH_LIMIT,
+      ...pick(options),
+      ...(options?.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    },
   );
 }
 

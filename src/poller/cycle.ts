@@ -9,18 +9,21 @@ import { diffRunStates, indexStates, type RunChange, stateKey } from '../alerts/
 import { type AlertIntent, planAlerts } from '../alerts/plan.js';
 import { type AlertFacts, cardRow, factsFromRun, projectFailureRow, terminalReplyRow } from '../alerts/rows.js';
 import {
+  isApiUnavailable,
   type JobRun,
   type ModelArtsApi,
   RateLimitError,
   type RunRef,
   refParts,
   statusFromKey,
+  type TrainingApiAvailability,
 } from '../modelarts/index.js';
 import type { NewOutboxRow, RunState, Store, Watch } from '../store/types.js';
 import { countingApi, describeError } from './api-calls.js';
 import { type CycleCall, gatherFacts, keyOf } from './facts.js';
 import type { PollHealthTracker } from './health.js';
 import { V1Observer } from './observe.js';
+import { V2Observer } from './observe-v2.js';
 import type { Observation, RunObserver } from './observer.js';
 import type { PollCycleResult, PollerRole, PollerTuning } from './types.js';
 
@@ -34,6 +37,8 @@ export interface PollCycleDeps {
   tuning: PollerTuning;
   leaseTtlMs: number;
   health: PollHealthTracker;
+  /** Which training APIs to ask; an observer whose API is unavailable is skipped until its re-probe. */
+  availability: TrainingApiAvailability;
   /** Consecutive failed cycles, this one included when it fails (for the log). */
   failures: () => number;
 }
@@ -54,9 +59,16 @@ export class PollCycle {
   #leader = false;
   /** Last-seen states while we hold the lease; reloaded whenever we (re)gain it, since others wrote meanwhile. */
   #states: Map<string, RunState> | null = null;
-  #watchCache: { watches: Watch[]; at: number } | null = null;
+  #watchCache: { watches: Watch[]; version: string } | null = null;
+  /**
+   * When the stored states were last confirmed by a successful observation, while we hold the lease (seeded from the
+   * store's poll health on gaining it): changes from them happened after it (alerts/plan.ts, observedAt).
+   */
+  #observedAt: number | null = null;
   readonly #detailDeferrals = new Map<string, number>();
   #prunedAt = Number.NEGATIVE_INFINITY;
+  /** Why the last API found missing is missing, for the cycle that has no API left to ask. */
+  #unavailable: unknown = null;
 
   constructor(deps: PollCycleDeps) {
     this.#deps = deps;
@@ -72,7 +84,7 @@ export class PollCycle {
       maxTimingCallsPerCycle: deps.tuning.maxTimingCallsPerCycle,
       statusPageSize: deps.tuning.statusPageSize,
     });
-    this.observers = [this.observer];
+    this.observers = [this.observer, new V2Observer({ api: this.#api })];
   }
 
   get leader(): boolean {
@@ -115,6 +127,7 @@ export class PollCycle {
     if (!this.#leader || this.#states === null) {
       this.#watchCache = null;
       this.#states = indexStates(await store.getRunStates(projectId));
+      this.#observedAt = (await store.getPollHealth(projectId))?.lastSuccessAt?.getTime() ?? null;
       for (const observer of this.observers) observer.learnStates(this.#states.values());
       if (!this.#leader) logger.info({ lease: this.leaseName, states: this.#states.size }, 'poll lease acquired');
       this.#leader = true;
@@ -122,9 +135,11 @@ export class PollCycle {
     this.role = 'leader';
     await this.#pruneOutbox(startedAt);
     const known = this.#states;
-    const watches = await this.#activeWatches(startedAt);
+    const watches = await this.#activeWatches();
     if (watches.length === 0) {
-      // Nobody listens: nothing to ask ModelArts. States stay as stored; a watch created later compares with them.
+      // Nobody listens: nothing to ask ModelArts. States stay as stored; a watch created later compares with them
+      // (and, created after this, judges changes from them by the runs' times).
+      this.#observedAt = startedAt.getTime();
       await this.#succeeded(startedAt);
       return this.result('leader');
     }
@@ -139,7 +154,12 @@ export class PollCycle {
     }
 
     const changes = diffRunStates(known, observation.runs);
-    const intents = planAlerts({ changes, watches, latestVersionByJob: observation.latestVersionByJob });
+    const intents = planAlerts({
+      changes,
+      watches,
+      latestVersionByJob: observation.latestVersionByJob,
+      observedAt: this.#observedAt,
+    });
     const { facts, deferred } = await gatherFacts(this.#factsDeps(), intents, observation, call);
 
     const now = this.#deps.now();
@@ -175,6 +195,7 @@ export class PollCycle {
       for (const c of committed) this.#detailDeferrals.delete(keyOf(c.current));
     }
     await this.#endFinishedRunWatches(watches, watchStatuses, now);
+    this.#observedAt = startedAt.getTime();
     if (changes.length > 0 || inserted > 0) {
       logger.info(
         {
@@ -223,10 +244,28 @@ export class PollCycle {
     await this.#deps.health.recordSuccess(now);
   }
 
-  /** Every observer's view of this cycle, as one observation (any observer failing fails the cycle). */
+  /**
+   * Every available API's view of this cycle, as one observation. An API the account lacks is skipped quietly (the
+   * availability logs the discovery once); any other failure fails the cycle. With no API left to ask, the cycle
+   * fails with the reason, so poll health says why nothing is watched.
+   */
   async #observe(watches: readonly Watch[], known: ReadonlyMap<string, RunState>, call: CycleCall) {
+    const { availability, now } = this.#deps;
     const parts: Observation[] = [];
-    for (const observer of this.observers) parts.push(await observer.observe(watches, known, call));
+    let missing: unknown = null;
+    for (const observer of this.observers) {
+      if (!availability.isEnabled(observer.api, now().getTime())) continue;
+      try {
+        parts.push(await observer.observe(watches, known, call));
+        availability.report(observer.api, null, now().getTime());
+      } catch (err) {
+        availability.report(observer.api, err, now().getTime());
+        if (!isApiUnavailable(err, observer.api)) throw err;
+        missing = err;
+        this.#unavailable = err;
+      }
+    }
+    if (parts.length === 0) throw missing ?? this.#unavailable ?? new Error('no training API is enabled');
     const [first, ...rest] = parts;
     if (!first || rest.length === 0) return first ?? emptyObservation();
     return {
@@ -257,15 +296,19 @@ export class PollCycle {
     }
   }
 
-  async #activeWatches(now: Date): Promise<Watch[]> {
+  /**
+   * The active watches, re-read only when the store says they changed (a cheap version check every cycle), so a
+   * watch created in any replica is polled at the next cycle while a quiet cycle does not re-read 10,000 rows.
+   */
+  async #activeWatches(): Promise<Watch[]> {
+    const { store, projectId } = this.#deps;
+    const version = await store.activeWatchesVersion(projectId);
     const cache = this.#watchCache;
-    const age = cache ? now.getTime() - cache.at : Number.POSITIVE_INFINITY;
-    if (!cache || age >= this.#deps.tuning.watchRefreshMs || age < 0) {
-      const watches = await this.#deps.store.listActiveWatches(this.#deps.projectId);
-      this.#watchCache = { watches, at: now.getTime() };
-      return watches;
-    }
-    return cache.watches;
+    if (cache && cache.version === version) return cache.watches;
+    const watches = await store.listActiveWatches(projectId);
+    // Read after the list: a change between the two reads is seen again next cycle, never missed.
+    this.#watchCache = { watches, version };
+    return watches;
   }
 
   #buildRow(intent: AlertIntent<JobRun>, f: AlertFacts | undefined, now: Date): NewOutboxRow {

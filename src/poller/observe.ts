@@ -38,7 +38,7 @@ import {
   v1Status,
 } from '../modelarts/index.js';
 import type { RunState, Watch } from '../store/types.js';
-import type { Observation, ObserveMode, RunObserver } from './observer.js';
+import { type Observation, type ObserveMode, type RunObserver, tailLines } from './observer.js';
 
 export interface ObserverOptions {
   api: ModelArtsApi;
@@ -119,11 +119,7 @@ export class V1Observer implements RunObserver {
     const file = files[0];
     if (!file) return null;
     const log = await api.getAomLog(ref.jobId, ref.versionId, { log_file: file, lines }, call);
-    const kept = log.content
-      .split(/\r?\n/)
-      .map((l) => l.trimEnd())
-      .filter((l) => l !== '');
-    return kept.length > 0 ? kept.slice(-lines).map((l) => l.slice(0, 500)) : null;
+    return tailLines(log.content, lines);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@
  * (interval × 2^n, capped, jittered, never shorter than a Retry-After) while they fail.
  */
 import { WorkerLoop } from '../lib/worker-loop.js';
+import { createTrainingApiAvailability } from '../modelarts/index.js';
 import { describeError } from './api-calls.js';
 import { PollCycle } from './cycle.js';
 import { PollHealthTracker } from './health.js';
@@ -47,6 +48,7 @@ export function createPoller(deps: PollerDeps): Poller {
     // Two intervals: a holder that died is replaced within two cycles of the others.
     leaseTtlMs: 2 * intervalMs,
     health,
+    availability: deps.availability ?? createTrainingApiAvailability({ mode: 'auto', reprobeMs: tuning.apiReprobeMs }),
     // The loop counts this cycle's failure once it returns.
     failures: () => loop.failures + 1,
   });

@@ -1,6 +1,6 @@
 /** The poller's public shapes and tuning; the loop is in poller.ts, one cycle in cycle.ts. */
 import type { Logger } from 'pino';
-import type { ModelArtsApi } from '../modelarts/index.js';
+import type { ModelArtsApi, TrainingApiAvailability } from '../modelarts/index.js';
 import type { Store } from '../store/types.js';
 import type { ObserveMode } from './observer.js';
 
@@ -21,15 +21,11 @@ export interface PollerTuning {
   logTailLines: number;
   /** Rows per all-versions request (0: `limit=0`, everything in one answer; see Observer). */
   statusPageSize: number;
-  /**
-   * Re-read the active watches at most this often (and always on gaining the lease). Reading 10,000 watches every
-   * 2-second cycle was the largest share of the bot's memory churn (bench/poller.ts); a new watch's first card never
-   * waits for this (the watch command queues it), only the poller's first look at it may, by up to this long.
-   */
-  watchRefreshMs: number;
   /** Sent and dead outbox rows older than this are deleted (by the lease holder, at most every pruneEveryMs). */
   outboxRetentionMs: number;
   pruneEveryMs: number;
+  /** Re-probe interval of an API found missing, when the poller has to make its own availability. */
+  apiReprobeMs: number;
 }
 
 export const DEFAULT_POLLER_TUNING: PollerTuning = {
@@ -41,9 +37,9 @@ export const DEFAULT_POLLER_TUNING: PollerTuning = {
   maxDetailDeferrals: 3,
   logTailLines: 20,
   statusPageSize: 1000,
-  watchRefreshMs: 10_000,
   outboxRetentionMs: 30 * 24 * 60 * 60_000,
   pruneEveryMs: 60 * 60_000,
+  apiReprobeMs: 30 * 60_000,
 };
 
 export interface PollerDeps {
@@ -61,6 +57,11 @@ export interface PollerDeps {
   /** Jitter source (tests pass a fixed one). */
   random?: () => number;
   tuning?: Partial<PollerTuning>;
+  /**
+   * Which training APIs the account has (shared with the Slack side, so both learn from each other's answers). Absent:
+   * the poller keeps its own, asking both.
+   */
+  availability?: TrainingApiAvailability;
 }
 
 export type PollerRole = 'leader' | 'standby' | 'stopped';

@@ -1,9 +1,8 @@
 import { Kysely } from 'kysely';
-import pg from 'pg';
+import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { KyselyStore, type StoreClock } from './kysely-store.js';
 import { migratePostgres, runMigrations } from './migrate.js';
-import { StorePostgresDialect } from './postgres.js';
 import type { Database } from './schema.js';
 import { createSqliteDialect } from './sqlite.js';
 import type { Store } from './types.js';
@@ -48,7 +47,7 @@ export const DEFAULT_PG_TIMEOUTS: PgTimeouts = { queryMs: 30_000, statementMs: 2
  * hang each query in turn, so polling and delivery stop for good. Destroying its socket makes the client unusable;
  * the pool discards it when it is released and the next query opens a fresh connection.
  */
-function dropConnectionOnQueryTimeout(client: pg.PoolClient, logger: Logger | undefined): void {
+function dropConnectionOnQueryTimeout(client: PoolClient, logger: Logger | undefined): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: unknown }).query = (...args: unknown[]) => {
     const result = query(...args);
@@ -87,6 +86,8 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}
     return new KyselyStore(db, 'sqlite', logger, opts.clock);
   }
 
+  // Loaded only for PostgreSQL: a SQLite deployment never pays for the driver (about 6 MB resident, bench/poller.ts).
+  const [{ default: pg }, { StorePostgresDialect }] = await Promise.all([import('pg'), import('./postgres.js')]);
   const timeouts = { ...DEFAULT_PG_TIMEOUTS, ...opts.timeouts };
   const pool = new pg.Pool({
     connectionString: target.connectionString,

@@ -40,6 +40,7 @@ import type {
 } from './types.js';
 import { getRunStates, upsertRunStates } from './version-states.js';
 import {
+  activeWatchesVersion,
   createWatch,
   deleteWatch,
   deleteWatches,
@@ -115,6 +116,10 @@ export class KyselyStore implements Store {
 
   listActiveWatches(projectId: string): Promise<Watch[]> {
     return listActiveWatches(this.#db, projectId);
+  }
+
+  activeWatchesVersion(projectId: string): Promise<string> {
+    return activeWatchesVersion(this.#db, projectId);
   }
 
   endWatch(id: number, now: Date): Promise<void> {

@@ -169,6 +169,8 @@ export interface Store {
   listUserWatches(teamId: string, userId: string): Promise<Watch[]>;
   /** Watches that neither ended nor are disabled, across all channels, for one project. */
   listActiveWatches(projectId: string): Promise<Watch[]>;
+  /** Changes whenever the project's active watches do (one cheap query; the poller re-lists only then). */
+  activeWatchesVersion(projectId: string): Promise<string>;
   /** Ends a run watch after its terminal alert went out. */
   endWatch(id: number, now: Date): Promise<void>;
   disableWatch(id: number, reason: string, now: Date): Promise<void>;

@@ -99,6 +99,22 @@ export async function listActiveWatches(db: Kysely<Database>, projectId: string)
   return rows.map(watchFromRow);
 }
 
+/**
+ * A token that changes whenever the project's set of active watches does: a watch created (ids only grow, SQLite
+ * included: AUTOINCREMENT), deleted, ended or disabled changes the count or the largest id. One indexed aggregate, so a
+ * poller can check it every cycle and re-read the list only when it moved, in whichever replica the change was made.
+ */
+export async function activeWatchesVersion(db: Kysely<Database>, projectId: string): Promise<string> {
+  const row = await db
+    .selectFrom('watches')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('id').as('top')])
+    .where('project_id', '=', projectId)
+    .where('ended_at', 'is', null)
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
+  return `${Number(row?.n ?? 0)}:${String(row?.top ?? '-')}`;
+}
+
 export async function endWatch(db: Kysely<Database>, id: number, now: Date): Promise<void> {
   await db
     .updateTable('watches')

@@ -231,4 +231,23 @@ describe('planAlerts', () => {
       `project_failure@C1#${w.id}:${UUID}`,
     ]);
   });
+
+  it('an observed transition is never history: a job seen waiting that failed before it started is reported', () => {
+    const w = watch({ kind: 'project' });
+    // Queued for three days, failed without running: the only times it has are three days old.
+    const queued = () => change(UUID, null, 'Pending', 'Failed', { createdAt: WATCH_AT - 72 * HOUR });
+    // The stored state was confirmed by a poll after the watch began: the failure happened while it listened.
+    expect(
+      kinds(planAlerts({ changes: [queued()], watches: [w], latestVersionByJob: new Map(), observedAt: WATCH_AT + 1 })),
+    ).toEqual([`project_failure@C1#${w.id}:${UUID}`]);
+    // Confirmed only before the watch began (or unknown): the run's own times decide, and they say history.
+    for (const observedAt of [WATCH_AT - 1, null]) {
+      expect(planAlerts({ changes: [queued()], watches: [w], latestVersionByJob: new Map(), observedAt })).toEqual([]);
+    }
+    // A first sight is judged by its times whatever the poll history.
+    const first = change(UUID, null, null, 'Failed', { createdAt: WATCH_AT - 72 * HOUR });
+    expect(
+      planAlerts({ changes: [first], watches: [w], latestVersionByJob: new Map(), observedAt: WATCH_AT + 1 }),
+    ).toEqual([]);
+  });
 });

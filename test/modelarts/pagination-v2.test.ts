@@ -31,6 +31,30 @@ describe('paginateSearch', () => {
     expect(s.asked).toEqual(Array.from({ length: Math.max(1, Math.ceil(n / 50)) }, (_, i) => i));
   });
 
+  it.each<['page' | 'record', number]>([
+    ['page', 504],
+    ['page', 101],
+    ['record', 504],
+  ])('with pages in flight together (%s server, %i jobs): same jobs, same order, no extra page', async (mode, n) => {
+    const data = ids(n);
+    const s = server(data, mode);
+    let inFlight = 0;
+    let most = 0;
+    const slow = async (offset: number, limit: number) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return s.fetch(offset, limit);
+    };
+    expect(await collect(paginateSearch(slow, (id) => id, { limit: 50, concurrency: 4 }))).toEqual(data);
+    const sequential = server(data, mode);
+    await collectIds(sequential.fetch);
+    expect([...s.asked].sort((a, b) => a - b)).toEqual(sequential.asked);
+    // Page-index servers get their later pages four at a time; a record-offset one is walked one page at a time.
+    expect(most).toBe(mode === 'page' && n > 150 ? 4 : 1);
+  });
+
   it('stops at (offset+1)·limit >= count without asking for an empty page', async () => {
     const s = server(ids(100), 'page');
     await collectIds(s.fetch);

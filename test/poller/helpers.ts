@@ -4,10 +4,10 @@
  */
 import { pino } from 'pino';
 import { watchStartRows } from '../../src/alerts/rows.js';
-import { createModelArtsApi, type ModelArtsApi, runFromV1Version } from '../../src/modelarts/index.js';
+import { createModelArtsApi, type ModelArtsApi, runFromV1Version, runFromV2Job } from '../../src/modelarts/index.js';
 import { createPoller, type Poller, type PollerDeps } from '../../src/poller/poller.js';
 import type { OutboxRow, Store, Watch, WatchFilter, WatchTarget } from '../../src/store/types.js';
-import { type Simulator, type SimulatorOptions, startSimulator } from '../../tools/simulator/index.js';
+import { SEEDED_V2, type Simulator, type SimulatorOptions, startSimulator } from '../../tools/simulator/index.js';
 
 export const silent = pino({ level: 'silent' });
 export const TEAM = 'T0POLLER';
@@ -89,7 +89,9 @@ export async function watch(
     filter: opts.filter ?? 'default',
     now,
   });
-  if (target.kind !== 'project') {
+  if (target.kind === 'run' && target.versionId === null) {
+    await store.enqueue(watchStartRows(created, runFromV2Job(await world.api.getTrainingJob(target.jobId)), now));
+  } else if (target.kind !== 'project') {
     const versionId =
       target.kind === 'run' && target.versionId !== null
         ? target.versionId
@@ -108,4 +110,9 @@ export function describeRows(rows: readonly OutboxRow[]): string[] {
     const event = r.dedupeKey.split('|').slice(5).join('|').replace(/@\d+$/, '@t');
     return `${r.channelId} ${r.jobId ?? '-'}/${r.versionId ?? '-'} ${event}`;
   });
+}
+
+/** The simulator's showcase v2 jobs stay where they are (their schedules would otherwise move them as clocks tick). */
+export function freezeShowcaseV2(sim: Simulator): void {
+  for (const id of Object.values(SEEDED_V2)) sim.v2.schedule(id, []);
 }

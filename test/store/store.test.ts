@@ -238,6 +238,33 @@ for (const db of dialects) {
         expect(await store.listActiveWatches('P404')).toEqual([]);
       });
 
+      it('activeWatchesVersion moves with every change to the active set, and only then', async () => {
+        const seen = new Set<string>();
+        const step = async () => {
+          const v = await store.activeWatchesVersion('P1');
+          expect(seen.has(v)).toBe(false);
+          seen.add(v);
+          expect(await store.activeWatchesVersion('P1')).toBe(v);
+        };
+        await step();
+        const a = await store.createWatch(newWatch());
+        await step();
+        const b = await store.createWatch(newWatch({ target: JOB }));
+        await step();
+        await store.createWatch(newWatch({ projectId: 'P2' }));
+        expect(seen.has(await store.activeWatchesVersion('P1'))).toBe(true);
+        await store.endWatch(a.watch.id, at(1));
+        await step();
+        // Deleting the newest and creating another leaves the count as it was: the id still moves.
+        await store.deleteWatch(b.watch.id);
+        await store.createWatch(newWatch({ target: PROJECT }));
+        await step();
+        await store.createWatch(newWatch({ channelId: 'C2' }));
+        await step();
+        await store.disableWatch((await store.listActiveWatches('P1'))[0]!.id, 'is_archived', at(2));
+        await step();
+      });
+
       it('endWatch and disableWatch keep the first time and reason', async () => {
         const { watch } = await store.createWatch(newWatch());
         await store.endWatch(watch.id, at(10));
