@@ -197,3 +197,17 @@ export {
   TRAINING_JOB_STATUSES,
   trainingJobStatus,
 } from './statuses.js';
+export type {
+  NameMatches,
+  RunFilter,
+  RunList,
+  TrainingService,
+  TrainingServiceOptions,
+} from './training-service.js';
+export {
+  ANY_RUN,
+  createTrainingService,
+  refForIds,
+  TrainingApiOffError,
+  v2PhasesOf,
+} from './training-service.js';
