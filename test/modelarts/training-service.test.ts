@@ -7,6 +7,7 @@ import type { TrainingApiMode } from '../../src/config.js';
 import {
   createTrainingApiAvailability,
   createTrainingService,
+  listedIds,
   TrainingApiOffError,
   type TrainingService,
 } from '../../src/modelarts/index.js';
@@ -61,7 +62,7 @@ describe('training service', () => {
         { headers: JSON_HEADERS },
       );
     const list = await service().listRuns({ limit: 10 });
-    expect(list.runs.map((r) => r.ref?.jobId ?? r.versionId)).toEqual([UUID, '1485', OTHER]);
+    expect(list.runs.map((r) => listedIds(r).jobId ?? listedIds(r).versionId)).toEqual([UUID, '1485', OTHER]);
     expect(list.total).toBe(3);
     expect(list.v1Source).toBe('versions');
   });
@@ -95,7 +96,7 @@ describe('training service', () => {
       .reply(200, fixture('job-version-statuses.json'), { headers: JSON_HEADERS });
     h.pool.intercept({ path: v2('/training-job-searches'), method: 'POST' }).reply(404, NO_API);
     const list = await service().listRuns({ limit: 10 });
-    expect(list.runs.map((r) => r.versionId ?? r.ref?.jobId)).toEqual(['1485']);
+    expect(list.runs.map((r) => listedIds(r).versionId)).toEqual(['1485']);
   });
 
   it('a UUID while v2 is pinned off names MODELARTS_TRAINING_API and asks nothing', async () => {
