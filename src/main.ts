@@ -21,7 +21,7 @@ import {
   modelArtsRequestObserver,
   timePollCycles,
 } from './metrics.js';
-import { createModelArtsApi, withReadCache } from './modelarts/index.js';
+import { createModelArtsApi, createTrainingApiAvailability, withReadCache } from './modelarts/index.js';
 import { createOps, type HealthReport, type Phase } from './ops/index.js';
 import type { OpsServer } from './ops/server.js';
 import { createPoller, type PollerHealth } from './poller/index.js';
@@ -100,6 +100,20 @@ export async function startBot(
     onRead: lookupReadObserver(metrics),
   });
 
+  // One memory per process of which training API this account lacks, logged when it changes rather than per request.
+  const trainingApis = createTrainingApiAvailability({
+    mode: config.modelarts.trainingApi,
+    reprobeMs: config.modelarts.apiReprobeSeconds * 1000,
+    onChange: (api, available) =>
+      available
+        ? logger.info({ api }, 'the ModelArts %s training API answers again; asking it', api)
+        : logger.info(
+            { api, reprobeSeconds: config.modelarts.apiReprobeSeconds },
+            'the ModelArts %s training API is not available on this account; not asking it until the next re-probe',
+            api,
+          ),
+  });
+
   let phase: Phase = 'starting';
   // Set once the poller exists.
   let pollerHealth: (() => PollerHealth) | null = null;
@@ -118,6 +132,7 @@ export async function startBot(
     {
       config,
       modelarts: lookups,
+      trainingApis,
       store,
       logger,
       now,

@@ -111,6 +111,7 @@ export {
   sameRun,
   statusFromKey,
   V2_ACTIVE_PHASES,
+  V2_PHASES,
   v1Status,
   v2Status,
 } from './job-run.js';

@@ -103,6 +103,21 @@ function newestFirst(a: ListedRun, b: ListedRun): number {
 export function createTrainingService(options: TrainingServiceOptions): TrainingService {
   const { api, availability, now } = options;
   const link = <R extends JobRun>(run: R): R => (options.withConsoleUrl ? options.withConsoleUrl(run) : run);
+  /**
+   * The run mapped from each detail answer. Behind a read cache many lookups share one answer object; giving them
+   * one run object too lets the renderers' memo (keyed by the run) render a card once rather than once per viewer.
+   */
+  const runs = new WeakMap<object, Promise<JobRun>>();
+  const once = (answer: object, build: () => Promise<JobRun>): Promise<JobRun> => {
+    let run = runs.get(answer);
+    if (!run) {
+      run = build();
+      runs.set(answer, run);
+      // A failed build is not kept: the next lookup tries again.
+      run.catch(() => runs.delete(answer));
+    }
+    return run;
+  };
 
   /** Asks `which`, telling the availability memory how it went. */
   async function ask<T>(which: TrainingApi, request: () => Promise<T>): Promise<T> {
@@ -163,12 +178,15 @@ export function createTrainingService(options: TrainingServiceOptions): Training
 
   async function getRun(ref: RunRef | { api: 'v1'; jobId: string; versionId: null }, call?: CallOptions) {
     requireEnabled(ref.api);
-    if (ref.api === 'v2') return ask('v2', async () => v2Run(await api.getTrainingJob(ref.jobId, call), call));
+    if (ref.api === 'v2') {
+      const job = await ask('v2', () => api.getTrainingJob(ref.jobId, call));
+      return once(job, () => v2Run(job, call));
+    }
     const { jobId, versionId } = ref;
     const version = await ask('v1', () =>
       versionId === null ? latestVersion(jobId, call) : api.getTrainingJobVersion(jobId, versionId, call),
     );
-    return link(runFromV1Version(version));
+    return once(version, async () => link(runFromV1Version(version)));
   }
 
   /** v1 runs matching the filter, newest first: the all-versions listing, else a bounded scan of the job list. */

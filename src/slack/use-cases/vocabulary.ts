@@ -2,6 +2,7 @@
  * The words of the `/modelarts` grammar: subcommands, their usage lines and examples, and the filter words each
  * accepts. Shared by the parser, the near-miss suggestions and the help renderer.
  */
+import { parseStatusWord, statusCodesForCategory, V2_PHASES } from '../../modelarts/index.js';
 import type { WatchFilter } from '../../store/types.js';
 
 export const SUBCOMMANDS = ['help', 'jobs', 'job', 'configs', 'viz', 'tasks', 'watch', 'unwatch', 'watches'] as const;
@@ -180,4 +181,21 @@ export const SYNONYMS: Record<string, Subcommand> = {
 /** Own-property lookup: user words such as `constructor` must not reach Object.prototype. */
 export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** The v2 phase a word names (`abnormal` → `Abnormal`), or null. */
+export function v2PhaseNamed(word: string): string | null {
+  const w = word.trim().toLowerCase();
+  return V2_PHASES.find((p) => p.phase.toLowerCase() === w)?.phase ?? null;
+}
+
+/**
+ * A status word of `/modelarts jobs` as v1 codes: what parseStatusWord reads, and the v2 phases too (`abnormal`,
+ * `terminated`), which read as the v1 codes of their category so both kinds of job filter alike.
+ */
+export function parseJobStatusWord(word: string): number[] | null {
+  const codes = parseStatusWord(word);
+  if (codes) return codes;
+  const phase = V2_PHASES.find((p) => p.phase.toLowerCase() === word.trim().toLowerCase());
+  return phase ? statusCodesForCategory(phase.category) : null;
 }
