@@ -10,6 +10,7 @@ import {
   lookup,
   SUBCOMMANDS,
   type Subcommand,
+  SYNONYMS,
   TASK_STATUS_WORDS,
   TASK_TYPES,
   type TaskTypeWord,
@@ -137,6 +138,20 @@ function versionToken(token: string): string | null {
   return m ? (m[1] ?? null) : null;
 }
 
+/** Words that mean something to the grammar (`running`, `list`, `id`): read as a slip, never as a job's name. */
+const GRAMMAR_WORDS = new Set(['id', 'list', 'version', 'ver', 'page', 'project', 'all', 'latest']);
+
+function isCommandWord(token: string, parseStatus: StatusWordParser): boolean {
+  const w = token.toLowerCase();
+  return (
+    GRAMMAR_WORDS.has(w) ||
+    resolveSubcommand(w) !== null ||
+    lookup(SYNONYMS, w) !== undefined ||
+    lookup(FILTER_WORDS, w) !== undefined ||
+    (parseStatus(w)?.length ?? 0) > 0
+  );
+}
+
 type JobArg =
   | { ok: true; jobId: string; versionId: string | null; name: null; rest: string[] }
   | { ok: true; jobId: null; versionId: null; name: string; rest: string[] }
@@ -146,7 +161,7 @@ type JobArg =
  * Parses what names a job and returns what is left: `JOB_ID [VERSION_ID]` (digits, with an optional `version`
  * keyword: a v1 job), a UUID (a v2 job, which has no versions), or anything else that can be a job name.
  */
-function takeJobAndVersion(sub: Subcommand, args: string[]): JobArg {
+function takeJobAndVersion(sub: Subcommand, args: string[], parseStatus: StatusWordParser): JobArg {
   const [first, ...after] = args;
   if (first === undefined) return { ok: false, result: problem(sub, 'Which job? Give its id or its name.') };
   if (UUID.test(first)) {
@@ -161,7 +176,9 @@ function takeJobAndVersion(sub: Subcommand, args: string[]): JobArg {
   }
   const jobId = /^#?(\d{1,19})$/.exec(first)?.[1];
   if (!jobId) {
-    if (JOB_NAME.test(first)) return { ok: true, jobId: null, versionId: null, name: first, rest: after };
+    if (JOB_NAME.test(first) && !isCommandWord(first, parseStatus)) {
+      return { ok: true, jobId: null, versionId: null, name: first, rest: after };
+    }
     return {
       ok: false,
       result: problem(sub, `${quoteToken(first)} is not a job id or name: ids are numbers or UUIDs.`),
@@ -208,8 +225,8 @@ function parseJobs(args: string[], parseStatus: StatusWordParser): ParseResult {
   };
 }
 
-function parseJob(args: string[]): ParseResult {
-  const parsed = takeJobAndVersion('job', args);
+function parseJob(args: string[], parseStatus: StatusWordParser): ParseResult {
+  const parsed = takeJobAndVersion('job', args, parseStatus);
   if (!parsed.ok) return parsed.result;
   if (parsed.name !== null) {
     const extra = parsed.rest[0];
@@ -298,6 +315,7 @@ function isV2Id(id: string): boolean {
 function parseWatchTarget(
   sub: 'watch' | 'unwatch',
   args: string[],
+  parseStatus: StatusWordParser,
 ):
   | { ok: true; target: WatchTarget; filter: WatchFilter }
   | { ok: true; name: string; filter: WatchFilter }
@@ -315,7 +333,7 @@ function parseWatchTarget(
     }
     return { ok: true, target: { kind: 'project' }, filter: 'default' };
   }
-  const parsed = takeJobAndVersion(sub, args);
+  const parsed = takeJobAndVersion(sub, args, parseStatus);
   if (!parsed.ok) return parsed;
   let filter: WatchFilter = 'default';
   const [filterWord, ...extra] = parsed.rest;
@@ -391,7 +409,7 @@ function parseTokens(tokens: string[], parseStatus: StatusWordParser): ParseResu
     case 'jobs':
       return parseJobs(args, parseStatus);
     case 'job':
-      return parseJob(args);
+      return parseJob(args, parseStatus);
     case 'configs':
       return parseConfigs(args);
     case 'viz':
@@ -399,7 +417,7 @@ function parseTokens(tokens: string[], parseStatus: StatusWordParser): ParseResu
     case 'tasks':
       return parseTasks(args);
     case 'watch': {
-      const parsed = parseWatchTarget('watch', args);
+      const parsed = parseWatchTarget('watch', args, parseStatus);
       if (!parsed.ok) return parsed.result;
       if ('name' in parsed) {
         return { ok: true, command: { kind: 'find', name: parsed.name, action: 'watch', filter: parsed.filter } };
@@ -407,7 +425,7 @@ function parseTokens(tokens: string[], parseStatus: StatusWordParser): ParseResu
       return { ok: true, command: { kind: 'watch', target: parsed.target, filter: parsed.filter } };
     }
     case 'unwatch': {
-      const parsed = parseWatchTarget('unwatch', args);
+      const parsed = parseWatchTarget('unwatch', args, parseStatus);
       if (!parsed.ok) return parsed.result;
       if ('name' in parsed) {
         return problem(
