@@ -328,7 +328,7 @@ function parseWatchTarget(
     if (args.length > 1) {
       return {
         ok: false,
-        result: problem(sub, `\`${sub} failures\` takes nothing more (it alerts on every failed job version).`),
+        result: problem(sub, `\`${sub} failures\` takes nothing more (it alerts on every failed training job).`),
       };
     }
     return { ok: true, target: { kind: 'project' }, filter: 'default' };

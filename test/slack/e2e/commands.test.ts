@@ -64,7 +64,7 @@ describe('/modelarts subcommands end to end', () => {
   });
 
   it('shows the relevant usage line for a bad argument', async () => {
-    const body = ackOf(await send('job ten'));
+    const body = ackOf(await send('job te/n'));
     expect(allText(body)).toContain('is not a job id');
     expect(allText(body)).toContain('/modelarts job JOB_ID [VERSION_ID]');
   });
