@@ -58,6 +58,30 @@ describe('v2 training jobs in Slack end to end', () => {
     expect(all).not.toContain('not supported');
   });
 
+  it('Refresh and Watch on a v2 card (and Details on a v2 row) act on the v2 job', async () => {
+    const value = JSON.stringify({ j: SEEDED_V2.terminatedJobId });
+    const refreshed = await h.slack.sendBlockAction({
+      actionId: 'job_refresh',
+      value,
+      channelId: CHANNEL,
+      userId: USER,
+    });
+    expect(refreshed.status).toBe(200);
+    await eventually(() => h.slack.ephemerals(USER, CHANNEL).find((e) => e.text.includes('wav2vec2-abandoned')));
+    await h.slack.sendBlockAction({ actionId: 'job_watch', value, channelId: CHANNEL, userId: USER });
+    await eventually(() =>
+      h.slack
+        .ephemerals(USER, CHANNEL)
+        .find((e) => e.text.includes(`Watching training job ${SEEDED_V2.terminatedJobId}`)),
+    );
+    const watches = await h.store.listChannelWatches(h.slack.identity.teamId, CHANNEL);
+    expect(watches.map((w) => w.target)).toContainEqual({
+      kind: 'run',
+      jobId: SEEDED_V2.terminatedJobId,
+      versionId: null,
+    });
+  });
+
   it('`job UUID` of a failed job says why it failed', async () => {
     const all = textOf(await send(`job ${SEEDED_V2.failedJobId}`));
     expect(all).toContain('Why it failed');
