@@ -227,3 +227,25 @@ describe.each(['v1', 'v2'] as const)('an account with only the %s training API',
     expect(JSON.stringify(home.view.blocks)).not.toMatch(/not available|⚠️/);
   });
 });
+
+describe('MODELARTS_TRAINING_API=v1', () => {
+  let h: AppHarness;
+  beforeAll(async () => {
+    h = await startAppHarness({ env: { MODELARTS_TRAINING_API: 'v1' } });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('answers a v2 job id with a sentence naming the setting, and lists only v1 versions', async () => {
+    h.sim.resetRequestCounts();
+    const body = bodyOf(
+      await h.slack.sendSlashCommand({ text: `job ${SEEDED_V2.runningGpuJobId}`, channelId: CHANNEL, userId: USER }),
+    );
+    expect(textOf(body)).toContain('MODELARTS_TRAINING_API=v1');
+    const list = textOf(bodyOf(await h.slack.sendSlashCommand({ text: 'jobs', channelId: CHANNEL, userId: USER })));
+    expect(list).toContain('Job versions in');
+    expect(list).not.toContain('resnet50-ft');
+    expect(h.sim.requestCounts().searchTrainingJobs ?? 0).toBe(0);
+  });
+});
