@@ -176,7 +176,8 @@ function takeJobAndVersion(sub: Subcommand, args: string[], parseStatus: StatusW
   }
   const jobId = /^#?(\d{1,19})$/.exec(first)?.[1];
   if (!jobId) {
-    if (JOB_NAME.test(first) && !isCommandWord(first, parseStatus)) {
+    // Number-like tokens (`0x10`, `1e3`, 20 digits) are ids gone wrong, not names: say so rather than search.
+    if (JOB_NAME.test(first) && !isCommandWord(first, parseStatus) && !Number.isFinite(Number(first))) {
       return { ok: true, jobId: null, versionId: null, name: first, rest: after };
     }
     return {
