@@ -115,6 +115,20 @@ export async function startBot(
     onRead: lookupReadObserver(metrics),
   });
 
+  // One memory per process of which training API this account lacks, logged when it changes rather than per request.
+  const trainingApis = createTrainingApiAvailability({
+    mode: config.modelarts.trainingApi,
+    reprobeMs: config.modelarts.apiReprobeSeconds * 1000,
+    onChange: (api, available) =>
+      available
+        ? logger.info({ api }, 'the ModelArts %s training API answers again; asking it', api)
+        : logger.info(
+            { api, reprobeSeconds: config.modelarts.apiReprobeSeconds },
+            'the ModelArts %s training API is not available on this account; not asking it until the next re-probe',
+            api,
+          ),
+  });
+
   let phase: Phase = 'starting';
   // Set once the poller exists.
   let pollerHealth: (() => PollerHealth) | null = null;
@@ -136,6 +150,7 @@ export async function startBot(
     {
       config,
       modelarts: lookups,
+      trainingApis,
       store,
       logger,
       now,

@@ -111,6 +111,7 @@ export {
   sameRun,
   statusFromKey,
   V2_ACTIVE_PHASES,
+  V2_PHASES,
   v1Status,
   v2Status,
 } from './job-run.js';
@@ -197,3 +198,17 @@ export {
   TRAINING_JOB_STATUSES,
   trainingJobStatus,
 } from './statuses.js';
+export type {
+  NameMatches,
+  RunFilter,
+  RunList,
+  TrainingService,
+  TrainingServiceOptions,
+} from './training-service.js';
+export {
+  ANY_RUN,
+  createTrainingService,
+  refForIds,
+  TrainingApiOffError,
+  v2PhasesOf,
+} from './training-service.js';

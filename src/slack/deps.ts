@@ -4,7 +4,15 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { type ConsoleLinks, consoleLinks, type ModelArtsApi } from '../modelarts/index.js';
+import {
+  type ConsoleLinks,
+  consoleLinks,
+  createTrainingApiAvailability,
+  createTrainingService,
+  type ModelArtsApi,
+  type TrainingApiAvailability,
+  type TrainingService,
+} from '../modelarts/index.js';
 import type { Store, Watch } from '../store/types.js';
 import { createDirectory, type Directory } from './directory.js';
 
@@ -17,6 +25,11 @@ export interface SlackDeps {
   botToken: string;
   /** Base URL for every Web API call (SLACK_API_URL); Slack's own when unset. */
   slackApiUrl?: string | undefined;
+  /**
+   * Which training APIs to ask (MODELARTS_TRAINING_API and what the account turned out to lack). main.ts builds one
+   * per process so the poller and Slack share what they learn; left out, one is built from the configuration.
+   */
+  trainingApis?: TrainingApiAvailability | undefined;
   /** Told about each new watch (e.g. to poll sooner); errors are logged, never shown to the user. */
   onWatchCreated?: ((watch: Watch) => void | Promise<void>) | undefined;
 }
@@ -62,6 +75,8 @@ export interface AppDeps extends SlackDeps {
   projectId: string;
   /** Links to runs in the ModelArts console, and reading such links back. */
   consoleLinks: ConsoleLinks;
+  /** Training runs of both APIs in JobRun terms, with their console links: what every surface reads runs through. */
+  training: TrainingService;
   /** The bot's own user id once known (auth.test), for "invite @bot" hints and ignoring its own messages. */
   identity: {
     botUserId: string | null;
@@ -89,11 +104,24 @@ export function consoleLinksFor(config: Config['modelarts'], projectId: string):
 export function resolveDeps(deps: SlackDeps, tuning?: Partial<AppTuning>): AppDeps {
   const merged: AppTuning = { ...DEFAULT_TUNING, ...tuning };
   merged.modelartsTimeoutMs = Math.min(merged.modelartsTimeoutMs, deps.config.modelarts.timeoutMs);
+  const links = consoleLinksFor(deps.config.modelarts, deps.modelarts.projectId);
+  const availability =
+    deps.trainingApis ??
+    createTrainingApiAvailability({
+      mode: deps.config.modelarts.trainingApi,
+      reprobeMs: deps.config.modelarts.apiReprobeSeconds * 1000,
+    });
   return {
     ...deps,
     tuning: merged,
     projectId: deps.modelarts.projectId,
-    consoleLinks: consoleLinksFor(deps.config.modelarts, deps.modelarts.projectId),
+    consoleLinks: links,
+    training: createTrainingService({
+      api: deps.modelarts,
+      availability,
+      now: () => deps.now().getTime(),
+      withConsoleUrl: (run) => links.withConsoleUrl(run),
+    }),
     identity: { botUserId: null, botId: null, teamId: null, enterpriseId: null, botName: null },
     directory: createDirectory(),
     lookups: { inFlight: 0 },

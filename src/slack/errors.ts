@@ -16,6 +16,7 @@ import {
   ServerError,
   TimeoutError,
 } from '../modelarts/errors.js';
+import { TrainingApiOffError } from '../modelarts/training-service.js';
 import { type Message, renderErrorMessage } from './blocks/index.js';
 import { slackErrorCode, slackSentence } from './slack-errors.js';
 
@@ -108,6 +109,8 @@ export function classifyError(err: unknown, ctx: ErrorContext, logger?: Logger):
       };
     }
     if (err instanceof InvalidIdError) return { sentence: sentenceOf(err.userMessage), outcome: 'user_error' };
+    // A pinned MODELARTS_TRAINING_API is the deployment's choice; the id itself was fine, so no usage line follows.
+    if (err instanceof TrainingApiOffError) return { sentence: sentenceOf(err.userMessage), outcome: 'refused' };
     if (err instanceof RateLimitError) return { sentence: sentenceOf(err.userMessage), outcome: 'upstream_error' };
     if (err instanceof AuthenticationError || err instanceof PermissionDeniedError) {
       logger?.error({ err: { name: err.name, message: err.message } }, 'ModelArts refused the bot');

@@ -53,7 +53,7 @@ function overviewBlocks(): KnownBlock[] {
     section(
       `*Watch* (alerts in this channel)\n${[
         line('watch 10', 'alerts here when a version of job 10 finishes'),
-        line('watch failures', 'alerts on every failed job version'),
+        line('watch failures', 'alerts on every failed job of either training API'),
         line('unwatch 10', SUMMARY.unwatch),
         line('watches', SUMMARY.watches),
       ].join('\n')}`,
@@ -69,8 +69,8 @@ function overviewBlocks(): KnownBlock[] {
 
 /** Notes a subcommand needs beyond its examples: the words its filters take. */
 const TOPIC_NOTES: Partial<Record<Subcommand, string>> = {
-  jobs: '*STATUS*: `running`, `waiting`, `failed`, `completed`, `cancelled`, a status name such as `JOBSTAT_FAILED` or `killed`, or a status number.',
-  job: 'Ids are numbers; `job 10 3`, `job 10 v3` and `job 10 version 3` are the same.',
+  jobs: '*STATUS*: `running`, `waiting`, `failed`, `completed`, `cancelled`, a v2 phase such as `Abnormal` or `Terminated`, a v1 status name such as `JOBSTAT_FAILED` or `killed`, or a status number.',
+  job: 'Digits are an old-version (v1) job and version: `job 10 3`, `job 10 v3` and `job 10 version 3` are the same. A UUID is a new-version (v2) job, which has no versions. Anything else is a job name, or the start of one.',
   tasks:
     '*Types*: `analysis`, `cleaning`, `augmentation`, `validation`, `selection`. *Status*: `running`, `completed`, `failed`, `stopped`.',
   watch:

@@ -31,7 +31,7 @@ function watchRows(model: HomeModel, ctx: RenderContext): KnownBlock[] {
   if (model.watches.length === 0) {
     return [
       section(
-        'You have no watches. In a channel, `/modelarts watch JOB_ID [VERSION_ID]` posts a card there and reports how the job ends; `/modelarts watch failures` reports every failed version in the project.',
+        'You have no watches. In a channel, `/modelarts watch JOB_ID|UUID|NAME` posts a card there and reports how the job ends; `/modelarts watch failures` reports every failed training job in the project.',
       ),
     ];
   }

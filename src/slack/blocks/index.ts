@@ -56,6 +56,8 @@ export { actionMatcher, runButton } from './kit.js';
 export { assertWithinLimits, BlockLimitError, blocksTextLength, checkLimits, LIMITS } from './limits.js';
 export type { LookupModalOptions } from './lookup-modal.js';
 export { renderLookupModal } from './lookup-modal.js';
+export type { PickListModel } from './pick-list.js';
+export { PICK_LIST_MAX, renderPickList } from './pick-list.js';
 export type { TasksOptions } from './tasks.js';
 export { renderProcessorTask, renderProcessorTasks, TASKS_MAX_PAGE_SIZE, TASKS_PAGE_SIZE } from './tasks.js';
 export type { Message, RenderContext } from './types.js';

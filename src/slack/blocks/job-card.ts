@@ -69,6 +69,18 @@ function commandLine(run: JobRun): string | null {
   return line === '' ? null : line;
 }
 
+/** Why a failed run failed, as far as the platform says: the reason, the task and its exit code. */
+function failureLine(run: JobRun): string | null {
+  const f = run.failure;
+  if (!f || run.status.category !== 'failed') return null;
+  const where = joinParts([
+    f.task ? escapeInline(f.task, 40) : null,
+    f.exitCode !== null ? `exit code ${f.exitCode}` : null,
+  ]);
+  if (!f.reason && !where) return null;
+  return `*Why it failed*  ${f.reason ? codeSpan(f.reason, 500) : 'no reason given'}${where ? `  (${where})` : ''}`;
+}
+
 function idsLine(run: JobRun, ctx: RenderContext): string {
   return joinParts([
     idWords(run.ref),
@@ -93,6 +105,8 @@ function fallbackFor(run: JobRun, ctx: RenderContext): string {
 
 export function renderRunCard(run: JobRun, ctx: RenderContext, opts: JobCardOptions = {}): Message {
   const blocks: KnownBlock[] = [section(headline(run, ctx), { max: 1500 })];
+  const failure = failureLine(run);
+  if (failure) blocks.push(section(failure, { max: 800 }));
   const created = formatDateTime(run.createdAt, ctx.timeZone);
   const about = context([
     run.description ? `_${escapeInline(run.description, 300)}_` : null,

@@ -130,7 +130,9 @@ export function titleLine(run: JobRun): string {
 /** "status 11 JOBSTAT_FAILED" (v1: code and name), "status Failed" (v2: the phase is both). */
 export function statusIdText(status: RunStatus): string {
   const name = status.name === status.key ? '' : ` ${escapeInline(status.name, 40)}`;
-  return `status ${escapeInline(status.key, 40)}${name}`;
+  // The v2 secondary phase (`Queuing`, `CreateFailed`) beside the phase it refines.
+  const detail = status.detail ? ` (${escapeInline(status.detail, 40)})` : '';
+  return `status ${escapeInline(status.key, 40)}${name}${detail}`;
 }
 
 // --- status and time ----------------------------------------------------------------------------------------------

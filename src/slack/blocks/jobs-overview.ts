@@ -150,11 +150,13 @@ function filterText(words: readonly string[]): string | null {
 function renderOverview(
   all: readonly Row[],
   ctx: RenderContext,
-  opts: Omit<JobsOverviewOptions, 'source'> & { mode: 'versions' | 'jobs-fallback' | 'job-list' },
+  opts: Omit<JobsOverviewOptions, 'source'> & { mode: 'versions' | 'job-list' },
 ): Message {
   const slice = pageOf(all, opts.page, opts.pageSize, opts.total, JOBS_MAX_PAGE_SIZE);
-  const noun = opts.mode === 'job-list' ? 'training job' : 'job version';
-  const title = opts.mode === 'job-list' ? `Training jobs in ${ctx.projectId}` : `Job versions in ${ctx.projectId}`;
+  // v2 jobs have no versions: a list holding any is a list of training jobs.
+  const jobs = opts.mode === 'job-list' || all.some((row) => row.run.status.api === 'v2');
+  const noun = jobs ? 'training job' : 'job version';
+  const title = jobs ? `Training jobs in ${ctx.projectId}` : `Job versions in ${ctx.projectId}`;
   const filter = filterText(opts.statusFilter);
   const valueFor = (page: number) => jobsPageValue.encode({ page, statusFilter: opts.statusFilter });
 
@@ -221,9 +223,10 @@ function renderOverview(
 
 export function renderJobsOverview(runs: ListedRun[], ctx: RenderContext, opts: JobsOverviewOptions): Message {
   return renderOverview(
-    runs.map((run) => ({ run, note: description(run), latest: false })),
+    // Rows from the job list stand for each job's newest version.
+    runs.map((run) => ({ run, note: description(run), latest: opts.source === 'jobs' })),
     ctx,
-    { ...opts, mode: opts.source === 'jobs' ? 'jobs-fallback' : 'versions' },
+    { ...opts, mode: opts.source === 'jobs' ? 'job-list' : 'versions' },
   );
 }
 

@@ -31,7 +31,10 @@ export function renderLookupModal(opts: LookupModalOptions = {}): ModalView {
         type: 'input',
         block_id: BLOCK.lookupJobId,
         label: plainText('Training job id', 2000),
-        hint: plainText('The number in the job’s console URL, or from /modelarts jobs.', 2000),
+        hint: plainText(
+          'A number (old-version job) or a UUID (new-version job), from its console URL or /modelarts jobs.',
+          2000,
+        ),
         element: {
           type: 'plain_text_input',
           action_id: INPUT.jobId,
@@ -46,7 +49,7 @@ export function renderLookupModal(opts: LookupModalOptions = {}): ModalView {
         block_id: BLOCK.lookupVersionId,
         optional: true,
         label: plainText('Version id', 2000),
-        hint: plainText('Leave empty for the latest version.', 2000),
+        hint: plainText('Old-version jobs only. Leave empty for the latest version.', 2000),
         element: {
           type: 'plain_text_input',
           action_id: INPUT.versionId,

@@ -16,7 +16,7 @@ function runWords(target: { jobId: string; versionId: string | null }, sep: stri
   return target.versionId === null ? `job ${target.jobId}` : `job ${target.jobId}${sep}version ${target.versionId}`;
 }
 
-/** "job 10 · version 10", "job 10 (every version)", "every job version in the project". */
+/** "job 10 · version 10", "job 10 (every version)", "every training job in the project". */
 export function watchTargetText(target: WatchTarget): string {
   switch (target.kind) {
     case 'run':
@@ -24,7 +24,7 @@ export function watchTargetText(target: WatchTarget): string {
     case 'job':
       return `job ${escapeInline(target.jobId, 30)} (every version)`;
     case 'project':
-      return 'every job version in the project';
+      return 'every training job in the project';
     default:
       return 'unknown target';
   }
@@ -42,7 +42,7 @@ export function describeWatchTarget(target: WatchTarget, projectId: string): str
     case 'job':
       return `every version of training job ${target.jobId}`;
     case 'project':
-      return `every failed job version in project ${projectId}`;
+      return `every failed training job in project ${projectId}`;
   }
 }
 
@@ -135,7 +135,7 @@ export function renderWatches(watches: Watch[], ctx: RenderContext): Message {
   if (watches.length === 0) {
     head.push(
       section(
-        'This channel watches nothing yet.\n• `/modelarts watch JOB_ID VERSION_ID` posts a card here and reports how that version ends.\n• `/modelarts watch JOB_ID` does the same for every current and future version of the job.\n• `/modelarts watch failures` reports every failed job version in the project.',
+        'This channel watches nothing yet.\n• `/modelarts watch JOB_ID VERSION_ID` (or a new-version job’s UUID, or a job’s name) posts a card here and reports how it ends.\n• `/modelarts watch JOB_ID` does the same for every current and future version of the job.\n• `/modelarts watch failures` reports every failed training job (old-version job versions too) in the project.',
       ),
     );
     return { text: 'This channel watches nothing yet. Try /modelarts watch JOB_ID.', blocks: head };

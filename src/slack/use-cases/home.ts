@@ -1,37 +1,30 @@
 /**
- * The App Home tab: the user's watches and the project's running job versions with GPU/NPU totals. Shared by the
+ * The App Home tab: the user's watches and the project's running jobs of both training APIs with GPU/NPU totals. Shared by the
  * app_home_opened event and the Refresh button.
  */
 
 import type { HomeView } from '@slack/types';
-import { EndpointNotFoundError } from '../../modelarts/errors.js';
-import { type ListedRun, listedFromV1StatusRow, runFromV1JobSummary } from '../../modelarts/index.js';
+import type { ListedRun } from '../../modelarts/index.js';
 import { acceleratorsInUse, renderHome } from '../blocks/index.js';
 import { toUserMessage } from '../errors.js';
 import type { CallOptions } from '../listeners/common/answer.js';
 import { type CommandEnv, renderContext, renderContextIn } from './context.js';
 
-export async function runningVersions(
+/** The project's running runs of both training APIs; a failure becomes the Home tab's notice, never an error page. */
+export async function runningRuns(
   env: CommandEnv,
   call: CallOptions,
 ): Promise<{ rows: ListedRun[]; error: string | null }> {
   const { deps } = env;
-  const ctx = { projectId: deps.projectId, subject: { kind: 'list', what: 'running job versions' } } as const;
-  const running = (run: ListedRun) => run.status.category === 'running';
+  const ctx = { projectId: deps.projectId, subject: { kind: 'list', what: 'running jobs' } } as const;
   try {
-    const all = await deps.modelarts.listJobVersionStatuses({ offset: 0, limit: 0 }, call);
-    return { rows: all.versions.map(listedFromV1StatusRow).filter(running), error: null };
-  } catch (err) {
-    if (!(err instanceof EndpointNotFoundError)) return { rows: [], error: toUserMessage(err, ctx, deps.logger) };
-  }
-  try {
-    const list = await deps.modelarts.listTrainingJobs(
-      { per_page: 100, page: 1, sortBy: 'create_time', order: 'desc' },
-      call,
-    );
+    const list = await deps.training.runningRuns(call);
     return {
-      rows: list.jobs.map(runFromV1JobSummary).filter(running),
-      error: 'GPU and NPU counts need the ModelArts all-versions listing, which this region does not offer.',
+      rows: list.runs,
+      error:
+        list.v1Source === 'jobs'
+          ? 'GPU and NPU counts of old-version jobs need the ModelArts all-versions listing, which this region does not offer.'
+          : null,
     };
   } catch (err) {
     return { rows: [], error: toUserMessage(err, ctx, deps.logger) };
@@ -42,7 +35,7 @@ export async function homeView(env: CommandEnv, call: CallOptions): Promise<Home
   const { deps } = env;
   const [watches, running, ctx] = await Promise.all([
     deps.store.listUserWatches(env.teamId, env.userId),
-    runningVersions(env, call),
+    runningRuns(env, call),
     renderContext(env),
   ]);
   const { gpus, npus } = acceleratorsInUse(running.rows);

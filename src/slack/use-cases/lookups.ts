@@ -2,27 +2,21 @@
  * The read-only subcommands: fetch from ModelArts, render with the pure renderers. Each function takes the whole
  * lookup state (what a button's value carries), so slash commands, Refresh and pagination share one code path.
  */
-import { EndpointNotFoundError } from '../../modelarts/errors.js';
 import {
+  ANY_RUN,
   type JobRun,
-  type JobVersionStatus,
-  listedFromV1StatusRow,
-  type ModelArtsApi,
-  refFromParts,
-  runFromV1JobSummary,
-  runFromV1Version,
-  type TrainingJobSummary,
-  type TrainingJobVersion,
+  type RunFilter,
+  refForIds,
   type VisualizationJob,
+  v1Status,
+  v2PhasesOf,
 } from '../../modelarts/index.js';
 import {
   CONFIGS_PAGE_SIZE,
   JOBS_PAGE_SIZE,
-  type JobListRow,
   type Message,
   type RenderContext,
   renderConfigs,
-  renderJobsFromJobList,
   renderJobsOverview,
   renderProcessorTask,
   renderProcessorTasks,
@@ -33,9 +27,10 @@ import {
   VIZ_PAGE_SIZE,
 } from '../blocks/index.js';
 import type { AppDeps } from '../deps.js';
-import { type Answer, type ErrorContext, notFoundSentence, UserFacingError, withUserErrors } from '../errors.js';
+import { type Answer, type ErrorContext, withUserErrors } from '../errors.js';
 import type { CallOptions } from '../listeners/common/answer.js';
 import { type ParsedCommand, TASK_TYPES, USAGE } from './parser.js';
+import { parseJobStatusWord, v2PhaseNamed } from './vocabulary.js';
 
 export const PAGE_SIZE = {
   jobs: JOBS_PAGE_SIZE,
@@ -43,9 +38,6 @@ export const PAGE_SIZE = {
   tasks: TASKS_PAGE_SIZE,
   viz: VIZ_PAGE_SIZE,
 } as const;
-/** Job-list fallback with several statuses: at most this many jobs are scanned (newest first). */
-const FALLBACK_SCAN_PAGE_SIZE = 100;
-const FALLBACK_SCAN_PAGES = 10;
 
 /** Render contexts may still be resolving (users.info) while ModelArts answers. */
 export type Ctx = RenderContext | Promise<RenderContext>;
@@ -117,77 +109,45 @@ export function matchTensorboard(jobs: readonly VisualizationJob[], trainUrl: st
   return tensorboardIndex(jobs).get(normObsPath(trainUrl)) ?? null;
 }
 
-/** What the bot can answer about a v2 job (a UUID) until the v2 API is wired in. */
-export const V2_NOT_YET =
-  'That is a job of the new ModelArts training API (its id is a UUID). This bot reads old-API training jobs ' +
-  '(numeric job and version ids) so far; open the job in the ModelArts console meanwhile.';
-
 /**
- * The v1 wire answer for a job version, or the job's latest version when `versionId` is null. A v2 job id is refused
- * with a sentence: the v2 API is not wired in yet.
+ * The run a (job, version) names, as the product sees it, with its console link: a UUID is a v2 job, digits a v1 job
+ * version (the job's newest when `versionId` is null). Every surface gets its runs here, so all link the same way.
  */
-export async function fetchJobVersion(
-  modelarts: ModelArtsApi,
-  jobId: string,
-  versionId: string | null,
-  call: CallOptions,
-): Promise<TrainingJobVersion> {
-  if (refFromParts(jobId, versionId)?.api === 'v2') throw new UserFacingError(V2_NOT_YET);
-  if (versionId !== null) return modelarts.getTrainingJobVersion(jobId, versionId, call);
-  const list = await modelarts.listTrainingJobVersions(jobId, { page: 1, per_page: 1 }, call);
-  const latest = list.versions.reduce<TrainingJobVersion | null>(
-    (best, v) => (best === null || v.version_id > best.version_id ? v : best),
-    null,
-  );
-  // A job without versions is as good as absent for a card; say so the same way as a 404.
-  if (!latest) throw new UserFacingError(notFoundSentence({ kind: 'job', jobId }, modelarts.projectId));
-  return latest;
+export function fetchRun(deps: AppDeps, jobId: string, versionId: string | null, call: CallOptions): Promise<JobRun> {
+  return deps.training.getRun(refForIds(jobId, versionId), call);
 }
 
 /**
- * The run a (job, version) names, as the product sees it, with its console link: the one place a looked-up run gets
- * that link (outbox alerts get theirs when they are delivered), so every surface links the same way.
+ * Rendered cards per run. The training service hands lookups sharing one cached answer the same run object, and the
+ * renderer is pure: for the same viewer time zone, card options and second of the clock it gives the same blocks, so
+ * a card is rendered once per second rather than once per viewer.
  */
-export async function fetchRun(
-  deps: AppDeps,
-  jobId: string,
-  versionId: string | null,
-  call: CallOptions,
-): Promise<JobRun> {
-  return toRun(deps, await fetchJobVersion(deps.modelarts, jobId, versionId, call));
-}
-
-function toRun(deps: AppDeps, version: TrainingJobVersion): JobRun {
-  return deps.consoleLinks.withConsoleUrl(runFromV1Version(version));
-}
-
-/**
- * Rendered cards per version answer. Through the lookup read cache, everyone opening one job version within a few
- * seconds gets the same answer object, and the renderer is pure: for the same viewer time zone, card options and
- * second of the clock it gives the same blocks, so a card is rendered once per second rather than once per viewer.
- */
-const renderedCards = new WeakMap<TrainingJobVersion, Map<string, { second: number; message: Message }>>();
-const RENDERED_VARIANTS_PER_VERSION = 16;
+const renderedCards = new WeakMap<JobRun, Map<string, { second: number; message: Message }>>();
+const RENDERED_VARIANTS_PER_RUN = 16;
 
 function renderCard(
-  deps: AppDeps,
-  version: TrainingJobVersion,
+  run: JobRun,
   ctx: RenderContext,
   options: { tensorboardUrl: string | null; ephemeral: boolean },
 ): Message {
   const second = Math.floor(ctx.now.getTime() / 1000);
   const key = `${ctx.timeZone} ${ctx.projectId} ${options.ephemeral} ${options.tensorboardUrl ?? ''}`;
-  let variants = renderedCards.get(version);
+  let variants = renderedCards.get(run);
   const kept = variants?.get(key);
   if (kept?.second === second) return kept.message;
-  const message = renderRunCard(toRun(deps, version), ctx, options);
+  const message = renderRunCard(run, ctx, options);
   if (!variants) {
     variants = new Map();
-    renderedCards.set(version, variants);
+    renderedCards.set(run, variants);
   }
-  if (variants.size >= RENDERED_VARIANTS_PER_VERSION && !variants.has(key)) variants.clear();
+  if (variants.size >= RENDERED_VARIANTS_PER_RUN && !variants.has(key)) variants.clear();
   variants.set(key, { second, message });
   return message;
+}
+
+/** Where a run writes what a TensorBoard would read: its `train_url` output, else its first output. */
+function outputPath(run: JobRun): string | null {
+  return (run.outputs.find((o) => o.name === 'train_url') ?? run.outputs[0])?.location ?? null;
 }
 
 export async function jobCard(
@@ -198,19 +158,31 @@ export async function jobCard(
   call: CallOptions,
   options: LookupOptions,
 ): Promise<Message> {
-  const tensorboards = listTensorboards(deps, call);
-  const version = await fetchJobVersion(deps.modelarts, jobId, versionId, call);
-  const tensorboardUrl = matchTensorboard(await tensorboards, version.train_url);
-  return renderCard(deps, version, await ctx, { tensorboardUrl, ephemeral: options.ephemeral });
+  const ref = refForIds(jobId, versionId);
+  // v1 runs find their TensorBoard among the visualization jobs (asked alongside); v2 jobs carry their own.
+  const tensorboards = ref.api === 'v1' ? listTensorboards(deps, call) : Promise.resolve([]);
+  const run = await deps.training.getRun(ref, call);
+  const tensorboardUrl = run.tensorboardUrl ?? matchTensorboard(await tensorboards, outputPath(run));
+  return renderCard(run, await ctx, { tensorboardUrl, ephemeral: options.ephemeral });
 }
 
-function jobListRow(job: TrainingJobSummary): JobListRow {
-  return { run: runFromV1JobSummary(job), versionCount: job.version_count };
+/**
+ * The runs a list asks for. A category word (`failed`) or phase (`Abnormal`) picks v2 phases by meaning; a v1 status
+ * name (`JOBSTAT_IMAGE_FAILED`) picks the v2 phases of its category, the nearest v2 can say.
+ */
+export function runFilterFor(statuses: readonly number[], statusWords: readonly string[]): RunFilter {
+  if (statuses.length === 0 && statusWords.length === 0) return ANY_RUN;
+  const phases = new Set<string>();
+  for (const word of statusWords) {
+    const phase = v2PhaseNamed(word);
+    if (phase) phases.add(phase);
+    else for (const p of v2PhasesOf((parseJobStatusWord(word) ?? []).map((c) => v1Status(c).category))) phases.add(p);
+  }
+  return { v1Codes: new Set(statuses), v2Phases: phases };
 }
 
-function byNewest(a: JobVersionStatus, b: JobVersionStatus): number {
-  return (b.create_time ?? 0) - (a.create_time ?? 0) || b.version_id - a.version_id;
-}
+/** Rows fetched for the header's counts and GPU totals even on page 1 (two v2 search pages). */
+const OVERVIEW_MIN_ROWS = 100;
 
 export async function jobsOverview(
   deps: AppDeps,
@@ -220,56 +192,16 @@ export async function jobsOverview(
   options: LookupOptions,
 ): Promise<Message> {
   const pageSize = PAGE_SIZE.jobs;
-  try {
-    // limit=0 returns every version in one call; filtering and paging here keeps header counts exact.
-    const all = await deps.modelarts.listJobVersionStatuses({ offset: 0, limit: 0 }, call);
-    const wanted = new Set(cmd.statuses);
-    // A copy: the answer may be shared with other lookups through the read cache.
-    const rows = (wanted.size > 0 ? all.versions.filter((v) => wanted.has(v.status)) : [...all.versions]).sort(
-      byNewest,
-    );
-    return renderJobsOverview(rows.map(listedFromV1StatusRow), await ctx, {
-      page: cmd.page,
-      pageSize,
-      total: rows.length,
-      statusFilter: cmd.statusWords,
-      source: 'versions',
-      ephemeral: options.ephemeral,
-    });
-  } catch (err) {
-    if (!(err instanceof EndpointNotFoundError)) throw err;
-    deps.logger.info('the all-versions endpoint is missing here; listing jobs instead');
-  }
-  // Without the all-versions endpoint: the job list. One status is filtered by ModelArts; several (a category) are
-  // filtered here over a bounded scan, so the pager still counts right.
-  const wanted = new Set(cmd.statuses);
-  if (wanted.size <= 1) {
-    const list = await deps.modelarts.listTrainingJobs(
-      { per_page: pageSize, page: cmd.page, sortBy: 'create_time', order: 'desc', status: cmd.statuses[0] },
-      call,
-    );
-    return renderJobsFromJobList(list.jobs.map(jobListRow), await ctx, {
-      page: cmd.page,
-      pageSize,
-      total: list.job_total_count,
-      statusFilter: cmd.statusWords,
-      ephemeral: options.ephemeral,
-    });
-  }
-  const jobs: TrainingJobSummary[] = [];
-  for (let page = 1; page <= FALLBACK_SCAN_PAGES; page++) {
-    const list = await deps.modelarts.listTrainingJobs(
-      { per_page: FALLBACK_SCAN_PAGE_SIZE, page, sortBy: 'create_time', order: 'desc' },
-      call,
-    );
-    jobs.push(...list.jobs.filter((j) => wanted.has(j.status)));
-    if (list.jobs.length < FALLBACK_SCAN_PAGE_SIZE || page * FALLBACK_SCAN_PAGE_SIZE >= list.job_total_count) break;
-  }
-  return renderJobsFromJobList(jobs.map(jobListRow), await ctx, {
+  const list = await deps.training.listRuns(
+    { filter: runFilterFor(cmd.statuses, cmd.statusWords), limit: Math.max(OVERVIEW_MIN_ROWS, cmd.page * pageSize) },
+    call,
+  );
+  return renderJobsOverview(list.runs, await ctx, {
     page: cmd.page,
     pageSize,
-    total: jobs.length,
+    total: list.total,
     statusFilter: cmd.statusWords,
+    source: list.v1Source === 'jobs' ? 'jobs' : 'versions',
     ephemeral: options.ephemeral,
   });
 }

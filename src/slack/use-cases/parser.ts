@@ -10,6 +10,7 @@ import {
   lookup,
   SUBCOMMANDS,
   type Subcommand,
+  SYNONYMS,
   TASK_STATUS_WORDS,
   TASK_TYPES,
   type TaskTypeWord,
@@ -38,7 +39,9 @@ export type ParsedCommand =
     }
   | { kind: 'watch'; target: WatchTarget; filter: WatchFilter }
   | { kind: 'unwatch'; target: WatchTarget }
-  | { kind: 'watches' };
+  | { kind: 'watches' }
+  /** A job named by name (or a prefix of it): resolved against both training APIs, then shown or watched. */
+  | { kind: 'find'; name: string; action: 'job' | 'watch'; filter: WatchFilter };
 
 export interface ParseProblem {
   /** The subcommand the problem belongs to (null: none recognised). */
@@ -56,6 +59,10 @@ export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; er
 const MAX_PAGE = 10_000;
 /** Decimal ids as ModelArts issues them; 19 digits is the int64 ceiling. */
 const NUMERIC_ID = /^\d{1,19}$/;
+/** v2 job ids: UUIDs (typed in any case; ModelArts issues them in lower case). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Training job names as both consoles allow them: letters, digits, `-`, `_` (and `.` in old jobs), at most 64. */
+const JOB_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 /** Dataset ids are short alphanumeric strings (e.g. `X6c3N3eztX7cr3Arvqu`). */
 const DATASET_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -131,16 +138,52 @@ function versionToken(token: string): string | null {
   return m ? (m[1] ?? null) : null;
 }
 
-/** Parses `JOB_ID [VERSION_ID]` (with an optional `version` keyword) and returns what is left. */
-function takeJobAndVersion(
-  sub: Subcommand,
-  args: string[],
-): { ok: true; jobId: string; versionId: string | null; rest: string[] } | { ok: false; result: ParseResult } {
+/** Words that mean something to the grammar (`running`, `list`, `id`): read as a slip, never as a job's name. */
+const GRAMMAR_WORDS = new Set(['id', 'list', 'version', 'ver', 'page', 'project', 'all', 'latest']);
+
+function isCommandWord(token: string, parseStatus: StatusWordParser): boolean {
+  const w = token.toLowerCase();
+  return (
+    GRAMMAR_WORDS.has(w) ||
+    resolveSubcommand(w) !== null ||
+    lookup(SYNONYMS, w) !== undefined ||
+    lookup(FILTER_WORDS, w) !== undefined ||
+    (parseStatus(w)?.length ?? 0) > 0
+  );
+}
+
+type JobArg =
+  | { ok: true; jobId: string; versionId: string | null; name: null; rest: string[] }
+  | { ok: true; jobId: null; versionId: null; name: string; rest: string[] }
+  | { ok: false; result: ParseResult };
+
+/**
+ * Parses what names a job and returns what is left: `JOB_ID [VERSION_ID]` (digits, with an optional `version`
+ * keyword: a v1 job), a UUID (a v2 job, which has no versions), or anything else that can be a job name.
+ */
+function takeJobAndVersion(sub: Subcommand, args: string[], parseStatus: StatusWordParser): JobArg {
   const [first, ...after] = args;
-  if (first === undefined) return { ok: false, result: problem(sub, 'Which job? Give its JOB_ID.') };
+  if (first === undefined) return { ok: false, result: problem(sub, 'Which job? Give its id or its name.') };
+  if (UUID.test(first)) {
+    const next = after[0];
+    if (next !== undefined && (isVersionKeyword(next) || /^\d{1,19}$/.test(next))) {
+      return {
+        ok: false,
+        result: problem(sub, `${quoteToken(first)} is a job of the new training API: those have no versions.`),
+      };
+    }
+    return { ok: true, jobId: first.toLowerCase(), versionId: null, name: null, rest: after };
+  }
   const jobId = /^#?(\d{1,19})$/.exec(first)?.[1];
   if (!jobId) {
-    return { ok: false, result: problem(sub, `${quoteToken(first)} is not a job id: job ids are numbers.`) };
+    // Number-like tokens (`0x10`, `1e3`, 20 digits) are ids gone wrong, not names: say so rather than search.
+    if (JOB_NAME.test(first) && !isCommandWord(first, parseStatus) && !Number.isFinite(Number(first))) {
+      return { ok: true, jobId: null, versionId: null, name: first, rest: after };
+    }
+    return {
+      ok: false,
+      result: problem(sub, `${quoteToken(first)} is not a job id or name: ids are numbers or UUIDs.`),
+    };
   }
   let rest = after;
   if (rest[0] !== undefined && isVersionKeyword(rest[0])) {
@@ -154,11 +197,11 @@ function takeJobAndVersion(
         ),
       };
     }
-    return { ok: true, jobId, versionId: v, rest: rest.slice(2) };
+    return { ok: true, jobId, versionId: v, name: null, rest: rest.slice(2) };
   }
   const versionId = rest[0] !== undefined ? versionToken(rest[0]) : null;
   if (versionId) rest = rest.slice(1);
-  return { ok: true, jobId, versionId, rest };
+  return { ok: true, jobId, versionId, name: null, rest };
 }
 
 function parseJobs(args: string[], parseStatus: StatusWordParser): ParseResult {
@@ -183,15 +226,22 @@ function parseJobs(args: string[], parseStatus: StatusWordParser): ParseResult {
   };
 }
 
-function parseJob(args: string[]): ParseResult {
-  const parsed = takeJobAndVersion('job', args);
+function parseJob(args: string[], parseStatus: StatusWordParser): ParseResult {
+  const parsed = takeJobAndVersion('job', args, parseStatus);
   if (!parsed.ok) return parsed.result;
+  if (parsed.name !== null) {
+    const extra = parsed.rest[0];
+    if (extra !== undefined) return problem('job', `Unexpected ${quoteToken(extra)} after the job name.`);
+    return { ok: true, command: { kind: 'find', name: parsed.name, action: 'job', filter: 'default' } };
+  }
   if (parsed.rest.length > 0) {
     const extra = parsed.rest[0] ?? '';
     return problem(
       'job',
       parsed.versionId === null
-        ? `${quoteToken(extra)} is not a version id: version ids are numbers.`
+        ? isV2Id(parsed.jobId)
+          ? `Unexpected ${quoteToken(extra)} after the job id: jobs of the new training API have no versions.`
+          : `${quoteToken(extra)} is not a version id: version ids are numbers.`
         : `Unexpected ${quoteToken(extra)} after the version id.`,
     );
   }
@@ -259,10 +309,18 @@ function parseTasks(args: string[]): ParseResult {
   return { ok: true, command: { kind: 'tasks', datasetId, taskType, status, statusWord, page: paged.page } };
 }
 
+function isV2Id(id: string): boolean {
+  return UUID.test(id);
+}
+
 function parseWatchTarget(
   sub: 'watch' | 'unwatch',
   args: string[],
-): { ok: true; target: WatchTarget; filter: WatchFilter } | { ok: false; result: ParseResult } {
+  parseStatus: StatusWordParser,
+):
+  | { ok: true; target: WatchTarget; filter: WatchFilter }
+  | { ok: true; name: string; filter: WatchFilter }
+  | { ok: false; result: ParseResult } {
   const first = args[0];
   if (first === undefined) {
     return { ok: false, result: problem(sub, 'What should I watch? Give a JOB_ID, or `failures`.') };
@@ -271,12 +329,12 @@ function parseWatchTarget(
     if (args.length > 1) {
       return {
         ok: false,
-        result: problem(sub, `\`${sub} failures\` takes nothing more (it alerts on every failed job version).`),
+        result: problem(sub, `\`${sub} failures\` takes nothing more (it alerts on every failed training job).`),
       };
     }
     return { ok: true, target: { kind: 'project' }, filter: 'default' };
   }
-  const parsed = takeJobAndVersion(sub, args);
+  const parsed = takeJobAndVersion(sub, args, parseStatus);
   if (!parsed.ok) return parsed;
   let filter: WatchFilter = 'default';
   const [filterWord, ...extra] = parsed.rest;
@@ -298,8 +356,11 @@ function parseWatchTarget(
   if (extra.length > 0) {
     return { ok: false, result: problem(sub, `Unexpected ${quoteToken(extra[0] ?? '')} after the filter.`) };
   }
-  const target: WatchTarget =
-    parsed.versionId === null
+  if (parsed.name !== null) return { ok: true, name: parsed.name, filter };
+  // A v2 job runs once: watching it is watching that run (RunRef parts: the UUID, no version).
+  const target: WatchTarget = isV2Id(parsed.jobId)
+    ? { kind: 'run', jobId: parsed.jobId, versionId: null }
+    : parsed.versionId === null
       ? { kind: 'job', jobId: parsed.jobId }
       : { kind: 'run', jobId: parsed.jobId, versionId: parsed.versionId };
   return { ok: true, target, filter };
@@ -349,7 +410,7 @@ function parseTokens(tokens: string[], parseStatus: StatusWordParser): ParseResu
     case 'jobs':
       return parseJobs(args, parseStatus);
     case 'job':
-      return parseJob(args);
+      return parseJob(args, parseStatus);
     case 'configs':
       return parseConfigs(args);
     case 'viz':
@@ -357,13 +418,22 @@ function parseTokens(tokens: string[], parseStatus: StatusWordParser): ParseResu
     case 'tasks':
       return parseTasks(args);
     case 'watch': {
-      const parsed = parseWatchTarget('watch', args);
+      const parsed = parseWatchTarget('watch', args, parseStatus);
       if (!parsed.ok) return parsed.result;
+      if ('name' in parsed) {
+        return { ok: true, command: { kind: 'find', name: parsed.name, action: 'watch', filter: parsed.filter } };
+      }
       return { ok: true, command: { kind: 'watch', target: parsed.target, filter: parsed.filter } };
     }
     case 'unwatch': {
-      const parsed = parseWatchTarget('unwatch', args);
+      const parsed = parseWatchTarget('unwatch', args, parseStatus);
       if (!parsed.ok) return parsed.result;
+      if ('name' in parsed) {
+        return problem(
+          'unwatch',
+          `Give the job’s id to stop a watch: \`/modelarts watches\` lists them with their ids.`,
+        );
+      }
       return { ok: true, command: { kind: 'unwatch', target: parsed.target } };
     }
     case 'watches':
@@ -374,6 +444,6 @@ function parseTokens(tokens: string[], parseStatus: StatusWordParser): ParseResu
 
 /** The log label of a parsed command (never the raw text, which may hold anything). */
 export function subcommandOf(result: ParseResult): string {
-  if (result.ok) return result.command.kind;
+  if (result.ok) return result.command.kind === 'find' ? result.command.action : result.command.kind;
   return result.error.subcommand ?? 'unknown';
 }

@@ -6,6 +6,7 @@ import { type Message, renderHelp } from '../blocks/index.js';
 import type { Answer } from '../errors.js';
 import type { CallOptions } from '../listeners/common/answer.js';
 import { type CommandEnv, renderContext } from './context.js';
+import { runFind } from './find.js';
 import { runLookup } from './lookups.js';
 import type { ParsedCommand, ParseProblem } from './parser.js';
 import { runUnwatch, runWatch, runWatches } from './watches.js';
@@ -43,5 +44,7 @@ export function runCommand(env: CommandEnv, cmd: ParsedCommand, call: CallOption
       return runUnwatch(env, cmd.target);
     case 'watches':
       return runWatches(env);
+    case 'find':
+      return runFind(env, cmd, call);
   }
 }

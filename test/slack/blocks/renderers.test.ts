@@ -186,7 +186,25 @@ describe('job version card', () => {
     expect(m.text).toBe('🔵 bert-finetune: running (50 min) · job 6f1c2a3e');
     const queued = expectSafe(renderRunCard(v2Run('Pending', 'Queuing'), CTX));
     expect(allText(queued)).toContain('*Queuing*');
+    expect(allText(queued)).toContain('status Pending (Queuing)');
     expect(compactText(m)).toMatchSnapshot();
+  });
+
+  it('says why a failed run failed: the reason, the task and its exit code; nothing when it is not failed', () => {
+    const failure = {
+      reason: 'RuntimeError: CUDA out of memory <!channel>',
+      source: 'log' as const,
+      exitCode: 1,
+      task: 'worker-0',
+      excerpt: null,
+    };
+    const failed = expectSafe(renderRunCard({ ...v2Run('Failed'), failure }, CTX));
+    expect(allText(failed)).toContain(
+      '*Why it failed*  `RuntimeError: CUDA out of memory &lt;!channel&gt;`  (worker-0 · exit code 1)',
+    );
+    expect(allText(expectSafe(renderRunCard({ ...v2Run('Running'), failure }, CTX)))).not.toContain('Why it failed');
+    const bare = expectSafe(renderRunCard({ ...v2Run('Abnormal'), failure: { ...failure, reason: null } }, CTX));
+    expect(allText(bare)).toContain('*Why it failed*  no reason given  (worker-0 · exit code 1)');
   });
 });
 

@@ -123,7 +123,7 @@ describe('buttons end to end', () => {
   it('Refresh and pagination on a shared channel message use chat.update and keep the attribution', async () => {
     const list = await ask('jobs');
     await h.slack.sendBlockAction({ actionId: 'share', message: list, userId: USER });
-    const shared = await eventually(() => h.slack.messages(CHANNEL).find((m) => m.text.includes('Job versions')));
+    const shared = await eventually(() => h.slack.messages(CHANNEL).find((m) => m.text.includes('Training jobs in')));
     await h.slack.sendBlockAction({ actionId: 'jobs_page:next', message: shared, userId: OTHER });
     await h.slack.waitFor((c) => c.method === 'chat.update');
     const updated = h.slack.message(CHANNEL, shared.ts) as SlackMessage;

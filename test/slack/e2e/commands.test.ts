@@ -64,7 +64,7 @@ describe('/modelarts subcommands end to end', () => {
   });
 
   it('shows the relevant usage line for a bad argument', async () => {
-    const body = ackOf(await send('job ten'));
+    const body = ackOf(await send('job te/n'));
     expect(allText(body)).toContain('is not a job id');
     expect(allText(body)).toContain('/modelarts job JOB_ID [VERSION_ID]');
   });
@@ -98,7 +98,7 @@ describe('/modelarts subcommands end to end', () => {
 
   it('`jobs` lists versions with counts, GPU totals and a Next button', async () => {
     const body = ackOf(await send('jobs'));
-    expect(allText(body)).toContain('Job versions in');
+    expect(allText(body)).toContain('Training jobs in');
     expect(allText(body)).toMatch(/GPU/);
     expect(actionIds(body)).toContain('jobs_page:next');
     expect(actionIds(body)).toContain('share');

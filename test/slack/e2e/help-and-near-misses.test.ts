@@ -133,7 +133,7 @@ describe('help, near misses, viz and tasks end to end', () => {
 
   it('answers a forged or stale command button without running anything else', async () => {
     const near = await ask('status 10');
-    const wrong = await click(near, { action_id: 'run_command', value: JSON.stringify({ c: 'job ten' }) });
+    const wrong = await click(near, { action_id: 'run_command', value: JSON.stringify({ c: 'job te/n' }) });
     expect(wrong.text).toContain('is not a job id');
     const stale = await click(near, { action_id: 'run_command', value: '{"c":"job 10\\n"}' });
     expect(stale.text).toContain('out of date');

@@ -93,7 +93,7 @@ describe('watches end to end', () => {
 
   it('`watch failures` watches the whole project for failures', async () => {
     const answer = textOf(await send('watch failures'));
-    expect(answer).toContain('every failed job version');
+    expect(answer).toContain('every failed training job');
     const watches = await h.store.listChannelWatches(team(), CHANNEL);
     expect(watches.find((w) => w.target.kind === 'project')).toMatchObject({ filter: 'default' });
   });
@@ -136,7 +136,7 @@ describe('watches end to end', () => {
     const byAdmin = textOf(await send(`unwatch ${SEEDED.docJobId}`, CHANNEL, ADMIN));
     expect(byAdmin).toContain('Stopped watching');
     const byCreator = textOf(await send('unwatch failures', CHANNEL, USER));
-    expect(byCreator).toContain('Stopped watching every failed job version');
+    expect(byCreator).toContain('Stopped watching every failed training job');
     const nothing = textOf(await send('unwatch 4242'));
     expect(nothing).toContain('does not watch');
     const left = await h.store.listChannelWatches(team(), CHANNEL);

@@ -64,8 +64,24 @@ describe('parseCommand', () => {
     expect(command('show 10')).toEqual({ kind: 'job', jobId: '10', versionId: null });
   });
 
+  it('reads a UUID as a v2 job and anything else name-like as a name or prefix', () => {
+    const uuid = '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b';
+    expect(command(`job ${uuid.toUpperCase()}`)).toEqual({ kind: 'job', jobId: uuid, versionId: null });
+    expect(failure(`job ${uuid} 3`).problem).toContain('no versions');
+    expect(command('job resnet50-ft')).toEqual({ kind: 'find', name: 'resnet50-ft', action: 'job', filter: 'default' });
+    expect(command(`watch ${uuid} failed`)).toEqual({
+      kind: 'watch',
+      target: { kind: 'run', jobId: uuid, versionId: null },
+      filter: 'failed',
+    });
+    expect(command('watch bert failed')).toEqual({ kind: 'find', name: 'bert', action: 'watch', filter: 'failed' });
+    expect(failure('unwatch bert').problem).toContain('/modelarts watches');
+    // Grammar words stay slips with a suggestion, never a job's name.
+    expect(failure('job running').suggestion).toBe('jobs running');
+  });
+
   it('explains bad job ids with the job usage', () => {
-    for (const text of ['job', 'job abc', 'job 10 xyz', 'job 10 11 12', 'job ../10', 'job 10%2F11', 'job 10 version']) {
+    for (const text of ['job', 'job a/b', 'job 10 xyz', 'job 10 11 12', 'job ../10', 'job 10%2F11', 'job 10 version']) {
       const e = failure(text);
       expect(e.subcommand).toBe('job');
       expect(e.usage).toBe(USAGE.job);
@@ -132,7 +148,7 @@ describe('parseCommand', () => {
     expect(failure('watch 10 12 sometimes').usage).toBe(USAGE.watch);
     expect(failure('watch 10 12 failed extra').usage).toBe(USAGE.watch);
     expect(failure('watch failures now').usage).toBe(USAGE.watch);
-    expect(failure('watch abc').usage).toBe(USAGE.watch);
+    expect(failure('watch a/b').usage).toBe(USAGE.watch);
   });
 
   it('parses unwatch and watches', () => {
@@ -198,7 +214,7 @@ describe('parseCommand', () => {
   });
 
   it('offers no fix where none is small, and never a listing for an id', () => {
-    for (const text of ['job ten', 'job 10 running', 'jobs page', 'deploy now', 'configs page x']) {
+    for (const text of ['job te/n', 'job 10 running', 'jobs page', 'deploy now', 'configs page x']) {
       expect([text, failure(text).suggestion]).toEqual([text, null]);
     }
   });
@@ -218,7 +234,7 @@ describe('parseCommand', () => {
 
   it('quotes hostile tokens without breaking out of the code span', () => {
     const e = failure('job `<!channel>`');
-    expect(e.problem).toBe('`<!channel>` is not a job id: job ids are numbers.');
+    expect(e.problem).toBe('`<!channel>` is not a job id or name: ids are numbers or UUIDs.');
     expect(failure(`x${'y'.repeat(500)}`).problem.length).toBeLessThan(80);
   });
 });
@@ -269,7 +285,7 @@ describe('parseCommand properties', () => {
       fc.property(text, (t) => {
         const r = parse(t);
         if (r.ok) {
-          expect(SUBCOMMANDS).toContain(r.command.kind);
+          expect(SUBCOMMANDS).toContain(r.command.kind === 'find' ? r.command.action : r.command.kind);
         } else {
           expect(r.error.problem.length).toBeGreaterThan(0);
           expect(r.error.problem.length).toBeLessThan(400);

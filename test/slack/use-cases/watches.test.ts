@@ -85,6 +85,6 @@ describe('describeWatchTarget', () => {
       describeWatchTarget({ kind: 'run', jobId: '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b', versionId: null }, 'p1'),
     ).toBe('training job 6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b');
     expect(describeWatchTarget({ kind: 'job', jobId: '10' }, 'p1')).toBe('every version of training job 10');
-    expect(describeWatchTarget({ kind: 'project' }, 'p1')).toBe('every failed job version in project p1');
+    expect(describeWatchTarget({ kind: 'project' }, 'p1')).toBe('every failed training job in project p1');
   });
 });

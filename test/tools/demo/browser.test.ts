@@ -79,7 +79,13 @@ describe.skipIf(!haveChromium)('the demo in a browser', () => {
     await expect.poll(() => page2.textContent(), { timeout: 10_000 }).toMatch(/page 2 of \d+/);
     await shot('03-jobs-page-2');
 
-    await page2.getByRole('button', { name: 'Details' }).first().click();
+    // The list holds v2 jobs too; this walk-through follows an old-version job version (the simulator's v1 state).
+    await page2
+      .locator('.block.section')
+      .filter({ hasText: /job \d+ · version \d+/ })
+      .getByRole('button', { name: 'Details' })
+      .first()
+      .click();
     const card = page.getByTestId('ephemeral-message').last();
     await expect.poll(() => card.textContent(), { timeout: 10_000 }).toMatch(/job \d+, version \d+/);
     const [, jobId, versionId] = /job (\d+), version (\d+)/.exec((await card.textContent()) ?? '') ?? [];

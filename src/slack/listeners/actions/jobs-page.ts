@@ -1,15 +1,16 @@
 /** Previous/Next on the jobs overview: the page and status words travel in the button's value. */
-import { parseStatusWord } from '../../../modelarts/statuses.js';
+
 import { jobsPageValue } from '../../blocks/action-values.js';
 import type { AppDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
+import { parseJobStatusWord } from '../../use-cases/vocabulary.js';
 import { buttonHandler, decodedValue, rerunLookup } from '../common/action.js';
 
 /** Status words back to codes; a word that no longer parses makes the button stale. */
 export function statusCodes(words: readonly string[]): number[] | null {
   const codes = new Set<number>();
   for (const word of words) {
-    const parsed = parseStatusWord(word);
+    const parsed = parseJobStatusWord(word);
     if (!parsed || parsed.length === 0) return null;
     for (const c of parsed) codes.add(c);
   }

@@ -3,12 +3,13 @@
  * shortcuts). The value is the command text; it is parsed and run exactly as the slash command would be, and the
  * answer arrives privately beside the clicked message. A forged value can do no more than the user typing it.
  */
-import { parseStatusWord } from '../../../modelarts/statuses.js';
+
 import { runCommandValue } from '../../blocks/action-values.js';
 import type { AppDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
 import { parseCommand, subcommandOf } from '../../use-cases/parser.js';
 import { problemMessage, runCommand } from '../../use-cases/run.js';
+import { parseJobStatusWord } from '../../use-cases/vocabulary.js';
 import { buttonHandler, decodedValue } from '../common/action.js';
 import { withDeadline } from '../common/answer.js';
 
@@ -16,7 +17,7 @@ export function makeRunCommandHandler(deps: AppDeps) {
   return buttonHandler(deps, ACTION.runCommand, async (args, ctx) => {
     const value = await decodedValue(args, ctx, runCommandValue.decode);
     if (!value) return 'user_error';
-    const parsed = parseCommand(value.command, parseStatusWord);
+    const parsed = parseCommand(value.command, parseJobStatusWord);
     ctx.interaction.set({ subcommand: subcommandOf(parsed) });
     if (!parsed.ok) {
       await ctx.tell(problemMessage(parsed.error));

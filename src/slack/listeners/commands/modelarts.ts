@@ -2,13 +2,13 @@
  * `/modelarts …`: parse, check access, answer within the ack window (or "Looking up…" and then via response_url).
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { parseStatusWord } from '../../../modelarts/statuses.js';
 import { renderErrorMessage } from '../../blocks/index.js';
 import type { AppDeps } from '../../deps.js';
 import { classifyError } from '../../errors.js';
 import { admit } from '../../gate.js';
 import { parseCommand, subcommandOf } from '../../use-cases/parser.js';
 import { problemMessage, runCommand } from '../../use-cases/run.js';
+import { parseJobStatusWord } from '../../use-cases/vocabulary.js';
 import { answerCommand, ephemeral } from '../common/answer.js';
 import { startInteraction } from '../common/interaction.js';
 
@@ -19,7 +19,7 @@ export function makeModelartsCommandHandler(deps: AppDeps) {
       channelId: command.channel_id,
       teamId: command.team_id,
     });
-    const parsed = parseCommand(command.text ?? '', parseStatusWord);
+    const parsed = parseCommand(command.text ?? '', parseJobStatusWord);
     interaction.set({ subcommand: subcommandOf(parsed) });
     const access = await admit(deps, client, { userId: command.user_id, channelId: command.channel_id });
     if (!access.allowed) {

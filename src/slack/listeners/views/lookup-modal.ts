@@ -20,6 +20,8 @@ import { startInteraction } from '../common/interaction.js';
 import { postCard, withAttribution } from '../common/post.js';
 
 const ID = /^\d{1,19}$/;
+/** A v2 job id as pasted: a UUID in any case (ModelArts issues lower case). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface LookupForm {
   jobId: string | null;
@@ -40,18 +42,26 @@ export function readLookupForm(values: StateValues, responseUrlChannel: string |
     (conversation?.selected_channel as string | null | undefined) ??
     null;
   return {
-    jobId: text(BLOCK.lookupJobId, INPUT.jobId),
+    jobId: normaliseJobId(text(BLOCK.lookupJobId, INPUT.jobId)),
     versionId: text(BLOCK.lookupVersionId, INPUT.versionId),
     conversationId: picked ?? responseUrlChannel,
   };
 }
 
+function normaliseJobId(id: string | null): string | null {
+  return id !== null && UUID.test(id) ? id.toLowerCase() : id;
+}
+
 /** Problems with the form itself, by block_id; empty when the form is fine. */
 export function validateLookupForm(form: LookupForm): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (form.jobId === null) errors[BLOCK.lookupJobId] = 'Enter a training job id, like 10.';
-  else if (!ID.test(form.jobId)) errors[BLOCK.lookupJobId] = 'Job ids are numbers, like 10.';
-  if (form.versionId !== null && !ID.test(form.versionId)) {
+  if (form.jobId === null) errors[BLOCK.lookupJobId] = 'Enter a training job id, like 10 or a UUID.';
+  else if (!ID.test(form.jobId) && !UUID.test(form.jobId)) {
+    errors[BLOCK.lookupJobId] = 'Job ids are numbers (old-version jobs, like 10) or UUIDs (new-version jobs).';
+  }
+  if (form.versionId !== null && form.jobId !== null && UUID.test(form.jobId)) {
+    errors[BLOCK.lookupVersionId] = 'Jobs of the new training API (UUID ids) have no versions. Leave this empty.';
+  } else if (form.versionId !== null && !ID.test(form.versionId)) {
     errors[BLOCK.lookupVersionId] = 'Version ids are numbers. Leave this empty for the latest version.';
   }
   if (form.conversationId === null) errors[BLOCK.lookupConversation] = 'Choose where to post the card.';
