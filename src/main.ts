@@ -98,24 +98,14 @@ export async function startBot(
     onSecret: (value) => addSecret(logger, value),
   });
   const closeModelArts = () => modelarts.close();
-  // One memory of which training API this account lacks, so a missing one is logged once, not every cycle.
-  const trainingApis = createTrainingApiAvailability({
-    mode: config.modelarts.trainingApi,
-    reprobeMs: config.modelarts.apiReprobeSeconds * 1000,
-    onChange: (api, available) =>
-      logger.info(
-        { api, available },
-        available ? 'training API available again' : 'training API not available on this account; asked again later',
-      ),
-  });
-
   // Slack lookups read through a short cache (identical reads share one request); the poller reads ModelArts directly.
   const lookups = withReadCache(modelarts, {
     ttlMs: config.modelarts.lookupCacheMs,
     onRead: lookupReadObserver(metrics),
   });
 
-  // One memory per process of which training API this account lacks, logged when it changes rather than per request.
+  // One memory per process of which training API this account lacks, shared by Slack and the poller, logged when it
+  // changes rather than per request.
   const trainingApis = createTrainingApiAvailability({
     mode: config.modelarts.trainingApi,
     reprobeMs: config.modelarts.apiReprobeSeconds * 1000,
