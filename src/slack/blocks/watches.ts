@@ -1,11 +1,12 @@
 /** `/modelarts watches`: the channel's watches with creator, filter, last status, disabled reason and Unwatch. */
 import type { KnownBlock } from '@slack/types';
-import { statusFromKey } from '../../modelarts/index.js';
+import { type JobRun, statusFromKey } from '../../modelarts/index.js';
 import type { Watch, WatchFilter, WatchTarget } from '../../store/types.js';
 import { ACTION } from '../ids.js';
 import { codeSpan, escapeInline, mention } from '../mrkdwn.js';
 import { unwatchValue } from './action-values.js';
-import { formatInteger, formatRelative, plural } from './format.js';
+import { formatInteger, formatRelative, formatWhen, plural } from './format.js';
+import { plainOutcome } from './job-parts.js';
 import { button, context, fallbackText, fitRows, header, joinParts, section } from './kit.js';
 import { LIMITS } from './limits.js';
 import { fitLines } from './task-result.js';
@@ -44,6 +45,21 @@ export function describeWatchTarget(target: WatchTarget, projectId: string): str
     case 'project':
       return `every failed job version in project ${projectId}`;
   }
+}
+
+/**
+ * How a finished run ended, in plain words for a notice: "failed after 3 min (ended 2 h ago)". Plain text: the
+ * caller's notice() encodes it; status labels are ours.
+ */
+export function endedPhrase(
+  run: Pick<JobRun, 'status' | 'createdAt' | 'startedAt' | 'endedAt' | 'durationMs'>,
+  ctx: RenderContext,
+): string {
+  const end =
+    run.endedAt ?? (run.startedAt !== null && run.durationMs !== null ? run.startedAt + run.durationMs : null);
+  const when = formatWhen(end, ctx.now, ctx.timeZone);
+  const outcome = plainOutcome(run, ctx.now);
+  return when ? `${outcome} (ended ${when})` : outcome;
 }
 
 /** What a watch alerts on, in words. */
@@ -106,17 +122,23 @@ export function watchText(w: Watch, ctx: RenderContext, options: { showCreator?:
   );
 }
 
+/** Unwatch for a live watch; an ended or disabled watch has nothing to stop (its command line still removes it). */
 export function unwatchButton(w: Watch) {
-  if (!Number.isSafeInteger(w.id) || w.id <= 0) return null;
+  if (!Number.isSafeInteger(w.id) || w.id <= 0 || w.endedAt || w.disabledAt) return null;
+  const t = w.target;
+  const project = t.kind === 'project';
+  const ids = t.kind === 'project' ? '' : t.kind === 'job' ? `job ${t.jobId}` : runWords(t, ' ');
   return button({
-    text: 'Unwatch',
+    text: project ? 'Stop all failure alerts' : 'Unwatch',
     actionId: ACTION.unwatch,
     value: unwatchValue.encode({ watchId: w.id }),
     style: 'danger',
     confirm: {
-      title: 'Stop this watch?',
-      text: `No more alerts for ${w.target.kind === 'project' ? 'project failures' : w.target.kind === 'job' ? `job ${w.target.jobId}` : runWords(w.target, ' ')} in this channel.`,
-      confirm: 'Unwatch',
+      title: project ? 'Stop all failure alerts?' : 'Stop this watch?',
+      text: project
+        ? `Ends the failure alerts for every job in project ${w.projectId.slice(0, 64)} in this channel.`
+        : `No more alerts for ${ids} in this channel.`,
+      confirm: project ? 'Stop them' : 'Unwatch',
       deny: 'Keep it',
     },
   });
@@ -157,7 +179,7 @@ export function renderWatches(watches: Watch[], ctx: RenderContext): Message {
     head,
     watches.map((w) => (max: number) => {
       const b = unwatchButton(w);
-      return section(watchText(w, ctx), { max, ...(b && !w.endedAt ? { accessory: b } : {}) });
+      return section(watchText(w, ctx), { max, ...(b ? { accessory: b } : {}) });
     }),
     foot,
     {
