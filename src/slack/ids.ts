@@ -25,6 +25,8 @@ export const ACTION = {
   jobWatch: 'job_watch',
   share: 'share',
   unwatch: 'unwatch',
+  /** Unwatch someone else's watch, clicked in the question `/modelarts unwatch` asks first (`unwatch:confirmed`). */
+  unwatchConfirmed: 'unwatch:confirmed',
   homeRefresh: 'home_refresh',
   /** URL buttons (TensorBoard, console, logs) still send block_actions; the app acks them and does nothing. */
   openLink: 'open_link',

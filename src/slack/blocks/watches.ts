@@ -144,6 +144,42 @@ export function unwatchButton(w: Watch) {
   });
 }
 
+/**
+ * `/modelarts unwatch …` when someone else started a matching watch: whose each one is, and a button to remove it.
+ * Removing is one click away, but never happens without that click.
+ */
+export function renderUnwatchQuestion(watches: Watch[], userId: string): Message {
+  const shown = watches.slice(0, 5);
+  const rows = shown.map((w) => {
+    const who = w.creatorUserId === userId ? 'you' : (mention(w.creatorUserId) ?? escapeInline(w.creatorUserId, 40));
+    const b =
+      Number.isSafeInteger(w.id) && w.id > 0
+        ? button({
+            text: 'Remove',
+            actionId: ACTION.unwatchConfirmed,
+            value: unwatchValue.encode({ watchId: w.id }),
+            style: 'danger',
+          })
+        : null;
+    return section(
+      `*${watchTargetText(w.target)}* · alerts on ${watchFilterText(w.filter, w.target)} · started by ${who}`,
+      {
+        ...(b ? { accessory: b } : {}),
+      },
+    );
+  });
+  const others = watches.filter((w) => w.creatorUserId !== userId).length;
+  const head = section(
+    `Someone else started ${others === 1 ? 'this watch' : 'these watches'}. Remove anyway? Whoever started a watch is told when you remove it.`,
+  );
+  const more =
+    watches.length > shown.length ? context([`${formatInteger(watches.length - shown.length)} more not shown`]) : null;
+  return {
+    text: fallbackText('Someone else started this watch. Remove it anyway?'),
+    blocks: [head, ...rows, ...(more ? [more] : [])],
+  };
+}
+
 /** Compact one-line form for watches that did not get their own block. */
 function watchLine(w: Watch): string {
   return `• ${watchTargetText(w.target)} · ${watchFilterText(w.filter, w.target)}${w.disabledAt ? ' · disabled' : w.endedAt ? ' · ended' : ''} — ${codeSpan(unwatchCommand(w.target), 120)}`;

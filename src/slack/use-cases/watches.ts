@@ -9,7 +9,7 @@ import type { Watch, WatchFilter, WatchTarget } from '../../store/types.js';
 import { canRemoveWatch, isAdmin } from '../access.js';
 import { type Message, type RenderContext, renderWatches } from '../blocks/index.js';
 import { capitalize } from '../blocks/job-parts.js';
-import { describeWatchTarget, endedPhrase, watchFilterText } from '../blocks/watches.js';
+import { describeWatchTarget, endedPhrase, renderUnwatchQuestion, watchFilterText } from '../blocks/watches.js';
 import { type Answer, type ErrorContext, UserFacingError, withUserErrors } from '../errors.js';
 import { ensureCanPost } from '../gate.js';
 import type { CallOptions } from '../listeners/common/answer.js';
@@ -17,6 +17,7 @@ import { type CommandEnv, renderContext } from './context.js';
 import { fetchRun } from './lookups.js';
 import { notice } from './notice.js';
 import { USAGE } from './parser.js';
+import { afterUnwatch } from './unwatch.js';
 
 export function describeFilter(target: WatchTarget, filter: WatchFilter): string {
   switch (filter === 'default' ? (target.kind === 'project' ? 'failed' : 'all') : filter) {
@@ -166,8 +167,11 @@ export function runWatch(
   });
 }
 
-/** Removes the channel's watches on `target`, if the user may. */
-export async function stopWatch(env: CommandEnv, target: WatchTarget): Promise<Message> {
+/**
+ * Removes the channel's watches on `target`, if the user may. Someone else's watch is not removed from the command
+ * line: the answer names whose it is and asks, with a button per watch (the click is the confirmation).
+ */
+export async function stopWatch(env: CommandEnv, target: WatchTarget, call: CallOptions): Promise<Message> {
   const { deps } = env;
   const channelId = requireChannel(env);
   const existing = (await deps.store.listChannelWatches(env.teamId, channelId)).filter((w) =>
@@ -183,12 +187,14 @@ export async function stopWatch(env: CommandEnv, target: WatchTarget): Promise<M
       'refused',
     );
   }
+  if (existing.some((w) => w.creatorUserId !== env.userId)) return renderUnwatchQuestion(existing, env.userId);
   const removed = await deps.store.deleteWatches(env.teamId, channelId, target);
+  await Promise.all(existing.map((w) => afterUnwatch(env, w, call)));
   return notice(`🔕 Stopped watching ${what} in this channel${removed > 1 ? ` (${removed} watches removed)` : ''}.`);
 }
 
-export function runUnwatch(env: CommandEnv, target: WatchTarget): Promise<Answer> {
-  return withUserErrors(errorContext(env, target, USAGE.unwatch), env.deps.logger, () => stopWatch(env, target));
+export function runUnwatch(env: CommandEnv, target: WatchTarget, call: CallOptions): Promise<Answer> {
+  return withUserErrors(errorContext(env, target, USAGE.unwatch), env.deps.logger, () => stopWatch(env, target, call));
 }
 
 export async function watchesMessage(env: CommandEnv): Promise<Message> {

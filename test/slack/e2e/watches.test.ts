@@ -133,8 +133,10 @@ describe('watches end to end', () => {
         (w) => w.target.kind === 'job' && w.target.jobId === String(SEEDED.docJobId),
       ),
     ).toBe(true);
+    // An admin may remove it, but is asked first (unwatch.test.ts clicks through the question).
     const byAdmin = textOf(await send(`unwatch ${SEEDED.docJobId}`, CHANNEL, ADMIN));
-    expect(byAdmin).toContain('Stopped watching');
+    expect(byAdmin).toContain('Remove anyway?');
+    expect(byAdmin).toContain('"action_id":"unwatch:confirmed"');
     const byCreator = textOf(await send('unwatch failures', CHANNEL, USER));
     expect(byCreator).toContain('Stopped watching every failed job version');
     const nothing = textOf(await send('unwatch 4242'));
