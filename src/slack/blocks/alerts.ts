@@ -75,7 +75,10 @@ function cardStatus(alert: JobAlert, ctx: RenderContext): string {
   const label = `*${capitalize(run.status.label)}*`;
   const started = dateToken(run.startedAt, ctx);
   if (!run.status.terminal) {
-    if (run.status.category === 'running' && started) return `${label} since ${started}`;
+    // Elapsed as of this render: the card's "updated" time says when that was.
+    const took = tookPhrase(run, ctx.now);
+    if (run.status.category === 'running' && started)
+      return joinParts([took ? `${label} ${took}` : label, `since ${started}`]);
     const created = dateToken(run.createdAt, ctx);
     return created ? `${label} · created ${created}` : label;
   }

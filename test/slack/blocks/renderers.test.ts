@@ -632,7 +632,7 @@ describe('alerts', () => {
     }
     expect(out.join('\n\n')).toMatchSnapshot();
     expect(allText(renderAlertCard(alertFor(8), CTX))).toContain(
-      '*Running* since <!date^1563172362^{date_short_pretty} {time}|15 Jul 2019 08:32>',
+      '*Running* for 3 h 2 min · since <!date^1563172362^{date_short_pretty} {time}|15 Jul 2019 08:32>',
     );
   });
 
