@@ -22,6 +22,8 @@ export const ACTION = {
   /** Details of one data processing task. */
   taskDetails: 'task_details',
   jobRefresh: 'job_refresh',
+  /** Details on a list row: the run card, beside the list (the same lookup as Refresh, never replacing the list). */
+  jobDetails: 'job_refresh:details',
   jobWatch: 'job_watch',
   share: 'share',
   unwatch: 'unwatch',

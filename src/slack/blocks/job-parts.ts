@@ -263,6 +263,12 @@ export function refreshButton(ref: RunRef, text = '↻ Refresh'): Button | null 
   return value === null ? null : button({ text, actionId: ACTION.jobRefresh, value });
 }
 
+/** Details on a list row: opens the run card beside the list. */
+export function detailsButton(ref: RunRef): Button | null {
+  const value = runValue(ref);
+  return value === null ? null : button({ text: 'Details', actionId: ACTION.jobDetails, value });
+}
+
 export function watchButton(ref: RunRef): Button | null {
   const value = runValue(ref);
   return value === null ? null : button({ text: '👁 Watch', actionId: ACTION.jobWatch, value });

@@ -1,7 +1,7 @@
 /**
- * job_refresh: Refresh on a run card replaces the card; the same action on a list row ("Details" on
- * `/modelarts jobs`) opens the card. On a private list the card replaces it (the user asked for details); on a
- * shared channel list it arrives as a private card, so one person's click does not change everyone's message.
+ * job_refresh: Refresh on a run card replaces the card; Details on a list row (`job_refresh:details`, or a plain
+ * job_refresh in a row of an older list message) opens the card beside the list as a private message: the list
+ * stays where it was, so going back is scrolling up, and one person's click never changes a shared list.
  */
 import type { BlockAction } from '@slack/bolt';
 import { refParts } from '../../../modelarts/index.js';
@@ -28,7 +28,7 @@ export function makeJobRefreshHandler(deps: AppDeps) {
     ctx.interaction.set({ subcommand: 'job' });
     const { jobId, versionId } = refParts(value);
     const cmd = { kind: 'job', jobId, versionId } as const;
-    if (isListRowInChannel(args.body)) {
+    if (args.action.action_id === ACTION.jobDetails || isListRowInChannel(args.body)) {
       const answer = await withDeadline(
         deps,
         (call) => runLookup(deps, renderContext(ctx.env), cmd, call, { ephemeral: true }),
