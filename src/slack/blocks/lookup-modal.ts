@@ -58,8 +58,11 @@ export function renderLookupModal(opts: LookupModalOptions = {}): ModalView {
       {
         type: 'input',
         block_id: BLOCK.lookupConversation,
-        label: plainText('Post the card in', 2000),
-        hint: plainText('The job card appears in this channel. Only channels you are in can be chosen.', 2000),
+        label: plainText('Show the card in', 2000),
+        hint: plainText(
+          'Only you see the card; its Share button posts it there. Only channels you are in can be chosen.',
+          2000,
+        ),
         element: {
           type: 'conversations_select',
           action_id: INPUT.conversation,
