@@ -38,8 +38,10 @@ export function readLookupForm(values: StateValues, responseUrlChannel: string |
     (conversation?.selected_conversation as string | null | undefined) ??
     (conversation?.selected_channel as string | null | undefined) ??
     null;
+  // The job picker gives the chosen option's value (a job id); an older modal's text field gives what was typed.
+  const pickedJob = values[BLOCK.lookupJobId]?.[INPUT.jobId]?.selected_option?.value;
   return {
-    jobId: text(BLOCK.lookupJobId, INPUT.jobId),
+    jobId: typeof pickedJob === 'string' && pickedJob.length > 0 ? pickedJob : text(BLOCK.lookupJobId, INPUT.jobId),
     versionId: text(BLOCK.lookupVersionId, INPUT.versionId),
     conversationId: picked ?? responseUrlChannel,
   };
@@ -48,7 +50,7 @@ export function readLookupForm(values: StateValues, responseUrlChannel: string |
 /** Problems with the form itself, by block_id; empty when the form is fine. */
 export function validateLookupForm(form: LookupForm): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (form.jobId === null) errors[BLOCK.lookupJobId] = 'Enter a training job id, like 10.';
+  if (form.jobId === null) errors[BLOCK.lookupJobId] = 'Choose a training job: type part of its name or its id.';
   else if (!ID.test(form.jobId)) errors[BLOCK.lookupJobId] = 'Job ids are numbers, like 10.';
   if (form.versionId !== null && !ID.test(form.versionId)) {
     errors[BLOCK.lookupVersionId] = 'Version ids are numbers. Leave this empty for the latest version.';
