@@ -369,8 +369,11 @@ function selectFor(el, ctx) {
   const placeholder = plainText(el.placeholder?.text) || 'Select an item';
   select.append(h('option', { value: '', text: placeholder }));
   if (el.type === 'conversations_select' || el.type === 'channels_select' || el.type === 'multi_conversations_select') {
+    const include = el.filter?.include;
     for (const [id, c] of ctx.channels) {
-      if (c.isIm) continue;
+      // As in Slack: pickers never offer archived conversations, and the element's filter narrows the rest.
+      if (c.isIm || c.isArchived) continue;
+      if (Array.isArray(include) && !include.includes(c.isPrivate ? 'private' : 'public')) continue;
       select.append(h('option', { value: id, text: `${c.isPrivate ? '🔒' : '#'}${c.name}` }));
     }
     const initial = el.initial_conversation ?? el.initial_channel;
