@@ -24,6 +24,8 @@ export const ACTION = {
   jobRefresh: 'job_refresh',
   /** Details on a list row: the run card, beside the list (the same lookup as Refresh, never replacing the list). */
   jobDetails: 'job_refresh:details',
+  /** Refresh on a running job's alert card: the card is re-rendered from ModelArts in place, watch and all. */
+  alertRefresh: 'job_refresh:card',
   jobWatch: 'job_watch',
   share: 'share',
   unwatch: 'unwatch',

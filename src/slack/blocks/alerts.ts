@@ -25,6 +25,7 @@ import {
   idWords,
   plainOutcome,
   plainRunTitle,
+  refreshButton,
   runTitle,
   specLine,
   statusIdText,
@@ -133,7 +134,12 @@ function whoIsTold(alert: JobAlert): string {
 
 /** The buttons under every alert message. */
 function alertActions(alert: JobAlert, scope: 'run' | 'project' = 'run'): KnownBlock | null {
-  return actions([consoleButton(alert.run, 'Open job'), unwatch(alert, scope)]);
+  // A running card's times are those of its last render: Refresh renders it again from ModelArts.
+  const refresh =
+    scope === 'run' && !alert.run.status.terminal
+      ? refreshButton(alert.run.ref, '↻ Refresh', ACTION.alertRefresh)
+      : null;
+  return actions([refresh, consoleButton(alert.run, 'Open job'), unwatch(alert, scope)]);
 }
 
 /** Shown on a card once its watch is removed, in place of the Unwatch button. */

@@ -64,5 +64,15 @@ describe('running cards end to end', () => {
     const posted = await eventually(() => h.slack.messages(CHANNEL).find((m) => all(m).includes('watched-runner')));
     expect(all(posted)).toMatch(/\*Running\* for \d[^·]* · since <!date/);
     expect(Math.abs(updatedAt(posted) - Date.now() / 1000)).toBeLessThan(30);
+
+    // Refresh renders the same card again from ModelArts, in place, with its watch's Unwatch.
+    await new Promise((r) => setTimeout(r, 1100));
+    await h.slack.sendBlockAction({ actionId: 'job_refresh:card', message: posted, userId: USER });
+    const refreshed = await eventually(() => {
+      const now = h.slack.message(CHANNEL, posted.ts);
+      return now && updatedAt(now) > updatedAt(posted) ? now : undefined;
+    });
+    expect(all(refreshed)).toContain('"action_id":"unwatch"');
+    expect(all(refreshed)).toContain('job_refresh:card');
   });
 });

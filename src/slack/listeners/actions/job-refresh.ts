@@ -8,10 +8,12 @@ import { refParts } from '../../../modelarts/index.js';
 import { jobRefValue } from '../../blocks/action-values.js';
 import type { AppDeps } from '../../deps.js';
 import { ACTION } from '../../ids.js';
+import { refreshedAlertCard } from '../../use-cases/alert-card.js';
 import { renderContext } from '../../use-cases/context.js';
 import { runLookup } from '../../use-cases/lookups.js';
 import { buttonHandler, decodedValue, rerunLookup } from '../common/action.js';
 import { withDeadline } from '../common/answer.js';
+import { replaceOriginal } from '../common/post.js';
 
 /** Whether the clicked button sits on a row of a channel list (a section accessory) rather than on a card. */
 export function isListRowInChannel(body: BlockAction): boolean {
@@ -28,6 +30,11 @@ export function makeJobRefreshHandler(deps: AppDeps) {
     ctx.interaction.set({ subcommand: 'job' });
     const { jobId, versionId } = refParts(value);
     const cmd = { kind: 'job', jobId, versionId } as const;
+    if (args.action.action_id === ACTION.alertRefresh) {
+      const message = await withDeadline(deps, (call) => refreshedAlertCard(ctx.env, value, call), { fresh: true });
+      await replaceOriginal(args.body, args.client, args.respond, message);
+      return 'ok';
+    }
     if (args.action.action_id === ACTION.jobDetails || isListRowInChannel(args.body)) {
       const answer = await withDeadline(
         deps,
