@@ -28,6 +28,7 @@
 import { type JobRun, refParts } from '../modelarts/index.js';
 import type { NewOutboxRow, OutboxKind, RunState, Watch, WatchTarget } from '../store/types.js';
 import { type JobAlert, runSnapshot } from './job-alert.js';
+import { filterMatches } from './plan.js';
 
 const KEY_VERSION = 'v1';
 
@@ -65,13 +66,15 @@ export function factsFromRun(
 }
 
 export function jobAlert(facts: AlertFacts, watch: Watch | null, event: JobAlert['event']): JobAlert {
+  // A run watch ends with its run: the alerts that show the run ended offer nothing to unwatch.
+  const ended = watch?.target.kind === 'run' && facts.run.status.terminal;
   return {
     projectId: facts.projectId,
     run: runSnapshot(facts.run),
     previousStatus: facts.previousStatus,
     logTail: facts.logTail,
     creatorUserId: watch?.creatorUserId ?? null,
-    watchId: watch?.id ?? null,
+    watchId: ended ? null : (watch?.id ?? null),
     event,
   };
 }
@@ -122,10 +125,21 @@ export function projectFailureRow(watch: Watch, facts: AlertFacts, now: Date): N
 /**
  * The first card when a watch starts: for a run watch the watched run, for a job watch its newest version (`run` is
  * what the watch command fetched). A project-wide watch has no card: it speaks only on failures.
+ *
+ * A run that already ended gets its outcome in the card's thread at once when the filter wants it, whenever it
+ * ended: the answer never depends on when the poller first sees the run. The key is the poller's own
+ * (`terminal:<status>`), so the poller seeing the same end later adds nothing.
  */
 export function watchStartRows(watch: Watch, run: JobRun, now: Date): NewOutboxRow[] {
   if (watch.target.kind === 'project') return [];
-  return [cardRow(watch, factsFromRun(watch.projectId, run), null, now)];
+  const facts = factsFromRun(watch.projectId, run);
+  const card = cardRow(watch, facts, null, now);
+  return outcomeDue(watch, run) ? [card, terminalReplyRow(watch, facts, now)] : [card];
+}
+
+/** Whether a run that already ended is reported to this watch when it starts: ended, and the filter wants it. */
+export function outcomeDue(watch: Pick<Watch, 'filter' | 'target'>, run: Pick<JobRun, 'status'>): boolean {
+  return run.status.terminal && filterMatches(watch, run.status);
 }
 
 export interface OpsNoticePayload {

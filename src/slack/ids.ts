@@ -22,9 +22,15 @@ export const ACTION = {
   /** Details of one data processing task. */
   taskDetails: 'task_details',
   jobRefresh: 'job_refresh',
+  /** Details on a list row: the run card, beside the list (the same lookup as Refresh, never replacing the list). */
+  jobDetails: 'job_refresh:details',
+  /** Refresh on a running job's alert card: the card is re-rendered from ModelArts in place, watch and all. */
+  alertRefresh: 'job_refresh:card',
   jobWatch: 'job_watch',
   share: 'share',
   unwatch: 'unwatch',
+  /** Unwatch someone else's watch, clicked in the question `/modelarts unwatch` asks first (`unwatch:confirmed`). */
+  unwatchConfirmed: 'unwatch:confirmed',
   homeRefresh: 'home_refresh',
   /** URL buttons (TensorBoard, console, logs) still send block_actions; the app acks them and does nothing. */
   openLink: 'open_link',

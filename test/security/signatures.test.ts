@@ -72,8 +72,10 @@ describe('forged Slack requests', () => {
   });
 
   it('a request signed one second inside the window is accepted (the checks above can fail)', async () => {
+    // A running version: watching one that already ended leaves no active watch to count.
+    const { jobId, versionIds } = stack.sim.addJob({ name: 'signed-in-window', status: 8 });
     const result = await stack.slack.sendSlashCommand(
-      { text: 'watch 10 10', channelId: CHANNEL },
+      { text: `watch ${jobId} ${versionIds[0]}`, channelId: CHANNEL },
       { timestamp: now() - 290 },
     );
     expect(result.status).toBe(200);

@@ -64,6 +64,15 @@ export interface ShortcutParams {
   userId?: string;
 }
 
+/** What the user typed into an external_select of an open view; the bot's answer (its options) is the body. */
+export interface BlockSuggestionParams {
+  actionId: string;
+  value: string;
+  /** The open view holding the select (default: the user's newest modal). */
+  viewId?: string;
+  userId?: string;
+}
+
 export interface MessageShortcutParams {
   callbackId: string;
   userId?: string;
@@ -488,6 +497,31 @@ export class Driver {
     return this.sendInteraction('shortcut', payload, options);
   }
 
+  async sendBlockSuggestion(p: BlockSuggestionParams, options?: SendOptions): Promise<DeliveryResult> {
+    const userId = p.userId ?? this.opts.defaultUserId;
+    const viewId = p.viewId ?? this.ws.modals(userId).at(-1)?.view.id;
+    const open = viewId ? this.ws.liveView(viewId) : undefined;
+    if (!open) throw new DriverError(`no open view for ${userId}`);
+    const blockId = (open.view.blocks as Obj[]).find(
+      (b) => (b?.element as Obj | undefined)?.action_id === p.actionId,
+    )?.block_id;
+    const payload: Obj = {
+      type: 'block_suggestion',
+      token: this.opts.verificationToken,
+      team: this.teamObj(options),
+      user: this.userObj(userId),
+      api_app_id: this.ws.identity.appId,
+      action_id: p.actionId,
+      block_id: blockId ?? this.ws.ids.token('', 5),
+      value: p.value,
+      container: { type: 'view', view_id: open.view.id },
+      view: viewWire(open.view),
+      is_enterprise_install: false,
+      enterprise: this.enterpriseObj(options),
+    };
+    return this.sendInteraction('block_suggestion', payload, options);
+  }
+
   async sendMessageShortcut(p: MessageShortcutParams, options?: SendOptions): Promise<DeliveryResult> {
     const userId = p.userId ?? this.opts.defaultUserId;
     const found = this.resolveMessage(p.message, p.channelId);
@@ -789,6 +823,7 @@ const ENVELOPE_TYPES: Partial<Record<DeliveryKind, SocketEnvelopeType>> = {
   message_action: 'interactive',
   view_submission: 'interactive',
   view_closed: 'interactive',
+  block_suggestion: 'interactive',
   event_callback: 'events_api',
 };
 

@@ -11,6 +11,7 @@ import { CALLBACK } from '../../src/slack/ids.js';
 import {
   type AppHomeOpenedParams,
   type BlockActionParams,
+  type BlockSuggestionParams,
   Driver,
   type LinkSharedParams,
   type MessageShortcutParams,
@@ -150,6 +151,8 @@ export interface FakeSlack {
   sendSlashCommand(p: SlashCommandParams, options?: SendOptions): Promise<DeliveryResult>;
   sendBlockAction(p: BlockActionParams, options?: SendOptions): Promise<DeliveryResult>;
   sendShortcut(p: ShortcutParams, options?: SendOptions): Promise<DeliveryResult>;
+  /** Typing into an external_select of an open modal: the body of the result is the bot's options. */
+  sendBlockSuggestion(p: BlockSuggestionParams, options?: SendOptions): Promise<DeliveryResult>;
   sendMessageShortcut(p: MessageShortcutParams, options?: SendOptions): Promise<DeliveryResult>;
   sendViewSubmission(p?: ViewSubmissionParams, options?: SendOptions): Promise<DeliveryResult>;
   /** Closes the modal; Slack tells the bot only when the view asked for notify_on_close (else resolves null). */
@@ -372,6 +375,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     sendSlashCommand: (p, o) => driver.sendSlashCommand(p, o),
     sendBlockAction: (p, o) => driver.sendBlockAction(p, o),
     sendShortcut: (p, o) => driver.sendShortcut(p, o),
+    sendBlockSuggestion: (p, o) => driver.sendBlockSuggestion(p, o),
     sendMessageShortcut: (p, o) => driver.sendMessageShortcut(p, o),
     sendViewSubmission: (p, o) => driver.sendViewSubmission(p, o),
     sendViewClosed: (p, o) => driver.sendViewClosed(p, o),

@@ -248,6 +248,7 @@ export type DeliveryKind =
   | 'message_action'
   | 'view_submission'
   | 'view_closed'
+  | 'block_suggestion'
   | 'event_callback'
   | 'raw';
 

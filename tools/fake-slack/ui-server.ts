@@ -307,6 +307,18 @@ export class UiServer {
         });
         return summary(res);
       }
+      case 'suggest': {
+        // Typing in an external_select: Slack asks the app for options (block_suggestion) and shows its answer.
+        if (!this.opts.hasBot()) return { ok: true, options: [] };
+        const res = await this.driver.sendBlockSuggestion({
+          actionId: need(b.actionId, 'actionId'),
+          value: typeof b.value === 'string' ? b.value : '',
+          userId,
+          ...opt('viewId', str(b.viewId)),
+        });
+        const options = (res.body as { options?: unknown } | null)?.options;
+        return { ok: res.outcome === 'ok', options: Array.isArray(options) ? options : [] };
+      }
       case 'view-close': {
         const res = await this.driver.sendViewClosed({ viewId: need(b.viewId, 'viewId'), userId });
         return res ? summary(res) : { ok: true };

@@ -25,6 +25,7 @@ import {
   idWords,
   plainOutcome,
   plainRunTitle,
+  refreshButton,
   runTitle,
   specLine,
   statusIdText,
@@ -75,7 +76,10 @@ function cardStatus(alert: JobAlert, ctx: RenderContext): string {
   const label = `*${capitalize(run.status.label)}*`;
   const started = dateToken(run.startedAt, ctx);
   if (!run.status.terminal) {
-    if (run.status.category === 'running' && started) return `${label} since ${started}`;
+    // Elapsed as of this render: the card's "updated" time says when that was.
+    const took = tookPhrase(run, ctx.now);
+    if (run.status.category === 'running' && started)
+      return joinParts([took ? `${label} ${took}` : label, `since ${started}`]);
     const created = dateToken(run.createdAt, ctx);
     return created ? `${label} · created ${created}` : label;
   }
@@ -83,15 +87,65 @@ function cardStatus(alert: JobAlert, ctx: RenderContext): string {
   return joinParts([took ? `${label} ${took}` : label, started ? `started ${started}` : null]);
 }
 
-function unwatch(alert: JobAlert): Button | null {
-  return typeof alert.watchId === 'number' && Number.isSafeInteger(alert.watchId) && alert.watchId > 0
-    ? button({ text: 'Unwatch', actionId: ACTION.unwatch, value: unwatchValue.encode({ watchId: alert.watchId }) })
-    : null;
+/**
+ * Unwatch under an alert. Anyone in the channel may click it, so it always asks first. On a project-wide alert it
+ * ends every failure alert of the project here, not only this job's, and says so.
+ */
+function unwatch(alert: JobAlert, scope: 'run' | 'project'): Button | null {
+  if (typeof alert.watchId !== 'number' || !Number.isSafeInteger(alert.watchId) || alert.watchId <= 0) return null;
+  const value = unwatchValue.encode({ watchId: alert.watchId });
+  const project = alert.projectId.slice(0, 64);
+  return scope === 'project'
+    ? button({
+        text: 'Stop all failure alerts',
+        actionId: ACTION.unwatch,
+        value,
+        confirm: {
+          title: 'Stop all failure alerts?',
+          text: `Ends the failure alerts for every job in project ${project} in this channel, not only this one.${whoIsTold(alert)}`,
+          confirm: 'Stop them',
+          deny: 'Keep them',
+        },
+      })
+    : button({
+        text: 'Unwatch',
+        actionId: ACTION.unwatch,
+        value,
+        confirm: {
+          title: 'Stop watching?',
+          text: `No more alerts for ${plainIds(alert)} in this channel.${whoIsTold(alert)}`,
+          confirm: 'Unwatch',
+          deny: 'Keep it',
+        },
+      });
+}
+
+function plainIds(alert: JobAlert): string {
+  const { jobId, versionId } = refParts(alert.run.ref);
+  return versionId === null
+    ? `job ${jobId.slice(0, 40)}`
+    : `job ${jobId.slice(0, 40)} version ${versionId.slice(0, 40)}`;
+}
+
+/** The confirm dialog is plain text and the same for every clicker: it cannot name the creator, only promise. */
+function whoIsTold(alert: JobAlert): string {
+  return alert.creatorUserId ? ' Whoever started the watch is told if it was not you.' : '';
 }
 
 /** The buttons under every alert message. */
-function alertActions(alert: JobAlert): KnownBlock | null {
-  return actions([consoleButton(alert.run, 'Open job'), unwatch(alert)]);
+function alertActions(alert: JobAlert, scope: 'run' | 'project' = 'run'): KnownBlock | null {
+  // A running card's times are those of its last render: Refresh renders it again from ModelArts.
+  const refresh =
+    scope === 'run' && !alert.run.status.terminal
+      ? refreshButton(alert.run.ref, '↻ Refresh', ACTION.alertRefresh)
+      : null;
+  return actions([refresh, consoleButton(alert.run, 'Open job'), unwatch(alert, scope)]);
+}
+
+/** Shown on a card once its watch is removed, in place of the Unwatch button. */
+export interface CardOptions {
+  /** Who removed the watch that kept this card up to date. */
+  unwatchedBy?: string | null;
 }
 
 /** "failed after 2 h 4 min" (escaped, and plain for fallback texts). */
@@ -102,7 +156,7 @@ function outcomeWords(alert: JobAlert, ctx: RenderContext): { text: string; plai
 }
 
 /** The durable card: posted when a watch starts, edited in place (chat.update) on every status change. */
-export function renderAlertCard(alert: JobAlert, ctx: RenderContext): Message {
+export function renderAlertCard(alert: JobAlert, ctx: RenderContext, options: CardOptions = {}): Message {
   const { run } = alert;
   const blocks: KnownBlock[] = [
     section(joinParts([titleLine(run), cardStatus(alert, ctx), specLine(run)], '\n'), { max: 1500 }),
@@ -125,11 +179,13 @@ export function renderAlertCard(alert: JobAlert, ctx: RenderContext): Message {
     ]),
   ]);
   if (quiet) blocks.push(quiet);
-  if (run.status.terminal) {
-    const done = context(['The outcome is in the thread below.']);
-    if (done) blocks.push(done);
+  // No promise of a thread reply here: whether one comes depends on the watch's filter, which the card cannot see.
+  if (options.unwatchedBy !== undefined) {
+    const who = options.unwatchedBy ? mention(options.unwatchedBy) : null;
+    const gone = context([`🔕 No longer watched${who ? ` · removed by ${who}` : ''}`]);
+    if (gone) blocks.push(gone);
   }
-  const bar = alertActions(alert);
+  const bar = alertActions(options.unwatchedBy === undefined ? alert : { ...alert, watchId: null });
   if (bar) blocks.push(bar);
   return {
     text: fallbackText(`${run.status.emoji} ${plainRunTitle(run)}: ${run.status.label}`),
@@ -229,7 +285,7 @@ export function renderProjectFailure(alert: JobAlert, ctx: RenderContext): Messa
     `Project-wide failure watch in this channel · ${codeSpan('/modelarts unwatch failures', 40)} stops these`,
   ]);
   if (quiet) blocks.push(quiet);
-  const bar = alertActions(alert);
+  const bar = alertActions(alert, 'project');
   if (bar) blocks.push(bar);
   return {
     text: fallbackText(`${run.status.emoji} ${plainRunTitle(run)} ${outcome.plain} (${run.status.name})`),

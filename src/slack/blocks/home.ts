@@ -42,7 +42,7 @@ function watchRows(model: HomeModel, ctx: RenderContext): KnownBlock[] {
       const b = unwatchButton(w);
       return section(`${watchText(w, ctx, { showCreator: false })}\n${where}`, {
         max,
-        ...(b && !w.endedAt ? { accessory: b } : {}),
+        ...(b ? { accessory: b } : {}),
       });
     }),
     [],

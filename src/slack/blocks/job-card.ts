@@ -5,7 +5,7 @@
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { JobRun, RunLocation } from '../../modelarts/index.js';
-import { codeSpan, escapeInline } from '../mrkdwn.js';
+import { codeSpan, escapeInline, slackDate } from '../mrkdwn.js';
 import { formatDateTime } from './format.js';
 import {
   consoleButton,
@@ -81,8 +81,16 @@ function failureLine(run: JobRun): string | null {
   return `*Why it failed*  ${f.reason ? codeSpan(f.reason, 500) : 'no reason given'}${where ? `  (${where})` : ''}`;
 }
 
+/** When the data on a card that can still change was read: a Refresh moves it, nothing else does. */
+function updatedText(run: JobRun, ctx: RenderContext): string | null {
+  if (run.status.terminal) return null;
+  const fallback = formatDateTime(ctx.now, ctx.timeZone);
+  return fallback === null ? null : `updated ${slackDate(ctx.now.getTime(), '{time}', fallback)}`;
+}
+
 function idsLine(run: JobRun, ctx: RenderContext): string {
   return joinParts([
+    updatedText(run, ctx),
     idWords(run.ref),
     ...run.extraIds.map((x) => `${escapeInline(x.label, 30)} ${escapeInline(x.value, 60)}`),
     statusIdText(run.status),

@@ -260,9 +260,15 @@ export function runValue(ref: RunRef): string | null {
   return refFromParts(jobId, versionId) === null ? null : jobRefValue.encode(ref);
 }
 
-export function refreshButton(ref: RunRef, text = '↻ Refresh'): Button | null {
+export function refreshButton(ref: RunRef, text = '↻ Refresh', actionId: string = ACTION.jobRefresh): Button | null {
   const value = runValue(ref);
-  return value === null ? null : button({ text, actionId: ACTION.jobRefresh, value });
+  return value === null ? null : button({ text, actionId, value });
+}
+
+/** Details on a list row: opens the run card beside the list. */
+export function detailsButton(ref: RunRef): Button | null {
+  const value = runValue(ref);
+  return value === null ? null : button({ text: 'Details', actionId: ACTION.jobDetails, value });
 }
 
 export function watchButton(ref: RunRef): Button | null {

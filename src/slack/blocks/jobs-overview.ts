@@ -10,7 +10,7 @@ import { ACTION } from '../ids.js';
 import { escapeInline } from '../mrkdwn.js';
 import { jobsPageValue, shareValue } from './action-values.js';
 import { formatInteger, formatRelative, formatTook, plural } from './format.js';
-import { acceleratorText, elapsed, listedIdWords, refreshButton, runTime } from './job-parts.js';
+import { acceleratorText, detailsButton, elapsed, listedIdWords, runTime } from './job-parts.js';
 import {
   actions,
   button,
@@ -201,7 +201,7 @@ function renderOverview(
   if (bar) foot.push(bar);
 
   const rowRenderers = slice.rows.map((row) => (max: number) => {
-    const details: Button | null = row.run.ref ? refreshButton(row.run.ref, 'Details') : null;
+    const details: Button | null = row.run.ref ? detailsButton(row.run.ref) : null;
     return section(rowText(row, ctx), { max, ...(details ? { accessory: details } : {}) });
   });
   const { blocks, shown } = fitRows(head, rowRenderers, foot, {

@@ -90,6 +90,17 @@ const StaticSelect = z.strictObject({
   focus_on_load: z.boolean().optional(),
 });
 
+/** A select whose options the app loads as the user types (block_suggestion). */
+const ExternalSelect = z.strictObject({
+  type: z.literal('external_select'),
+  action_id: Id.optional(),
+  placeholder: plain(LIMITS.placeholder).optional(),
+  initial_option: OptionObject.optional(),
+  min_query_length: z.number().int().min(0).max(100).optional(),
+  confirm: Confirm.optional(),
+  focus_on_load: z.boolean().optional(),
+});
+
 const ConversationsSelect = z.strictObject({
   type: z.literal('conversations_select'),
   action_id: Id.optional(),
@@ -177,7 +188,7 @@ const Input = z.strictObject({
   type: z.literal('input'),
   block_id: blockId,
   label: plain(LIMITS.inputLabel),
-  element: z.discriminatedUnion('type', [PlainTextInput, ConversationsSelect, StaticSelect]),
+  element: z.discriminatedUnion('type', [PlainTextInput, ConversationsSelect, StaticSelect, ExternalSelect]),
   hint: plain(2000).optional(),
   optional: z.boolean().optional(),
   dispatch_action: z.boolean().optional(),

@@ -1,11 +1,12 @@
 /** `/modelarts watches`: the channel's watches with creator, filter, last status, disabled reason and Unwatch. */
 import type { KnownBlock } from '@slack/types';
-import { statusFromKey } from '../../modelarts/index.js';
+import { type JobRun, statusFromKey } from '../../modelarts/index.js';
 import type { Watch, WatchFilter, WatchTarget } from '../../store/types.js';
 import { ACTION } from '../ids.js';
 import { codeSpan, escapeInline, mention } from '../mrkdwn.js';
 import { unwatchValue } from './action-values.js';
-import { formatInteger, formatRelative, plural } from './format.js';
+import { formatInteger, formatRelative, formatWhen, plural } from './format.js';
+import { plainOutcome } from './job-parts.js';
 import { button, context, fallbackText, fitRows, header, joinParts, section } from './kit.js';
 import { LIMITS } from './limits.js';
 import { fitLines } from './task-result.js';
@@ -44,6 +45,21 @@ export function describeWatchTarget(target: WatchTarget, projectId: string): str
     case 'project':
       return `every failed training job in project ${projectId}`;
   }
+}
+
+/**
+ * How a finished run ended, in plain words for a notice: "failed after 3 min (ended 2 h ago)". Plain text: the
+ * caller's notice() encodes it; status labels are ours.
+ */
+export function endedPhrase(
+  run: Pick<JobRun, 'status' | 'createdAt' | 'startedAt' | 'endedAt' | 'durationMs'>,
+  ctx: RenderContext,
+): string {
+  const end =
+    run.endedAt ?? (run.startedAt !== null && run.durationMs !== null ? run.startedAt + run.durationMs : null);
+  const when = formatWhen(end, ctx.now, ctx.timeZone);
+  const outcome = plainOutcome(run, ctx.now);
+  return when ? `${outcome} (ended ${when})` : outcome;
 }
 
 /** What a watch alerts on, in words. */
@@ -106,20 +122,62 @@ export function watchText(w: Watch, ctx: RenderContext, options: { showCreator?:
   );
 }
 
+/** Unwatch for a live watch; an ended or disabled watch has nothing to stop (its command line still removes it). */
 export function unwatchButton(w: Watch) {
-  if (!Number.isSafeInteger(w.id) || w.id <= 0) return null;
+  if (!Number.isSafeInteger(w.id) || w.id <= 0 || w.endedAt || w.disabledAt) return null;
+  const t = w.target;
+  const project = t.kind === 'project';
+  const ids = t.kind === 'project' ? '' : t.kind === 'job' ? `job ${t.jobId}` : runWords(t, ' ');
   return button({
-    text: 'Unwatch',
+    text: project ? 'Stop all failure alerts' : 'Unwatch',
     actionId: ACTION.unwatch,
     value: unwatchValue.encode({ watchId: w.id }),
     style: 'danger',
     confirm: {
-      title: 'Stop this watch?',
-      text: `No more alerts for ${w.target.kind === 'project' ? 'project failures' : w.target.kind === 'job' ? `job ${w.target.jobId}` : runWords(w.target, ' ')} in this channel.`,
-      confirm: 'Unwatch',
+      title: project ? 'Stop all failure alerts?' : 'Stop this watch?',
+      text: project
+        ? `Ends the failure alerts for every job in project ${w.projectId.slice(0, 64)} in this channel.`
+        : `No more alerts for ${ids} in this channel.`,
+      confirm: project ? 'Stop them' : 'Unwatch',
       deny: 'Keep it',
     },
   });
+}
+
+/**
+ * `/modelarts unwatch …` when someone else started a matching watch: whose each one is, and a button to remove it.
+ * Removing is one click away, but never happens without that click.
+ */
+export function renderUnwatchQuestion(watches: Watch[], userId: string): Message {
+  const shown = watches.slice(0, 5);
+  const rows = shown.map((w) => {
+    const who = w.creatorUserId === userId ? 'you' : (mention(w.creatorUserId) ?? escapeInline(w.creatorUserId, 40));
+    const b =
+      Number.isSafeInteger(w.id) && w.id > 0
+        ? button({
+            text: 'Remove',
+            actionId: ACTION.unwatchConfirmed,
+            value: unwatchValue.encode({ watchId: w.id }),
+            style: 'danger',
+          })
+        : null;
+    return section(
+      `*${watchTargetText(w.target)}* · alerts on ${watchFilterText(w.filter, w.target)} · started by ${who}`,
+      {
+        ...(b ? { accessory: b } : {}),
+      },
+    );
+  });
+  const others = watches.filter((w) => w.creatorUserId !== userId).length;
+  const head = section(
+    `Someone else started ${others === 1 ? 'this watch' : 'these watches'}. Remove anyway? Whoever started a watch is told when you remove it.`,
+  );
+  const more =
+    watches.length > shown.length ? context([`${formatInteger(watches.length - shown.length)} more not shown`]) : null;
+  return {
+    text: fallbackText('Someone else started this watch. Remove it anyway?'),
+    blocks: [head, ...rows, ...(more ? [more] : [])],
+  };
 }
 
 /** Compact one-line form for watches that did not get their own block. */
@@ -157,7 +215,7 @@ export function renderWatches(watches: Watch[], ctx: RenderContext): Message {
     head,
     watches.map((w) => (max: number) => {
       const b = unwatchButton(w);
-      return section(watchText(w, ctx), { max, ...(b && !w.endedAt ? { accessory: b } : {}) });
+      return section(watchText(w, ctx), { max, ...(b ? { accessory: b } : {}) });
     }),
     foot,
     {

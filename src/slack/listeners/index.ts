@@ -7,6 +7,7 @@ import type { AppDeps } from '../deps.js';
 import * as actions from './actions/index.js';
 import * as commands from './commands/index.js';
 import * as events from './events/index.js';
+import * as options from './options/index.js';
 import * as shortcuts from './shortcuts/index.js';
 import * as views from './views/index.js';
 
@@ -15,5 +16,6 @@ export function registerListeners(app: App, deps: AppDeps): void {
   actions.register(app, deps);
   shortcuts.register(app, deps);
   views.register(app, deps);
+  options.register(app, deps);
   events.register(app, deps);
 }

@@ -35,8 +35,9 @@ export function runFind(env: CommandEnv, cmd: FindCommand, call: CallOptions): P
     const only = found.matches.length === 1 ? found.matches[0] : undefined;
     if (only?.ref) {
       if (cmd.action === 'watch') {
-        const { watch, created } = await startWatch(env, watchTargetOf(only as JobRun), cmd.filter, call);
-        return watchStartedMessage(env, watch, created);
+        const target = watchTargetOf(only as JobRun);
+        const [start, ctx] = await Promise.all([startWatch(env, target, cmd.filter, call), renderContext(env)]);
+        return watchStartedMessage(start, target, cmd.filter, ctx);
       }
       const { jobId, versionId } = refParts(only.ref);
       return jobCard(deps, renderContext(env), jobId, versionId, call, { ephemeral: true });

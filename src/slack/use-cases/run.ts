@@ -41,7 +41,7 @@ export function runCommand(env: CommandEnv, cmd: ParsedCommand, call: CallOption
     case 'watch':
       return runWatch(env, cmd.target, cmd.filter, call);
     case 'unwatch':
-      return runUnwatch(env, cmd.target);
+      return runUnwatch(env, cmd.target, call);
     case 'watches':
       return runWatches(env);
     case 'find':

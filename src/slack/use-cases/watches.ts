@@ -3,11 +3,13 @@
  * job/version that exists; its first card is queued durably in the outbox (the poller's row builder), so the card
  * appears even if this process dies right after answering.
  */
-import { watchStartRows } from '../../alerts/rows.js';
+import { outcomeDue, watchStartRows } from '../../alerts/rows.js';
+import type { JobRun } from '../../modelarts/index.js';
 import type { Watch, WatchFilter, WatchTarget } from '../../store/types.js';
 import { canRemoveWatch, isAdmin } from '../access.js';
-import { type Message, renderWatches } from '../blocks/index.js';
-import { describeWatchTarget } from '../blocks/watches.js';
+import { type Message, type RenderContext, renderWatches } from '../blocks/index.js';
+import { capitalize } from '../blocks/job-parts.js';
+import { describeWatchTarget, endedPhrase, renderUnwatchQuestion, watchFilterText } from '../blocks/watches.js';
 import { type Answer, type ErrorContext, UserFacingError, withUserErrors } from '../errors.js';
 import { ensureCanPost } from '../gate.js';
 import type { CallOptions } from '../listeners/common/answer.js';
@@ -15,6 +17,7 @@ import { type CommandEnv, renderContext } from './context.js';
 import { fetchRun } from './lookups.js';
 import { notice } from './notice.js';
 import { USAGE } from './parser.js';
+import { afterUnwatch } from './unwatch.js';
 
 export function describeFilter(target: WatchTarget, filter: WatchFilter): string {
   switch (filter === 'default' ? (target.kind === 'project' ? 'failed' : 'all') : filter) {
@@ -64,13 +67,24 @@ function errorContext(env: CommandEnv, target: WatchTarget, usage: string): Erro
   }
 }
 
-/** Creates (or finds) the watch and queues its first card. */
+/** What starting a watch did: the watch (null when a finished run was not worth one) and the run it looked at. */
+export interface WatchStart {
+  watch: Watch | null;
+  created: boolean;
+  run: JobRun | null;
+}
+
+/**
+ * Creates (or finds) the watch and queues its first card. A run that already ended is answered at once: its card and
+ * outcome are queued now and the watch ends with them, or, when the filter does not want that outcome, no watch is
+ * made. Nothing here depends on when the poller will first see the run.
+ */
 export async function startWatch(
   env: CommandEnv,
   target: WatchTarget,
   filter: WatchFilter,
   call: CallOptions,
-): Promise<{ watch: Watch; created: boolean }> {
+): Promise<WatchStart> {
   const { deps } = env;
   const channelId = requireChannel(env);
   // Both checks before anything is stored: the channel must take posts, the run (or job) must exist.
@@ -80,6 +94,8 @@ export async function startWatch(
       ? Promise.resolve(null)
       : fetchRun(deps, target.jobId, target.kind === 'run' ? target.versionId : null, call),
   ]);
+  const finishedRun = target.kind === 'run' && run !== null && run.status.terminal;
+  if (finishedRun && !outcomeDue({ target, filter }, run)) return { watch: null, created: false, run };
   const now = deps.now();
   const result = await deps.store.createWatch({
     teamId: env.teamId,
@@ -94,6 +110,10 @@ export async function startWatch(
     // Duplicates are ignored by the outbox's unique key, so a repeated watch never posts a second card.
     await deps.store.enqueue(watchStartRows(result.watch, run, now));
   }
+  if (finishedRun) {
+    await deps.store.endWatch(result.watch.id, now);
+    return { watch: { ...result.watch, endedAt: now }, created: result.created, run };
+  }
   if (result.created && deps.onWatchCreated) {
     try {
       await deps.onWatchCreated(result.watch);
@@ -101,19 +121,38 @@ export async function startWatch(
       deps.logger.warn({ err }, 'onWatchCreated failed');
     }
   }
-  return result;
+  return { ...result, run };
 }
 
-export function watchStartedMessage(env: CommandEnv, watch: Watch, created: boolean): Message {
-  const what = describeWatchTarget(watch.target, env.deps.projectId);
-  const when = describeFilter(watch.target, watch.filter);
-  const card =
-    watch.target.kind === 'project'
-      ? 'Each failure gets its own message here.'
-      : 'Its card appears in this channel and is updated as the status changes.';
-  return created
-    ? notice(`👀 Watching ${what} in this channel ${when}. ${card}`)
-    : notice(`This channel already watches ${what} ${when}. \`/modelarts watches\` lists every watch here.`);
+export function watchStartedMessage(
+  start: WatchStart,
+  target: WatchTarget,
+  filter: WatchFilter,
+  ctx: RenderContext,
+): Message {
+  const { watch, created, run } = start;
+  const what = describeWatchTarget(target, ctx.projectId);
+  if (run?.status.terminal && target.kind === 'run') {
+    const ended = `${run.status.emoji} ${capitalize(what)} already ${endedPhrase(run, ctx)}.`;
+    return watch === null
+      ? notice(
+          `${ended} This watch would only report ${watchFilterText(filter, target)}, so there is nothing to watch.`,
+        )
+      : notice(`${ended} Its card and outcome are posted in this channel; there is nothing left to watch.`);
+  }
+  if (watch === null) return notice(`Nothing to watch for ${what}.`);
+  if (!created) {
+    return notice(
+      `This channel already watches ${what} ${describeFilter(target, watch.filter)}. \`/modelarts watches\` lists every watch here.`,
+    );
+  }
+  const head = `👀 Watching ${what} in this channel ${describeFilter(target, watch.filter)}.`;
+  if (target.kind === 'project') return notice(`${head} Each failure gets its own message here.`);
+  if (run?.status.terminal) {
+    const posted = outcomeDue(watch, run) ? 'its card and outcome are posted here' : 'its card is posted here';
+    return notice(`${head} Its newest version already ${endedPhrase(run, ctx)}: ${posted}. New versions follow.`);
+  }
+  return notice(`${head} Its card appears in this channel and is updated as the status changes.`);
 }
 
 export function runWatch(
@@ -123,13 +162,16 @@ export function runWatch(
   call: CallOptions,
 ): Promise<Answer> {
   return withUserErrors(errorContext(env, target, USAGE.watch), env.deps.logger, async () => {
-    const { watch, created } = await startWatch(env, target, filter, call);
-    return watchStartedMessage(env, watch, created);
+    const [start, ctx] = await Promise.all([startWatch(env, target, filter, call), renderContext(env)]);
+    return watchStartedMessage(start, target, filter, ctx);
   });
 }
 
-/** Removes the channel's watches on `target`, if the user may. */
-export async function stopWatch(env: CommandEnv, target: WatchTarget): Promise<Message> {
+/**
+ * Removes the channel's watches on `target`, if the user may. Someone else's watch is not removed from the command
+ * line: the answer names whose it is and asks, with a button per watch (the click is the confirmation).
+ */
+export async function stopWatch(env: CommandEnv, target: WatchTarget, call: CallOptions): Promise<Message> {
   const { deps } = env;
   const channelId = requireChannel(env);
   const existing = (await deps.store.listChannelWatches(env.teamId, channelId)).filter((w) =>
@@ -145,12 +187,14 @@ export async function stopWatch(env: CommandEnv, target: WatchTarget): Promise<M
       'refused',
     );
   }
+  if (existing.some((w) => w.creatorUserId !== env.userId)) return renderUnwatchQuestion(existing, env.userId);
   const removed = await deps.store.deleteWatches(env.teamId, channelId, target);
+  await Promise.all(existing.map((w) => afterUnwatch(env, w, call)));
   return notice(`🔕 Stopped watching ${what} in this channel${removed > 1 ? ` (${removed} watches removed)` : ''}.`);
 }
 
-export function runUnwatch(env: CommandEnv, target: WatchTarget): Promise<Answer> {
-  return withUserErrors(errorContext(env, target, USAGE.unwatch), env.deps.logger, () => stopWatch(env, target));
+export function runUnwatch(env: CommandEnv, target: WatchTarget, call: CallOptions): Promise<Answer> {
+  return withUserErrors(errorContext(env, target, USAGE.unwatch), env.deps.logger, () => stopWatch(env, target, call));
 }
 
 export async function watchesMessage(env: CommandEnv): Promise<Message> {

@@ -618,7 +618,9 @@ describe('watches', () => {
     const text = allText(m);
     expect(text).toContain('by <@UALICE01>');
     expect(text).toContain('⛔ *Disabled* about 3 h ago: channel_not_found');
-    expect(buttons(m).filter((b) => b.action_id === 'unwatch')).toHaveLength(5);
+    // Ended and disabled watches have nothing to stop: 6 watches, 4 buttons.
+    expect(buttons(m).filter((b) => b.action_id === 'unwatch')).toHaveLength(4);
+    expect(text).toContain('Stop all failure alerts');
     expect(text).toContain('job 6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b* · alerts on every outcome');
     expect(compactText(m)).toMatchSnapshot();
   });
@@ -648,7 +650,7 @@ describe('alerts', () => {
     }
     expect(out.join('\n\n')).toMatchSnapshot();
     expect(allText(renderAlertCard(alertFor(8), CTX))).toContain(
-      '*Running* since <!date^1563172362^{date_short_pretty} {time}|15 Jul 2019 08:32>',
+      '*Running* for 3 h 2 min · since <!date^1563172362^{date_short_pretty} {time}|15 Jul 2019 08:32>',
     );
   });
 

@@ -428,7 +428,7 @@ describe('outbox sender: payloads', () => {
     await drain();
     const [post] = slack.callsTo('chat.postMessage');
     const text = JSON.stringify(post?.args.blocks);
-    expect(text).toContain('*Running* since');
+    expect(text).toMatch(/\*Running\* for [^·]+ · since/);
     expect(text).toContain('PyTorch 1.8.0 · 8 GPUs · modelarts.p3.large');
     expect(text).toContain('was 🟡 waiting');
     const cardTs = (post?.response as { ts: string } | undefined)?.ts;

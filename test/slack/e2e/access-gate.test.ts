@@ -158,15 +158,15 @@ describe('posting on someone’s behalf', () => {
     // Non-vacuous: a channel the user is in gets the card.
     const ok = await submitLookup(x, MEMBER, 'C0GENERAL1');
     expect(ok.res.text).toBe('');
-    await eventually(() => x.slack.messages('C0GENERAL1').find((m) => (m.text ?? '').length > 0));
+    await eventually(() => x.slack.ephemerals(MEMBER, 'C0GENERAL1').find((e) => (e.text ?? '').length > 0));
   });
 
-  it('ALLOW_SHARED_CHANNELS=true: the picker offers them and the card is posted there', async () => {
+  it('ALLOW_SHARED_CHANNELS=true: the picker offers them and the card is shown there', async () => {
     const x = await open({ ALLOW_SHARED_CHANNELS: 'true' });
     const { modal, res } = await submitLookup(x, MEMBER, SHARED);
     expect(JSON.stringify(modal.view.blocks)).toContain('"exclude_external_shared_channels":false');
     expect(res.text).toBe('');
-    await eventually(() => x.slack.messages(SHARED)[0]);
+    await eventually(() => x.slack.ephemerals(MEMBER, SHARED)[0]);
   });
 
   it('Share and watch in a Slack Connect channel are refused, nothing posted or stored', async () => {

@@ -98,15 +98,20 @@ describe('buttons end to end', () => {
     expect(h.sim.requestCounts().getTrainingJobVersion).toBe(2);
   });
 
-  it('Details on a jobs row opens the job card', async () => {
+  it('Details on a jobs row opens the job card beside the list, which stays', async () => {
     const list = await ask('jobs');
     const row = (list.blocks as Array<{ accessory?: { action_id?: string; value?: string } }>).find(
-      (b) => b.accessory?.action_id === 'job_refresh',
+      (b) => b.accessory?.action_id === 'job_refresh:details',
     );
     expect(row).toBeDefined();
-    await h.slack.sendBlockAction({ actionId: 'job_refresh', value: row?.accessory?.value, message: list });
-    await eventually(() => (current(list)?.history.length === 1 ? true : undefined));
-    expect(JSON.stringify(current(list)?.blocks)).toContain('job_watch');
+    await h.slack.sendBlockAction({ actionId: 'job_refresh:details', value: row?.accessory?.value, message: list });
+    const card = await eventually(() =>
+      h.slack.ephemerals(USER, CHANNEL).find((e) => e.id !== list.id && JSON.stringify(e.blocks).includes('job_watch')),
+    );
+    expect(card.text).not.toContain('Job versions');
+    // The list is untouched: still there, never replaced.
+    expect(current(list)?.history).toHaveLength(0);
+    expect(text(current(list))).toContain('job_refresh:details');
   });
 
   it('Share reposts the card to the channel with attribution and removes the private copy', async () => {
@@ -133,10 +138,10 @@ describe('buttons end to end', () => {
     // Details on a shared list answers privately and leaves the channel message alone.
     const before = h.slack.callsTo('chat.update').length;
     const row = (updated.blocks as Array<{ accessory?: { action_id?: string; value?: string } }>).find(
-      (b) => b.accessory?.action_id === 'job_refresh',
+      (b) => b.accessory?.action_id === 'job_refresh:details',
     );
     await h.slack.sendBlockAction({
-      actionId: 'job_refresh',
+      actionId: 'job_refresh:details',
       value: row?.accessory?.value,
       message: updated,
       userId: OTHER,

@@ -60,7 +60,8 @@ describe('shortcut, modal, App Home and unfurls end to end', () => {
     );
   });
 
-  it('a valid submission closes the modal and posts the card in the chosen conversation', async () => {
+  it('a valid submission closes the modal and answers privately in the chosen conversation, with Share', async () => {
+    const posted = h.slack.messages(CHANNEL).length;
     await h.slack.sendViewSubmission({
       userId: USER,
       values: {
@@ -71,10 +72,15 @@ describe('shortcut, modal, App Home and unfurls end to end', () => {
     });
     expect(h.slack.modals(USER)).toHaveLength(0);
     const card = await eventually(() =>
-      h.slack.messages(CHANNEL).find((m) => JSON.stringify(m.blocks).includes(`Looked up by <@${USER}>`)),
+      h.slack.ephemerals(USER, CHANNEL).find((e) => e.text.includes('TestModelArtsJob')),
     );
-    expect(card.text).toContain('TestModelArtsJob');
-    expect(JSON.stringify(card.blocks)).not.toContain('"action_id":"share"');
+    expect(JSON.stringify(card.blocks)).toContain('"action_id":"share"');
+    expect(h.slack.messages(CHANNEL)).toHaveLength(posted);
+    // Share is what makes it public.
+    await h.slack.sendBlockAction({ actionId: 'share', message: card, userId: USER });
+    await eventually(() =>
+      h.slack.messages(CHANNEL).find((m) => JSON.stringify(m.blocks).includes(`Shared by <@${USER}>`)),
+    );
   });
 
   it('App Home shows the user’s watches and the running versions with GPU totals', async () => {
@@ -179,11 +185,9 @@ describe('shortcut, modal, App Home and unfurls end to end', () => {
       });
       expect(ok.outcome).toBe('ok');
       expect(h.slack.modals(USER)).toHaveLength(0);
-      const posted = h.slack
-        .messages(CHANNEL)
-        .filter((m) => JSON.stringify(m.blocks ?? []).includes('Looked up by')).length;
+      const shown = h.slack.ephemerals(USER, CHANNEL).filter((e) => e.text.includes('TestModelArtsJob')).length;
       await eventually(() =>
-        h.slack.messages(CHANNEL).filter((m) => JSON.stringify(m.blocks ?? []).includes('Looked up by')).length > posted
+        h.slack.ephemerals(USER, CHANNEL).filter((e) => e.text.includes('TestModelArtsJob')).length > shown
           ? true
           : undefined,
       );

@@ -42,7 +42,7 @@ describe('lookup modal form', () => {
       [BLOCK.lookupConversation, BLOCK.lookupJobId, BLOCK.lookupVersionId].sort(),
     );
     expect(validateLookupForm({ jobId: null, versionId: null, conversationId: 'C1' })[BLOCK.lookupJobId]).toContain(
-      'Enter',
+      'Choose',
     );
   });
 });

@@ -122,7 +122,7 @@ describe.skipIf(!haveChromium)('the demo in a browser', () => {
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
-  it('the Home tab lists running versions; the lookup shortcut opens its modal and posts a card', async () => {
+  it('the Home tab lists running versions; the lookup shortcut searches jobs and shows a private card', async () => {
     await page.getByRole('button', { name: 'modelarts' }).click();
     const home = page.locator('#home');
     await expect.poll(() => home.textContent(), { timeout: 10_000 }).toMatch(/Running now/);
@@ -135,11 +135,15 @@ describe.skipIf(!haveChromium)('the demo in a browser', () => {
     const modal = page.getByRole('dialog');
     await expect.poll(() => modal.count(), { timeout: 10_000 }).toBe(1);
     await shot('09-lookup-modal');
+    // The job field searches ModelArts as you type; the options come from the bot (block_suggestion).
     await modal.getByRole('textbox').first().fill('10');
+    const option = modal.getByRole('option', { name: /job 10\b/ });
+    await expect.poll(() => option.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await option.first().click();
     await modal.getByRole('textbox').nth(1).fill('10');
     await modal.getByRole('combobox').selectOption(CHANNEL);
     await modal.getByRole('button', { name: 'Look up' }).click();
-    const card = page.getByTestId('message').filter({ hasText: 'TestModelArtsJob' });
+    const card = page.getByTestId('ephemeral-message').filter({ hasText: 'TestModelArtsJob' });
     await expect.poll(() => card.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await shot('10-lookup-card');
     expect(pageErrors).toEqual([]);

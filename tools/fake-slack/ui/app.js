@@ -584,6 +584,7 @@ function renderModal() {
   const ctx = ctxFor('modal', {
     errors: top.errors,
     onAction: (a) => post('action', { ...a, viewId: v.id, values: collectValues() }),
+    suggest: async (q) => (await post('suggest', { ...q, viewId: v.id })).options ?? [],
     registerInput: (blockId, actionId, read, optional) => {
       ui.modalInputs.set(blockId, { actionId, read, optional, control: () => null });
     },

@@ -369,8 +369,11 @@ function selectFor(el, ctx) {
   const placeholder = plainText(el.placeholder?.text) || 'Select an item';
   select.append(h('option', { value: '', text: placeholder }));
   if (el.type === 'conversations_select' || el.type === 'channels_select' || el.type === 'multi_conversations_select') {
+    const include = el.filter?.include;
     for (const [id, c] of ctx.channels) {
-      if (c.isIm) continue;
+      // As in Slack: pickers never offer archived conversations, and the element's filter narrows the rest.
+      if (c.isIm || c.isArchived) continue;
+      if (Array.isArray(include) && !include.includes(c.isPrivate ? 'private' : 'public')) continue;
       select.append(h('option', { value: id, text: `${c.isPrivate ? '🔒' : '#'}${c.name}` }));
     }
     const initial = el.initial_conversation ?? el.initial_channel;
@@ -432,11 +435,49 @@ function renderInput(b, ctx) {
       read = () => ({ type: el.type, value: control.value === '' ? null : control.value });
       break;
     }
+    case 'external_select': {
+      // Options come from the app as the user types (block_suggestion), once the query is long enough.
+      let chosen = el.initial_option ?? null;
+      const input = h('input', {
+        type: 'text',
+        id,
+        class: 'text-input',
+        autocomplete: 'off',
+        placeholder: plainText(el.placeholder?.text),
+        'data-action-id': actionId,
+      });
+      if (chosen) input.value = plainText(chosen.text?.text);
+      const list = h('div', { class: 'suggestions', role: 'listbox' });
+      input.addEventListener('input', async () => {
+        chosen = null;
+        const query = input.value;
+        list.replaceChildren();
+        if (query.length < (el.min_query_length ?? 3) || !ctx.suggest) return;
+        const options = await ctx.suggest({ actionId, value: query });
+        if (input.value !== query) return;
+        for (const o of options) {
+          const item = h('button', {
+            type: 'button',
+            role: 'option',
+            class: 'suggestion',
+            text: plainText(o.text?.text),
+          });
+          item.addEventListener('click', () => {
+            chosen = o;
+            input.value = plainText(o.text?.text);
+            list.replaceChildren();
+          });
+          list.append(item);
+        }
+      });
+      control = h('div', { class: 'external-select' }, input, list);
+      read = () => ({ type: el.type, selected_option: chosen });
+      break;
+    }
     case 'static_select':
     case 'conversations_select':
     case 'channels_select':
-    case 'users_select':
-    case 'external_select': {
+    case 'users_select': {
       control = selectFor(el, ctx);
       control.id = id;
       control.dataset.actionId = actionId;

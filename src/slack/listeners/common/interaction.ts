@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { AppDeps } from '../../deps.js';
 import type { Outcome } from '../../errors.js';
 
-export type InteractionKind = 'command' | 'action' | 'shortcut' | 'view' | 'event';
+export type InteractionKind = 'command' | 'action' | 'shortcut' | 'view' | 'event' | 'options';
 
 export interface Interaction {
   /** Adds fields to the line (subcommand, outcome, …). */

@@ -2,7 +2,8 @@
  * Submission of the lookup modal. Field problems are shown on the fields (`response_action: 'errors'`): ids must be
  * digits, a channel must be chosen that the user may use the bot in and post to (checked with Slack again here: the
  * picker's filter is only a hint, and a submission can name any id), the job must exist. Checking the job races the ack budget;
- * when ModelArts is slow the modal closes and the outcome arrives as an ephemeral message (or a DM).
+ * when ModelArts is slow the modal closes and the outcome arrives afterwards. The card is private like every other
+ * answer (an ephemeral in the chosen conversation, else a DM), with Share to post it.
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
@@ -12,12 +13,10 @@ import type { AppDeps } from '../../deps.js';
 import { classifyError, type ErrorContext, UserFacingError } from '../../errors.js';
 import { admit, ensureCanPost } from '../../gate.js';
 import { BLOCK, INPUT } from '../../ids.js';
-import { isBotOutsideConversation, slackErrorCode } from '../../slack-errors.js';
 import { renderContext } from '../../use-cases/context.js';
 import { jobCard } from '../../use-cases/lookups.js';
 import { isExpired, withDeadline, within } from '../common/answer.js';
 import { startInteraction } from '../common/interaction.js';
-import { postCard, withAttribution } from '../common/post.js';
 
 const ID = /^\d{1,19}$/;
 /** A v2 job id as pasted: a UUID in any case (ModelArts issues lower case). */
@@ -41,8 +40,13 @@ export function readLookupForm(values: StateValues, responseUrlChannel: string |
     (conversation?.selected_conversation as string | null | undefined) ??
     (conversation?.selected_channel as string | null | undefined) ??
     null;
+  // The job picker gives the chosen option's value (a job id); an older modal's text field gives what was typed.
+  const pickedJob = values[BLOCK.lookupJobId]?.[INPUT.jobId]?.selected_option?.value;
   return {
-    jobId: normaliseJobId(text(BLOCK.lookupJobId, INPUT.jobId)),
+    jobId:
+      typeof pickedJob === 'string' && pickedJob.length > 0
+        ? normaliseJobId(pickedJob)
+        : normaliseJobId(text(BLOCK.lookupJobId, INPUT.jobId)),
     versionId: text(BLOCK.lookupVersionId, INPUT.versionId),
     conversationId: picked ?? responseUrlChannel,
   };
@@ -55,7 +59,7 @@ function normaliseJobId(id: string | null): string | null {
 /** Problems with the form itself, by block_id; empty when the form is fine. */
 export function validateLookupForm(form: LookupForm): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (form.jobId === null) errors[BLOCK.lookupJobId] = 'Enter a training job id, like 10 or a UUID.';
+  if (form.jobId === null) errors[BLOCK.lookupJobId] = 'Choose a training job: type part of its name or its id.';
   else if (!ID.test(form.jobId) && !UUID.test(form.jobId)) {
     errors[BLOCK.lookupJobId] = 'Job ids are numbers (old-version jobs, like 10) or UUIDs (new-version jobs).';
   }
@@ -91,14 +95,14 @@ async function conversationProblem(
   return isExpired(answer) ? REFUSAL.unverified : answer;
 }
 
+/** Only the user sees it: an ephemeral in the chosen conversation, else a DM from the bot (im:write). */
 async function tellUser(
   deps: AppDeps,
   client: WebClient,
   userId: string,
   conversationId: string,
-  text: string,
-): Promise<void> {
-  const message = renderErrorMessage(text);
+  message: Message,
+): Promise<boolean> {
   try {
     await client.chat.postEphemeral({
       channel: conversationId,
@@ -106,24 +110,20 @@ async function tellUser(
       text: message.text,
       blocks: message.blocks,
     });
+    return true;
   } catch {
     try {
-      // Not in that conversation: a direct message from the bot (im:write) still reaches the user.
       await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks });
+      return true;
     } catch (err) {
       deps.logger.warn({ err }, 'could not tell the user about their lookup');
+      return false;
     }
   }
 }
 
 export function makeLookupModalHandler(deps: AppDeps) {
-  return async ({
-    ack,
-    view,
-    body,
-    client,
-    respond,
-  }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
+  return async ({ ack, view, body, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
     const userId = body.user.id;
     const responseUrl = body.response_urls?.[0];
     const form = readLookupForm(view.state.values, responseUrl?.channel_id ?? null);
@@ -152,7 +152,7 @@ export function makeLookupModalHandler(deps: AppDeps) {
     const fieldOf = versionId === null ? BLOCK.lookupJobId : BLOCK.lookupVersionId;
     const ctx = renderContext({ deps, client, userId });
     const checked: Promise<Checked> = withDeadline(deps, (call) =>
-      jobCard(deps, ctx, jobId, versionId, call, { ephemeral: false }),
+      jobCard(deps, ctx, jobId, versionId, call, { ephemeral: true }),
     ).then(
       (message) => ({ ok: true as const, message }),
       (error: unknown) => ({ ok: false as const, error }),
@@ -172,32 +172,12 @@ export function makeLookupModalHandler(deps: AppDeps) {
     interaction.set({ deferred: isExpired(early) });
     if (!result.ok) {
       const { sentence, outcome } = classifyError(result.error, errorCtx, deps.logger);
-      await tellUser(deps, client, userId, conversationId, sentence);
+      await tellUser(deps, client, userId, conversationId, renderErrorMessage(sentence));
       interaction.done(outcome);
       return;
     }
-    const card = withAttribution(result.message, userId, 'Looked up');
-    try {
-      await postCard(client, conversationId, card);
-      interaction.done('ok');
-    } catch (err) {
-      // The conversation picker's response_url can post where the bot is not a member.
-      if (responseUrl && isBotOutsideConversation(slackErrorCode(err))) {
-        try {
-          await respond({ response_type: 'in_channel', text: card.text, blocks: card.blocks });
-          interaction.done('ok');
-          return;
-        } catch (respondErr) {
-          deps.logger.warn({ err: respondErr }, 'posting through the modal response_url failed');
-        }
-      }
-      const { sentence, outcome } = classifyError(
-        err,
-        { ...errorCtx, subject: { kind: 'channel', channelId: conversationId } },
-        deps.logger,
-      );
-      await tellUser(deps, client, userId, conversationId, sentence);
-      interaction.done(outcome);
-    }
+    // The answer is private, like every other lookup; its Share button posts it to the conversation.
+    const delivered = await tellUser(deps, client, userId, conversationId, result.message);
+    interaction.done(delivered ? 'ok' : 'internal_error');
   };
 }
