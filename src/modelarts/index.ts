@@ -64,6 +64,16 @@ export {
   TimeoutError,
 } from './errors.js';
 export {
+  EXCERPT_MAX_LINES,
+  exitCodeMeaning,
+  failureFromLog,
+  findLogError,
+  knownFailure,
+  type LogError,
+  neverStarted,
+  statusFailure,
+} from './failure-reason.js';
+export {
   engineLabel,
   listedFromV1StatusRow,
   runFromV1JobSummary,
