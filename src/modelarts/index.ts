@@ -194,6 +194,7 @@ export type {
   VisualizationJob,
   VisualizationJobList,
 } from './resources/visualization-jobs.js';
+export { failedWithLog, LOG_LINES_MAX, logTask, readLogTail, withLogFailure } from './run-log.js';
 export type { StatusCategory, StatusInfo } from './statuses.js';
 export {
   CATEGORY_EMOJI,
