@@ -23,6 +23,8 @@ export const ACTION = {
   taskDetails: 'task_details',
   jobRefresh: 'job_refresh',
   jobWatch: 'job_watch',
+  /** Opens a run's log in a modal. */
+  jobLogs: 'job_logs',
   share: 'share',
   unwatch: 'unwatch',
   homeRefresh: 'home_refresh',

@@ -30,7 +30,6 @@ export {
 export type { OpsNotice } from './alerts.js';
 export {
   alertMetadata,
-  isBroadcastReply,
   renderAlertCard,
   renderOpsNotice,
   renderProjectFailure,
@@ -38,6 +37,7 @@ export {
 } from './alerts.js';
 export type { ConfigsOptions } from './configs.js';
 export { CONFIGS_MAX_PAGE_SIZE, CONFIGS_PAGE_SIZE, renderConfigs } from './configs.js';
+export { canWatch, hasLogs, logsButton, reasonLine, reasonText, runFailure } from './failure.js';
 export type { HelpOptions } from './help.js';
 export { renderErrorMessage, renderHelp } from './help.js';
 export type { HomeModel } from './home.js';

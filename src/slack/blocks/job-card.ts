@@ -6,6 +6,7 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { JobRun, RunLocation } from '../../modelarts/index.js';
 import { codeSpan, escapeInline } from '../mrkdwn.js';
+import { canHaveTensorboard, canWatch, excerptBlock, logsButton, reasonLine, runFailure } from './failure.js';
 import { formatDateTime } from './format.js';
 import {
   consoleButton,
@@ -78,10 +79,10 @@ function idsLine(run: JobRun, ctx: RenderContext): string {
   ]);
 }
 
-/** Title, status and spec lines shared by the card and the unfurl. */
+/** Title, status, the failure's reason and the spec line, shared by the card and the unfurl. */
 function headline(run: JobRun, ctx: RenderContext): string {
   const status = joinParts([statusPhrase(run, ctx.now), startedPhrase(run, ctx)]);
-  return joinParts([titleLine(run), status, specLine(run)], '\n');
+  return joinParts([titleLine(run), status, reasonLine(run), specLine(run)], '\n');
 }
 
 function fallbackFor(run: JobRun, ctx: RenderContext): string {
@@ -93,6 +94,8 @@ function fallbackFor(run: JobRun, ctx: RenderContext): string {
 
 export function renderRunCard(run: JobRun, ctx: RenderContext, opts: JobCardOptions = {}): Message {
   const blocks: KnownBlock[] = [section(headline(run, ctx), { max: 1500 })];
+  const evidence = excerptBlock(runFailure(run), 1800);
+  if (evidence) blocks.push(evidence);
   const created = formatDateTime(run.createdAt, ctx.timeZone);
   const about = context([
     run.description ? `_${escapeInline(run.description, 300)}_` : null,
@@ -123,10 +126,12 @@ export function renderRunCard(run: JobRun, ctx: RenderContext, opts: JobCardOpti
   const quiet = context([dataLine(run), pathsLine(run), commandLine(run), idsLine(run, ctx)], 600);
   if (quiet) blocks.push(quiet);
 
+  // Only what makes sense for the status: no Watch on an ended run, no TensorBoard for a run that never started.
   const bar = actions([
     refreshButton(run.ref),
-    watchButton(run.ref),
-    tensorboardButton(opts.tensorboardUrl ?? run.tensorboardUrl),
+    canWatch(run) ? watchButton(run.ref) : null,
+    logsButton(run),
+    canHaveTensorboard(run) ? tensorboardButton(opts.tensorboardUrl ?? run.tensorboardUrl) : null,
     consoleButton(run),
     opts.ephemeral ? shareRunButton(run.ref) : null,
   ]);
@@ -134,10 +139,13 @@ export function renderRunCard(run: JobRun, ctx: RenderContext, opts: JobCardOpti
   return { text: fallbackFor(run, ctx), blocks };
 }
 
-/** The compact card chat.unfurl shows under a console link: headline, spec and ids, one Watch button. */
+/**
+ * The compact card chat.unfurl shows under a console link: headline (a failure's reason included), spec and ids,
+ * one button: Watch while the run can change, Logs once it ended.
+ */
 export function renderUnfurl(run: JobRun, ctx: RenderContext): Message {
-  const watch = watchButton(run.ref);
-  const blocks: KnownBlock[] = [section(headline(run, ctx), { max: 1200, ...(watch ? { accessory: watch } : {}) })];
+  const accessory = canWatch(run) ? watchButton(run.ref) : logsButton(run);
+  const blocks: KnownBlock[] = [section(headline(run, ctx), { max: 1200, ...(accessory ? { accessory } : {}) })];
   const quiet = context([
     totalMetricsLine(run.modelMetrics),
     `${idWords(run.ref)} · project ${escapeInline(ctx.projectId, 60)}`,

@@ -11,7 +11,6 @@ import type { CreatorNoticePayload, OpsNoticePayload } from '../../alerts/rows.j
 import { type ConsoleLinks, refParts } from '../../modelarts/index.js';
 import type { OutboxRow, Store } from '../../store/types.js';
 import {
-  isBroadcastReply,
   type Message,
   type RenderContext,
   renderAlertCard,
@@ -155,7 +154,7 @@ async function deliverThreadReply(
   // Without a card (it was never posted, or its row died) the outcome still reaches the channel, on its own.
   return post(deps, attempt, {
     ...postArgs(row.channelId, message),
-    ...(card ? { thread_ts: card.ts, ...(isBroadcastReply(alert) ? { reply_broadcast: true } : {}) } : {}),
+    ...(card ? { thread_ts: card.ts } : {}),
   });
 }
 

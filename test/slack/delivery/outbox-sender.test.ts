@@ -150,7 +150,9 @@ describe('outbox sender: cards and replies', () => {
     expect(updates).toHaveLength(1);
     const cardTs = (posts[0]?.response as { ts: string } | undefined)?.ts;
     expect(updates[0]?.args).toMatchObject({ channel: ML, ts: cardTs });
-    expect(posts[1]?.args).toMatchObject({ channel: ML, thread_ts: cardTs, reply_broadcast: true });
+    // The card in the channel shows the failure's reason: the reply with the log lines stays in the thread.
+    expect(posts[1]?.args).toMatchObject({ channel: ML, thread_ts: cardTs });
+    expect(posts[1]?.args.reply_broadcast).toBeUndefined();
     expect(JSON.stringify(posts[1]?.args)).toContain(`<@${ADA}>`);
     for (const call of [...posts, ...updates]) {
       expect(call.args.metadata).toMatchObject({
@@ -460,7 +462,8 @@ describe('outbox sender: payloads', () => {
     await drain();
     expect(slack.callsTo('chat.update').map((c) => c.args.ts)).toEqual([cardTs]);
     const reply = slack.callsTo('chat.postMessage').at(-1);
-    expect(reply?.args).toMatchObject({ thread_ts: cardTs, reply_broadcast: true });
+    expect(reply?.args).toMatchObject({ thread_ts: cardTs });
+    expect(reply?.args.reply_broadcast).toBeUndefined();
     expect(JSON.stringify(reply?.args.blocks)).toContain('*resnet50* failed after 50 min (`Failed`)');
     expect(reply?.args.metadata).toMatchObject({ event_payload: { job_id: UUID, status: 'Failed' } });
     expect((reply?.args.metadata as { event_payload: object } | undefined)?.event_payload).not.toHaveProperty(
