@@ -54,6 +54,8 @@ export {
 } from './jobs-overview.js';
 export { actionMatcher, runButton } from './kit.js';
 export { assertWithinLimits, BlockLimitError, blocksTextLength, checkLimits, LIMITS } from './limits.js';
+export type { LogsModalInput } from './logs-modal.js';
+export { LOGS_MODAL_LINES, renderLogsLoading, renderLogsModal, renderLogsProblem } from './logs-modal.js';
 export type { LookupModalOptions } from './lookup-modal.js';
 export { renderLookupModal } from './lookup-modal.js';
 export type { TasksOptions } from './tasks.js';

@@ -14,6 +14,7 @@ import {
   type TrainingJobSummary,
   type TrainingJobVersion,
   type VisualizationJob,
+  withLogFailure,
 } from '../../modelarts/index.js';
 import {
   CONFIGS_PAGE_SIZE,
@@ -145,8 +146,9 @@ export async function fetchJobVersion(
 }
 
 /**
- * The run a (job, version) names, as the product sees it, with its console link: the one place a looked-up run gets
- * that link (outbox alerts get theirs when they are delivered), so every surface links the same way.
+ * The run a (job, version) names, as the product sees it, with its console link (the one place a looked-up run gets
+ * that link; outbox alerts get theirs when they are delivered, so every surface links the same way) and, when it
+ * failed, the reason its log gives.
  */
 export async function fetchRun(
   deps: AppDeps,
@@ -154,11 +156,24 @@ export async function fetchRun(
   versionId: string | null,
   call: CallOptions,
 ): Promise<JobRun> {
-  return toRun(deps, await fetchJobVersion(deps.modelarts, jobId, versionId, call));
+  return withFailureReason(deps, toRun(deps, await fetchJobVersion(deps.modelarts, jobId, versionId, call)), call);
 }
 
 function toRun(deps: AppDeps, version: TrainingJobVersion): JobRun {
   return deps.consoleLinks.withConsoleUrl(runFromV1Version(version));
+}
+
+/**
+ * Log lines a lookup reads for a failed run: the card's reason and the Logs modal read the same page, so the read
+ * cache answers the second from the first.
+ */
+export const LOOKUP_LOG_LINES = 300;
+
+/** The run with the reason its log gives when it failed (others are returned as they are, with no log read). */
+export function withFailureReason(deps: AppDeps, run: JobRun, call: CallOptions): Promise<JobRun> {
+  return withLogFailure(deps.modelarts, run, LOOKUP_LOG_LINES, call, (err) =>
+    deps.logger.debug({ err }, 'no log for this failed run; the card shows what its status says'),
+  );
 }
 
 /**
@@ -170,8 +185,8 @@ const renderedCards = new WeakMap<TrainingJobVersion, Map<string, { second: numb
 const RENDERED_VARIANTS_PER_VERSION = 16;
 
 function renderCard(
-  deps: AppDeps,
   version: TrainingJobVersion,
+  run: JobRun,
   ctx: RenderContext,
   options: { tensorboardUrl: string | null; ephemeral: boolean },
 ): Message {
@@ -180,7 +195,7 @@ function renderCard(
   let variants = renderedCards.get(version);
   const kept = variants?.get(key);
   if (kept?.second === second) return kept.message;
-  const message = renderRunCard(toRun(deps, version), ctx, options);
+  const message = renderRunCard(run, ctx, options);
   if (!variants) {
     variants = new Map();
     renderedCards.set(version, variants);
@@ -200,8 +215,9 @@ export async function jobCard(
 ): Promise<Message> {
   const tensorboards = listTensorboards(deps, call);
   const version = await fetchJobVersion(deps.modelarts, jobId, versionId, call);
+  const run = await withFailureReason(deps, toRun(deps, version), call);
   const tensorboardUrl = matchTensorboard(await tensorboards, version.train_url);
-  return renderCard(deps, version, await ctx, { tensorboardUrl, ephemeral: options.ephemeral });
+  return renderCard(version, run, await ctx, { tensorboardUrl, ephemeral: options.ephemeral });
 }
 
 function jobListRow(job: TrainingJobSummary): JobListRow {
