@@ -43,9 +43,9 @@ describe('failed runs end to end', () => {
 
   /** A failed version of the seeded world that ran and logged, with the exception its log ends with. */
   function failedVersion(nth = 0) {
-    const v = [...h.sim.state.versions.values()].filter(
-      (x) => x.status === 11 && x.start_time > 0 && x.failureReason,
-    )[nth];
+    const v = [...h.sim.state.versions.values()].filter((x) => x.status === 11 && x.start_time > 0 && x.failureReason)[
+      nth
+    ];
     if (!v) throw new Error('the seed has no failed version with a log');
     return v;
   }
