@@ -38,6 +38,7 @@ export {
 export type { ConfigsOptions } from './configs.js';
 export { CONFIGS_MAX_PAGE_SIZE, CONFIGS_PAGE_SIZE, renderConfigs } from './configs.js';
 export { canWatch, hasLogs, logsButton, reasonLine, reasonText, runFailure } from './failure.js';
+export { renderFloodSummary } from './flood.js';
 export type { HelpOptions } from './help.js';
 export { renderErrorMessage, renderHelp } from './help.js';
 export type { HomeModel } from './home.js';

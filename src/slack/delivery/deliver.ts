@@ -6,7 +6,7 @@
 import type { KnownBlock, MessageMetadata } from '@slack/types';
 import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { type JobAlert, parseJobAlert } from '../../alerts/index.js';
+import { FLOOD_CARD, type JobAlert, parseJobAlert } from '../../alerts/index.js';
 import type { CreatorNoticePayload, OpsNoticePayload } from '../../alerts/rows.js';
 import { type ConsoleLinks, refParts } from '../../modelarts/index.js';
 import type { OutboxRow, Store } from '../../store/types.js';
@@ -15,13 +15,13 @@ import {
   type RenderContext,
   renderAlertCard,
   renderOpsNotice,
-  renderProjectFailure,
   renderTerminalReply,
 } from '../blocks/index.js';
 import { describeWatchTarget } from '../blocks/watches.js';
 import { slackPlatformSentence } from '../errors.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
 import { slackErrorKind, slackPlatformCode } from '../slack-errors.js';
+import { deliverProjectFailure } from './flood.js';
 
 export interface DeliveryDeps {
   store: Store;
@@ -49,6 +49,8 @@ export interface Attempt {
 export interface Delivered {
   ts: string | null;
   card: boolean;
+  /** A card kept under another key than the row's run, with its own ts (a flood summary: see alerts/flood.ts). */
+  cardKey?: { jobId: string; versionId: string | null; ts: string };
 }
 
 /** A row this code cannot turn into a message (corrupt payload, renderer bug): retrying cannot help. */
@@ -110,8 +112,26 @@ export async function deliverRow(deps: DeliveryDeps, attempt: Attempt, row: Outb
     case 'terminal_reply':
       return { ts: await deliverThreadReply(deps, attempt, row, alert), card: false };
     case 'project_failure': {
-      const message = render(() => renderProjectFailure(alert, renderContext(deps, alert.projectId)));
-      return { ts: await post(deps, attempt, postArgs(row.channelId, message)), card: false };
+      const sent = await deliverProjectFailure(
+        {
+          store: deps.store,
+          now: deps.now(),
+          ctx: renderContext(deps, alert.projectId),
+          render,
+          post: (message, threadTs) =>
+            post(deps, attempt, { ...postArgs(row.channelId, message), ...(threadTs ? { thread_ts: threadTs } : {}) }),
+          update: async (ts, message) => {
+            await call(deps, attempt, () =>
+              deps.slack.chat.update({ channel: row.channelId, ts, text: message.text, blocks: message.blocks }),
+            );
+          },
+        },
+        row,
+        alert,
+      );
+      return sent.summaryTs === null
+        ? { ts: sent.ts, card: false }
+        : { ts: sent.ts, card: true, cardKey: { ...FLOOD_CARD, ts: sent.summaryTs } };
     }
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyRun, type JobRun, v1Status } from '../../../src/modelarts/index.js';
+import type { JobAlert } from '../../../src/alerts/index.js';
+import { emptyRun, type JobRun, type RunFailure, v1Status } from '../../../src/modelarts/index.js';
 import {
   canWatch,
   checkLimits,
@@ -7,6 +8,7 @@ import {
   logsButton,
   reasonLine,
   reasonText,
+  renderFloodSummary,
   renderLogsModal,
 } from '../../../src/slack/blocks/index.js';
 
@@ -66,5 +68,30 @@ describe('logs modal', () => {
     expect(JSON.stringify(renderLogsModal({ run: failed, lines: null }).blocks)).toContain('no log lines yet');
     const err = renderLogsModal({ run: failed, lines: null, error: 'ModelArts did not answer in time.' });
     expect(JSON.stringify(err.blocks)).toContain('did not answer in time');
+  });
+});
+
+describe('flood summary', () => {
+  const alertOf = (i: number, reason: string): JobAlert => ({
+    projectId: 'p1',
+    run: { ...failed, name: `run-${i}`, failure: { ...(failed.failure as RunFailure), reason } },
+    previousStatus: null,
+    logTail: null,
+    creatorUserId: null,
+    watchId: 1,
+    event: 'terminal',
+  });
+
+  it('names the newest runs first with their reasons, counts the rest and the common reasons', () => {
+    const alerts = Array.from({ length: 20 }, (_, i) => alertOf(i + 1, i % 2 ? 'CUDA out of memory' : `E${i}`));
+    const m = renderFloodSummary(alerts, { now: new Date(), timeZone: 'UTC', projectId: 'p1' });
+    expect(checkLimits(m)).toEqual([]);
+    const text = JSON.stringify(m.blocks);
+    expect(text).toContain('*20 runs failed* in project p1');
+    expect(text.indexOf('*run-20*')).toBeLessThan(text.indexOf('*run-19*'));
+    expect(text).not.toContain('*run-8*');
+    expect(text).toContain('… and 8 more');
+    expect(text).toContain('Most common: `CUDA out of memory` ×10');
+    expect(m.text).toMatch(/^🔴 20 runs failed in project p1: run-20/);
   });
 });
