@@ -6,6 +6,7 @@ import { EndpointNotFoundError } from '../../modelarts/errors.js';
 import {
   type JobRun,
   type JobVersionStatus,
+  type ListedRun,
   listedFromV1StatusRow,
   type ModelArtsApi,
   refFromParts,
@@ -220,6 +221,27 @@ export async function jobCard(
   return renderCard(version, run, await ctx, { tensorboardUrl, ephemeral: options.ephemeral });
 }
 
+/**
+ * The listed runs with the reason of each failed run on the page shown, read from its log (in parallel, through the
+ * read cache; a log that cannot be read leaves the row as it is). Rows on other pages are not read.
+ */
+async function withPageFailureReasons(
+  deps: AppDeps,
+  runs: ListedRun[],
+  page: number,
+  pageSize: number,
+  call: CallOptions,
+): Promise<ListedRun[]> {
+  const start = (Math.max(1, Math.floor(page)) - 1) * pageSize;
+  const shown = runs.slice(start, start + pageSize);
+  const read = await Promise.all(
+    shown.map((run) =>
+      run.ref !== null && run.status.category === 'failed' ? withFailureReason(deps, run, call) : run,
+    ),
+  );
+  return [...runs.slice(0, start), ...read, ...runs.slice(start + pageSize)];
+}
+
 function jobListRow(job: TrainingJobSummary): JobListRow {
   return { run: runFromV1JobSummary(job), versionCount: job.version_count };
 }
@@ -244,7 +266,8 @@ export async function jobsOverview(
     const rows = (wanted.size > 0 ? all.versions.filter((v) => wanted.has(v.status)) : [...all.versions]).sort(
       byNewest,
     );
-    return renderJobsOverview(rows.map(listedFromV1StatusRow), await ctx, {
+    const listed = await withPageFailureReasons(deps, rows.map(listedFromV1StatusRow), cmd.page, pageSize, call);
+    return renderJobsOverview(listed, await ctx, {
       page: cmd.page,
       pageSize,
       total: rows.length,

@@ -68,6 +68,17 @@ describe('failed runs end to end', () => {
     expect(ids).not.toContain('job_watch');
   });
 
+  it('`jobs failed` rows say why each run on the page failed, read from their logs', async () => {
+    const list = await ask('jobs failed');
+    expect(checkLimits({ text: list.text, blocks: list.blocks })).toEqual([]);
+    const rows = (list.blocks as Block[]).filter((b) => b.accessory?.action_id === 'job_refresh');
+    expect(rows.length).toBeGreaterThan(0);
+    const withLog = rows.filter((b) => /\*Why:\* `[\w.]*(Error|Exception|Killed)/.test(b.text?.text ?? ''));
+    expect(withLog.length).toBeGreaterThan(0);
+    // The reason is the row's second line, before the spec and times.
+    for (const b of withLog) expect((b.text?.text ?? '').split('\n')[1]).toMatch(/^\*Why:\*/);
+  });
+
   it('an image build failure says so, with no TensorBoard, no Watch and no Logs', async () => {
     const { jobId, versionIds } = h.sim.addJob({ name: 'image-broken', status: 3 });
     const card = await ask(`job ${jobId} ${versionIds[0]}`);
