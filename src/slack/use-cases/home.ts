@@ -1,5 +1,6 @@
 /**
- * The App Home tab: the user's watches and the project's running job versions with GPU/NPU totals. Shared by the
+ * The App Home tab: the user's watches, the project's running job versions with GPU/NPU totals and its failures of
+ * the last day with their reasons. Shared by the
  * app_home_opened event and the Refresh button.
  */
 
@@ -10,6 +11,34 @@ import { acceleratorsInUse, renderHome } from '../blocks/index.js';
 import { toUserMessage } from '../errors.js';
 import type { CallOptions } from '../listeners/common/answer.js';
 import { type CommandEnv, renderContext, renderContextIn } from './context.js';
+import { withFailureReason } from './lookups.js';
+
+/** Home lists failures of the last day, newest first, at most this many (each reads its log's reason). */
+const RECENT_FAILURES = 5;
+const RECENT_FAILURES_MS = 24 * 60 * 60_000;
+
+/**
+ * The project's newest failures of the last day, each with the reason its log gives. Shares the all-versions answer
+ * with runningVersions through the read cache; without that listing (or when it fails) there are none to show.
+ */
+export async function recentFailures(env: CommandEnv, call: CallOptions, now: Date): Promise<ListedRun[]> {
+  const { deps } = env;
+  const since = now.getTime() - RECENT_FAILURES_MS;
+  const endOf = (run: ListedRun) =>
+    run.endedAt ?? (run.createdAt !== null ? run.createdAt + (run.durationMs ?? 0) : null);
+  try {
+    const all = await deps.modelarts.listJobVersionStatuses({ offset: 0, limit: 0 }, call);
+    const failed = all.versions
+      .map(listedFromV1StatusRow)
+      .filter((run) => run.status.category === 'failed' && (endOf(run) ?? 0) >= since)
+      .sort((a, b) => (endOf(b) ?? 0) - (endOf(a) ?? 0))
+      .slice(0, RECENT_FAILURES);
+    return await Promise.all(failed.map((run) => (run.ref !== null ? withFailureReason(deps, run, call) : run)));
+  } catch (err) {
+    deps.logger.debug({ err }, 'no recent failures for the Home tab');
+    return [];
+  }
+}
 
 export async function runningVersions(
   env: CommandEnv,
@@ -40,14 +69,23 @@ export async function runningVersions(
 
 export async function homeView(env: CommandEnv, call: CallOptions): Promise<HomeView> {
   const { deps } = env;
-  const [watches, running, ctx] = await Promise.all([
+  const [watches, running, failed, ctx] = await Promise.all([
     deps.store.listUserWatches(env.teamId, env.userId),
     runningVersions(env, call),
+    recentFailures(env, call, deps.now()),
     renderContext(env),
   ]);
   const { gpus, npus } = acceleratorsInUse(running.rows);
   return renderHome(
-    { userId: env.userId, watches, running: running.rows, gpuTotal: gpus, npuTotal: npus, error: running.error },
+    {
+      userId: env.userId,
+      watches,
+      running: running.rows,
+      failed,
+      gpuTotal: gpus,
+      npuTotal: npus,
+      error: running.error,
+    },
     ctx,
   );
 }

@@ -128,3 +128,30 @@ describe('failed runs end to end', () => {
     expect(JSON.stringify(modal.view.blocks)).toMatch(/Not found in ModelArts/);
   });
 });
+
+describe('App Home end to end', () => {
+  let h: AppHarness;
+
+  beforeAll(async () => {
+    // The Home tab reads the listing the test has just changed: no answers kept.
+    h = await startAppHarness({ simulator: { generatedJobs: 30 }, env: { MODELARTS_LOOKUP_CACHE_MS: '0' } });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('App Home lists the last day’s failures, each with its reason', async () => {
+    const { jobId, versionIds } = h.sim.addJob({ name: 'failed-today', status: 8 });
+    h.sim.advance(60_000);
+    h.sim.setVersionStatus(jobId, versionIds[0] as number, 11);
+    const res = await h.slack.sendAppHomeOpened({ userId: USER });
+    expect(res.status).toBe(200);
+    const home = await eventually(() => {
+      const view = h.slack.homeView(USER);
+      return view && JSON.stringify(view.view.blocks).includes('Failed in the last day') ? view : undefined;
+    });
+    const text = JSON.stringify(home.view.blocks);
+    const row = text.slice(text.indexOf('*failed-today*'));
+    expect(row).toMatch(/^\*failed-today\*[^"]*\\n {4}\*Why:\* `/);
+  });
+});
