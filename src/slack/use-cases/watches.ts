@@ -109,7 +109,7 @@ export function watchStartedMessage(env: CommandEnv, watch: Watch, created: bool
   const when = describeFilter(watch.target, watch.filter);
   const card =
     watch.target.kind === 'project'
-      ? 'Each failure gets its own message here.'
+      ? 'Each failure gets a message here; more than 3 within 10 minutes become one summary, details in its thread.'
       : 'Its card appears in this channel and is updated as the status changes.';
   return created
     ? notice(`👀 Watching ${what} in this channel ${when}. ${card}`)
