@@ -357,17 +357,17 @@ describe('outbox sender: pacing', () => {
     const channels = [ML, GENERAL, 'C0THIRD001'];
     const watches = await Promise.all(channels.map((c) => makeWatch({ kind: 'project' }, c)));
     const now = new Date();
-    // A burst: four failures at once for each channel.
+    // Three failures at once for each channel (more would be summarized: see the flood tests).
     await store.enqueue(
-      watches.flatMap((w) => [1, 2, 3, 4].map((i) => projectFailureRow(w, facts(String(i), `${i}0`, 11), now))),
+      watches.flatMap((w) => [1, 2, 3].map((i) => projectFailureRow(w, facts(String(i), `${i}0`, 11), now))),
     );
     makeSender({ channelSpacingMs: 1000 });
     await drain();
     const posts = slack.callsTo('chat.postMessage');
-    expect(posts).toHaveLength(12);
+    expect(posts).toHaveLength(9);
     for (const channel of channels) {
       const at = posts.filter((p) => p.args.channel === channel).map((p) => p.at);
-      expect(at).toHaveLength(4);
+      expect(at).toHaveLength(3);
       for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(1000);
     }
     // Channels do not wait for each other: every channel's first message precedes any channel's second.
