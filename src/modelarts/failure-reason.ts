@@ -64,6 +64,14 @@ const ERROR_LINE = /(?:^|[\s[:(])(?:ERROR|FATAL|CRITICAL)\b|^E\d{4} /;
 const EXIT_CODE = /exit(?:ed)?\s+(?:with\s+)?(?:status|code)\s*[:=]?\s*(-?\d{1,3})\b/i;
 /** Lines that say "it failed" and nothing else: never the reason when anything better exists. */
 const GENERIC = /training job (?:failed|exited)|job failed\.?$|^ERROR:?\s*$/i;
+/**
+ * Every line any rule above can match contains one of these words: one cheap test lets the INFO lines, nearly all of a
+ * log, through without running each rule on them.
+ */
+const CANDIDATE =
+  /error|exception|exit|interrupt|fault|traceback|cuda|memory|cublas|nccl|hccl|watchdog|kill|segmentation|core dumped|sig(?:segv|abrt)|fatal|critical|\bE\d{4} /i;
+/** Lines scanned at most, from the end: the error is near the end, and a card must not stall on a huge log. */
+const SCAN_MAX = 2_000;
 /** Progress chatter that buries the error. */
 const NOISE = /(?:^|[\s:])(?:INFO|DEBUG)\b|^\s*$/;
 
@@ -104,7 +112,8 @@ export function findLogError(lines: readonly string[]): LogError | null {
   let best: { kind: Evidence; index: number; tracebackStart: number | null } | null = null;
   let exitCode: number | null = null;
   let lastTraceback: number | null = null;
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = Math.max(0, lines.length - SCAN_MAX); i < lines.length; i++) {
+    if (!CANDIDATE.test(lines[i] ?? '')) continue;
     const bare = bareLine(lines[i] ?? '');
     if (TRACEBACK.test(bare)) {
       lastTraceback = i;

@@ -37,7 +37,9 @@ function metaText(text: string, max: number): string {
  */
 export function alertRun(alert: Pick<JobAlert, 'run' | 'logTail'>): JobRun {
   const { run } = alert;
-  return run.status.category === 'failed' ? { ...run, failure: failureFromLog(alert.logTail, run) } : run;
+  // A failure that already has its lines (the poller read them) is taken as it is.
+  if (run.status.category !== 'failed' || run.failure?.excerpt) return run;
+  return { ...run, failure: failureFromLog(alert.logTail, run) };
 }
 
 /** Slack message metadata naming the run and event (for search, workflows and our own dedupe checks). */

@@ -22,12 +22,9 @@ function reasonOf(alert: JobAlert): string | null {
 }
 
 /** "`CUDA out of memory` ×4 · `No module named 'timm'` ×2": reasons more than one run shares, commonest first. */
-function commonReasons(alerts: readonly JobAlert[]): string | null {
+function commonReasons(reasons: ReadonlyArray<string | null>): string | null {
   const counts = new Map<string, number>();
-  for (const alert of alerts) {
-    const reason = reasonOf(alert);
-    if (reason) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  }
+  for (const reason of reasons) if (reason) counts.set(reason, (counts.get(reason) ?? 0) + 1);
   const shared = [...counts].filter(([, n]) => n > 1).sort((a, b) => b[1] - a[1]);
   if (shared.length === 0) return null;
   return `Most common: ${shared
@@ -38,6 +35,8 @@ function commonReasons(alerts: readonly JobAlert[]): string | null {
 
 export function renderFloodSummary(alerts: readonly JobAlert[], ctx: RenderContext): Message {
   const count = alerts.length;
+  // Each alert's reason once: reading it from a log tail is the costly part of this card.
+  const reasons = alerts.map(reasonOf);
   const since = alerts.reduce<number | null>((min, a) => {
     const at = a.run.endedAt ?? a.run.startedAt ?? a.run.createdAt;
     return at !== null && (min === null || at < min) ? at : min;
@@ -45,16 +44,17 @@ export function renderFloodSummary(alerts: readonly JobAlert[], ctx: RenderConte
   const sinceText = formatDateTime(since, ctx.timeZone);
   const head = `🔴 *${count} runs failed* in project ${escapeInline(ctx.projectId, 80)}${sinceText ? ` since ${sinceText}` : ''}`;
   // Newest first: an edit adds at the top, where the eye is.
-  const rows = [...alerts]
+  const rows = [...alerts.keys()]
     .reverse()
     .slice(0, NAMED_MAX)
-    .map((alert) => {
-      const reason = reasonOf(alert);
+    .map((i) => {
+      const alert = alerts[i] as JobAlert;
+      const reason = reasons[i];
       return `• ${runTitle(alert.run)}${reason ? ` — ${codeSpan(reason, REASON_CHARS)}` : ''}`;
     });
   const more = count > NAMED_MAX ? `… and ${count - NAMED_MAX} more` : null;
   const blocks: KnownBlock[] = [section([head, ...rows, ...(more ? [more] : [])].join('\n'), { max: 3000 })];
-  const common = commonReasons(alerts);
+  const common = commonReasons(reasons);
   const quiet = context([
     common,
     `Each failure’s details are in the thread · ${codeSpan('/modelarts unwatch failures', 40)} stops these`,
