@@ -19,8 +19,10 @@ import {
   type RenderContext,
   renderAlertCard,
   renderConfigs,
+  renderFloodSummary,
   renderHome,
   renderJobsOverview,
+  renderLogsModal,
   renderProcessorTasks,
   renderRunCard,
   renderTerminalReply,
@@ -149,6 +151,15 @@ const cases: Array<[string, () => unknown]> = [
   ],
   ['alert card (status change)', () => renderAlertCard({ ...alert, event: 'status' }, ctx)],
   ['failure reply, 1000-line log tail', () => renderTerminalReply(alert, ctx)],
+  [
+    'flood summary, 50 failures',
+    () =>
+      renderFloodSummary(
+        Array.from({ length: 50 }, () => alert),
+        ctx,
+      ),
+  ],
+  ['logs modal, 300 lines', () => renderLogsModal({ run: failed, lines: logTail.slice(-300) })],
 ];
 
 function measure(fn: () => unknown, minMs = 1500, minRuns = 30): number[] {

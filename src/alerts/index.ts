@@ -5,6 +5,8 @@
 
 export type { ObservedRun, RunChange } from './diff.js';
 export { diffRunStates, indexStates, stateKey } from './diff.js';
+export type { FloodBurst } from './flood.js';
+export { FLOOD, FLOOD_CARD, floodBurst } from './flood.js';
 export type { JobAlert } from './job-alert.js';
 export { JobAlertSchema, LegacyJobAlertSchema, parseJobAlert, runSnapshot } from './job-alert.js';
 export type { AlertIntent, AlertIntentKind } from './plan.js';

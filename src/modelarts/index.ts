@@ -66,6 +66,16 @@ export {
   TimeoutError,
 } from './errors.js';
 export {
+  EXCERPT_MAX_LINES,
+  exitCodeMeaning,
+  failureFromLog,
+  findLogError,
+  knownFailure,
+  type LogError,
+  neverStarted,
+  statusFailure,
+} from './failure-reason.js';
+export {
   engineLabel,
   listedFromV1StatusRow,
   runFromV1JobSummary,
@@ -187,6 +197,7 @@ export type {
   VisualizationJob,
   VisualizationJobList,
 } from './resources/visualization-jobs.js';
+export { failedWithLog, LOG_LINES_MAX, logTask, readLogTail, withLogFailure } from './run-log.js';
 export type { StatusCategory, StatusInfo } from './statuses.js';
 export {
   CATEGORY_EMOJI,

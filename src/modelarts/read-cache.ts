@@ -52,8 +52,9 @@ interface Flight {
 const DEFAULT_MAX_ENTRIES = 500;
 
 /**
- * The facade with every read behind the cache. Live log reads (getAomLog, the v2 log preview of up to 5 MB, which
- * would crowd out everything else) and the v2 log URL (a signed link valid minutes) always go to ModelArts.
+ * The facade with every read behind the cache. aom-log pages (at most 500 lines) are cached like the rest: the card
+ * of a failed run and its Logs button read the same page. The v2 log preview (up to 5 MB, which would crowd out
+ * everything else) and the v2 log URL (a signed link valid minutes) always go to ModelArts.
  */
 export function withReadCache(api: ModelArtsApi, options: ReadCacheOptions): ModelArtsApi {
   const ttlMs = Math.max(0, options.ttlMs);
@@ -174,7 +175,9 @@ export function withReadCache(api: ModelArtsApi, options: ReadCacheOptions): Mod
     getProcessorTask: (taskId, call) => read(keyOf('task', [taskId]), call, (o) => api.getProcessorTask(taskId, o)),
     getLogFileNames: (jobId, versionId, call) =>
       read(keyOf('logfiles', [jobId, versionId]), call, (o) => api.getLogFileNames(jobId, versionId, o)),
-    getAomLog: (jobId, versionId, query, call) => api.getAomLog(jobId, versionId, query, call),
+    // A few hundred lines at most: a failed card and its Logs button read the same answer once.
+    getAomLog: (jobId, versionId, query, call) =>
+      read(keyOf('aomlog', [jobId, versionId, query]), call, (o) => api.getAomLog(jobId, versionId, query, o)),
     searchTrainingJobs: (query, call) => read(keyOf('v2jobs', [query]), call, (o) => api.searchTrainingJobs(query, o)),
     getTrainingJob: (jobId, call) => read(keyOf('v2job', [jobId]), call, (o) => api.getTrainingJob(jobId, o)),
     getTaskLogPreview: (jobId, taskId, call) => api.getTaskLogPreview(jobId, taskId, call),

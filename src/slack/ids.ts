@@ -27,6 +27,8 @@ export const ACTION = {
   /** Refresh on a running job's alert card: the card is re-rendered from ModelArts in place, watch and all. */
   alertRefresh: 'job_refresh:card',
   jobWatch: 'job_watch',
+  /** Opens a run's log in a modal. */
+  jobLogs: 'job_logs',
   share: 'share',
   unwatch: 'unwatch',
   /** Unwatch someone else's watch, clicked in the question `/modelarts unwatch` asks first (`unwatch:confirmed`). */

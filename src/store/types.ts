@@ -62,9 +62,12 @@ export interface RunState {
 export type OutboxKind =
   /** Post the alert card, or edit it in place (chat.update) when the card already exists. */
   | 'card'
-  /** Reply in the card's thread with the terminal outcome (failure replies are broadcast). */
+  /** Reply in the card's thread with the terminal outcome (it stays in the thread). */
   | 'terminal_reply'
-  /** A project-wide failure watch: one standalone message per failed version. */
+  /**
+   * A project-wide failure watch: one standalone message per failed version, or, in a burst (alerts/flood.ts), the
+   * burst's summary (edited in place, kept as a card under FLOOD_CARD) with this failure in its thread.
+   */
   | 'project_failure'
   /** Operator notices (polling failing / recovered) to OPS_CHANNEL_ID. */
   | 'ops_notice'

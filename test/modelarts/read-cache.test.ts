@@ -208,11 +208,16 @@ describe('lookup read cache', () => {
     expect(c.requests).toHaveLength(2);
   });
 
-  it('always reads live logs from ModelArts', async () => {
+  it('keeps an aom-log page for its time to live, so a failed card and its Logs button read it once', async () => {
     const c = cached(60_000);
     await c.cachedApi.getAomLog(10, 1, { log_file: 'a.log', lines: 10 });
     await c.cachedApi.getAomLog(10, 1, { log_file: 'a.log', lines: 10 });
+    expect(c.aomLogs()).toBe(1);
+    await c.cachedApi.getAomLog(10, 1, { log_file: 'a.log', lines: 300 });
     expect(c.aomLogs()).toBe(2);
+    c.advance(60_001);
+    await c.cachedApi.getAomLog(10, 1, { log_file: 'a.log', lines: 10 });
+    expect(c.aomLogs()).toBe(3);
   });
 });
 

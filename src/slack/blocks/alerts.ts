@@ -5,19 +5,11 @@
  */
 import type { Button, KnownBlock, MessageMetadata } from '@slack/types';
 import type { JobAlert } from '../../alerts/job-alert.js';
-import { refParts, statusFromKey } from '../../modelarts/index.js';
+import { failureFromLog, type JobRun, refParts, statusFromKey } from '../../modelarts/index.js';
 import { ACTION } from '../ids.js';
-import {
-  codeBlock,
-  codeSpan,
-  escapeEntities,
-  escapeInline,
-  mention,
-  slackDate,
-  stripControls,
-  truncate,
-} from '../mrkdwn.js';
+import { codeSpan, escapeEntities, escapeInline, mention, slackDate, stripControls, truncate } from '../mrkdwn.js';
 import { unwatchValue } from './action-values.js';
+import { excerptBlock, logsButton, reasonLine, runFailure } from './failure.js';
 import { formatDateTime, formatDuration } from './format.js';
 import {
   capitalize,
@@ -40,6 +32,17 @@ function metaText(text: string, max: number): string {
   return truncate(escapeEntities(stripControls(text)), max);
 }
 
+/**
+ * The alert's run with its failure completed from the log lines the alert carries: what every alert renderer shows,
+ * whatever built the alert (the poller's facts, a row queued before the reason was read).
+ */
+export function alertRun(alert: Pick<JobAlert, 'run' | 'logTail'>): JobRun {
+  const { run } = alert;
+  // A failure that already has its lines (the poller read them) is taken as it is.
+  if (run.status.category !== 'failed' || run.failure?.excerpt) return run;
+  return { ...run, failure: failureFromLog(alert.logTail, run) };
+}
+
 /** Slack message metadata naming the run and event (for search, workflows and our own dedupe checks). */
 export function alertMetadata(alert: JobAlert, kind: 'card' | 'terminal_reply' | 'project_failure'): MessageMetadata {
   const { jobId, versionId } = refParts(alert.run.ref);
@@ -58,11 +61,6 @@ export function alertMetadata(alert: JobAlert, kind: 'card' | 'terminal_reply' |
       kind,
     },
   };
-}
-
-/** Failure replies are broadcast back to the channel (reply_broadcast); the others stay in the thread. */
-export function isBroadcastReply(alert: JobAlert): boolean {
-  return alert.run.status.category === 'failed';
 }
 
 function dateToken(ms: number | null, ctx: RenderContext): string | null {
@@ -132,14 +130,14 @@ function whoIsTold(alert: JobAlert): string {
   return alert.creatorUserId ? ' Whoever started the watch is told if it was not you.' : '';
 }
 
-/** The buttons under every alert message. */
+/** The buttons under every alert message: Refresh while it runs, Logs once it ended, Unwatch while the watch is on. */
 function alertActions(alert: JobAlert, scope: 'run' | 'project' = 'run'): KnownBlock | null {
   // A running card's times are those of its last render: Refresh renders it again from ModelArts.
   const refresh =
     scope === 'run' && !alert.run.status.terminal
       ? refreshButton(alert.run.ref, '↻ Refresh', ACTION.alertRefresh)
       : null;
-  return actions([refresh, consoleButton(alert.run, 'Open job'), unwatch(alert, scope)]);
+  return actions([refresh, logsButton(alert.run), consoleButton(alert.run, 'Open job'), unwatch(alert, scope)]);
 }
 
 /** Shown on a card once its watch is removed, in place of the Unwatch button. */
@@ -157,9 +155,11 @@ function outcomeWords(alert: JobAlert, ctx: RenderContext): { text: string; plai
 
 /** The durable card: posted when a watch starts, edited in place (chat.update) on every status change. */
 export function renderAlertCard(alert: JobAlert, ctx: RenderContext, options: CardOptions = {}): Message {
-  const { run } = alert;
+  const run = alertRun(alert);
   const blocks: KnownBlock[] = [
-    section(joinParts([titleLine(run), cardStatus(alert, ctx), specLine(run)], '\n'), { max: 1500 }),
+    section(joinParts([titleLine(run), cardStatus(alert, ctx), reasonLine(run), specLine(run)], '\n'), {
+      max: 1500,
+    }),
   ];
   const previous =
     alert.previousStatus !== null && alert.previousStatus !== run.status.key
@@ -194,21 +194,27 @@ export function renderAlertCard(alert: JobAlert, ctx: RenderContext, options: Ca
   };
 }
 
-function logBlock(alert: JobAlert, max: number): KnownBlock[] {
-  const lines = (alert.logTail ?? []).filter((l) => typeof l === 'string');
-  if (lines.length === 0) return [];
-  // Keep the end of the log (where the error is); long single lines are cut from the front as well.
-  const body = codeBlock(lines.slice(-200).join('\n'), max - 20, 'end');
-  return body ? [section(`Last log lines:\n${body}`, { max })] : [];
+/** The reason (or, without one, a plain "no reason given") and the log lines around the error. */
+function failureBlocks(run: JobRun, excerptMax: number): KnownBlock[] {
+  const evidence = excerptBlock(runFailure(run), excerptMax);
+  const blocks: KnownBlock[] = evidence ? [evidence] : [];
+  if (!evidence) {
+    const none = context([
+      reasonLine(run) ? 'No log lines were available for this run.' : 'ModelArts gave no reason and no log lines.',
+    ]);
+    if (none) blocks.push(none);
+  }
+  return blocks;
 }
 
 /**
  * The reply in the card's thread when the run reaches a terminal state. Completed: duration and final metrics.
- * Failed: status name, duration, the last log lines and a mention of the watch's creator (the reply is broadcast).
+ * Failed: the reason first, then at most a handful of log lines around the error and a mention of the watch's
+ * creator; it stays in the thread (the card in the channel already shows the reason).
  * Cancelled: who-knows-why, with the duration.
  */
 export function renderTerminalReply(alert: JobAlert, ctx: RenderContext): Message {
-  const { run } = alert;
+  const run = alertRun(alert);
   const { emoji, name } = run.status;
   const title = runTitle(run);
   const plainTitle = plainRunTitle(run);
@@ -237,15 +243,16 @@ export function renderTerminalReply(alert: JobAlert, ctx: RenderContext): Messag
     }
     case 'failed': {
       const who = mention(alert.creatorUserId);
+      const why = reasonLine(run, 500);
       blocks.push(
-        section(`${emoji} ${title} ${outcome.text} (${codeSpan(name, 60)})${who ? ` · ${who}` : ''}`, { max: 1000 }),
+        section(
+          joinParts([`${emoji} ${title} ${outcome.text} (${codeSpan(name, 60)})${who ? ` · ${who}` : ''}`, why], '\n'),
+          { max: 1500 },
+        ),
       );
-      blocks.push(...logBlock(alert, 2600));
-      if ((alert.logTail ?? []).length === 0) {
-        const none = context(['No log lines were available for this run.']);
-        if (none) blocks.push(none);
-      }
-      text = `${fallbackText(`${emoji} ${plainTitle} ${outcome.plain} (${name})`)}${who ? ` ${who}` : ''}`;
+      blocks.push(...failureBlocks(run, 2600));
+      const plainWhy = runFailure(run)?.reason;
+      text = `${fallbackText(`${emoji} ${plainTitle} ${outcome.plain} (${name})${plainWhy ? `: ${plainWhy}` : ''}`)}${who ? ` ${who}` : ''}`;
       break;
     }
     case 'cancelled': {
@@ -265,7 +272,7 @@ export function renderTerminalReply(alert: JobAlert, ctx: RenderContext): Messag
 
 /** A project-wide failure watch: one standalone message per failed run (no mention: nobody asked for this one). */
 export function renderProjectFailure(alert: JobAlert, ctx: RenderContext): Message {
-  const { run } = alert;
+  const run = alertRun(alert);
   const outcome = outcomeWords(alert, ctx);
   const started = dateToken(run.startedAt, ctx);
   const blocks: KnownBlock[] = [
@@ -273,13 +280,14 @@ export function renderProjectFailure(alert: JobAlert, ctx: RenderContext): Messa
       joinParts(
         [
           `${run.status.emoji} ${runTitle(run)} ${outcome.text} (${codeSpan(run.status.name, 60)})`,
+          reasonLine(run, 500),
           joinParts([idWords(run.ref, { sep: ', ' }), specLine(run), started ? `started ${started}` : null]),
         ],
         '\n',
       ),
-      { max: 1200 },
+      { max: 1500 },
     ),
-    ...logBlock(alert, 2000),
+    ...failureBlocks(run, 2000),
   ];
   const quiet = context([
     `Project-wide failure watch in this channel · ${codeSpan('/modelarts unwatch failures', 40)} stops these`,

@@ -16,6 +16,8 @@ export interface HomeModel {
   userId: string;
   watches: Watch[];
   running: ListedRun[];
+  /** The project's newest failures of the last day, each with its reason when known. */
+  failed?: ListedRun[];
   gpuTotal: number;
   npuTotal: number;
   /** Why the running versions could not be loaded (the watches still show). */
@@ -76,6 +78,17 @@ function runningRows(model: HomeModel, ctx: RenderContext): KnownBlock[] {
   return blocks;
 }
 
+/** The last day's failures, the reason first in each row (see runRowText). */
+function failedRows(model: HomeModel, ctx: RenderContext): KnownBlock[] {
+  const failed = model.failed ?? [];
+  if (failed.length === 0) return [section('No job version failed in the last day.')];
+  const lines = fitLines(
+    failed.map((r) => runRowText(r, ctx).replace(/\n/g, '\n    ')),
+    RUNNING_CHARS,
+  );
+  return [section(lines.join('\n'), { max: LIMITS.sectionText })];
+}
+
 export function renderHome(model: HomeModel, ctx: RenderContext): HomeView {
   const who = mention(model.userId);
   const refresh = button({ text: '↻ Refresh', actionId: ACTION.homeRefresh, value: 'home' });
@@ -103,5 +116,8 @@ export function renderHome(model: HomeModel, ctx: RenderContext): HomeView {
     ),
     ...runningRows(model, ctx),
   );
+  if (model.failed !== undefined && !model.error) {
+    blocks.push(divider(), section('*Failed in the last day*'), ...failedRows(model, ctx));
+  }
   return { type: 'home', blocks: blocks.slice(0, LIMITS.viewBlocks) };
 }

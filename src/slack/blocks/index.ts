@@ -30,7 +30,6 @@ export {
 export type { OpsNotice } from './alerts.js';
 export {
   alertMetadata,
-  isBroadcastReply,
   renderAlertCard,
   renderOpsNotice,
   renderProjectFailure,
@@ -38,6 +37,8 @@ export {
 } from './alerts.js';
 export type { ConfigsOptions } from './configs.js';
 export { CONFIGS_MAX_PAGE_SIZE, CONFIGS_PAGE_SIZE, renderConfigs } from './configs.js';
+export { canWatch, hasLogs, logsButton, reasonLine, reasonText, runFailure } from './failure.js';
+export { renderFloodSummary } from './flood.js';
 export type { HelpOptions } from './help.js';
 export { renderErrorMessage, renderHelp } from './help.js';
 export type { HomeModel } from './home.js';
@@ -54,6 +55,8 @@ export {
 } from './jobs-overview.js';
 export { actionMatcher, runButton } from './kit.js';
 export { assertWithinLimits, BlockLimitError, blocksTextLength, checkLimits, LIMITS } from './limits.js';
+export type { LogsModalInput } from './logs-modal.js';
+export { LOGS_MODAL_LINES, renderLogsLoading, renderLogsModal, renderLogsProblem } from './logs-modal.js';
 export type { LookupModalOptions } from './lookup-modal.js';
 export { renderLookupModal } from './lookup-modal.js';
 export type { PickListModel } from './pick-list.js';

@@ -6,6 +6,7 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { JobRun, RunLocation } from '../../modelarts/index.js';
 import { codeSpan, escapeInline, slackDate } from '../mrkdwn.js';
+import { canHaveTensorboard, canWatch, excerptBlock, logsButton, reasonLine, runFailure } from './failure.js';
 import { formatDateTime } from './format.js';
 import {
   consoleButton,
@@ -69,18 +70,6 @@ function commandLine(run: JobRun): string | null {
   return line === '' ? null : line;
 }
 
-/** Why a failed run failed, as far as the platform says: the reason, the task and its exit code. */
-function failureLine(run: JobRun): string | null {
-  const f = run.failure;
-  if (!f || run.status.category !== 'failed') return null;
-  const where = joinParts([
-    f.task ? escapeInline(f.task, 40) : null,
-    f.exitCode !== null ? `exit code ${f.exitCode}` : null,
-  ]);
-  if (!f.reason && !where) return null;
-  return `*Why it failed*  ${f.reason ? codeSpan(f.reason, 500) : 'no reason given'}${where ? `  (${where})` : ''}`;
-}
-
 /** When the data on a card that can still change was read: a Refresh moves it, nothing else does. */
 function updatedText(run: JobRun, ctx: RenderContext): string | null {
   if (run.status.terminal) return null;
@@ -98,10 +87,10 @@ function idsLine(run: JobRun, ctx: RenderContext): string {
   ]);
 }
 
-/** Title, status and spec lines shared by the card and the unfurl. */
+/** Title, status, the failure's reason and the spec line, shared by the card and the unfurl. */
 function headline(run: JobRun, ctx: RenderContext): string {
   const status = joinParts([statusPhrase(run, ctx.now), startedPhrase(run, ctx)]);
-  return joinParts([titleLine(run), status, specLine(run)], '\n');
+  return joinParts([titleLine(run), status, reasonLine(run), specLine(run)], '\n');
 }
 
 function fallbackFor(run: JobRun, ctx: RenderContext): string {
@@ -113,8 +102,8 @@ function fallbackFor(run: JobRun, ctx: RenderContext): string {
 
 export function renderRunCard(run: JobRun, ctx: RenderContext, opts: JobCardOptions = {}): Message {
   const blocks: KnownBlock[] = [section(headline(run, ctx), { max: 1500 })];
-  const failure = failureLine(run);
-  if (failure) blocks.push(section(failure, { max: 800 }));
+  const evidence = excerptBlock(runFailure(run), 1800);
+  if (evidence) blocks.push(evidence);
   const created = formatDateTime(run.createdAt, ctx.timeZone);
   const about = context([
     run.description ? `_${escapeInline(run.description, 300)}_` : null,
@@ -145,10 +134,12 @@ export function renderRunCard(run: JobRun, ctx: RenderContext, opts: JobCardOpti
   const quiet = context([dataLine(run), pathsLine(run), commandLine(run), idsLine(run, ctx)], 600);
   if (quiet) blocks.push(quiet);
 
+  // Only what makes sense for the status: no Watch on an ended run, no TensorBoard for a run that never started.
   const bar = actions([
     refreshButton(run.ref),
-    watchButton(run.ref),
-    tensorboardButton(opts.tensorboardUrl ?? run.tensorboardUrl),
+    canWatch(run) ? watchButton(run.ref) : null,
+    logsButton(run),
+    canHaveTensorboard(run) ? tensorboardButton(opts.tensorboardUrl ?? run.tensorboardUrl) : null,
     consoleButton(run),
     opts.ephemeral ? shareRunButton(run.ref) : null,
   ]);
@@ -156,10 +147,13 @@ export function renderRunCard(run: JobRun, ctx: RenderContext, opts: JobCardOpti
   return { text: fallbackFor(run, ctx), blocks };
 }
 
-/** The compact card chat.unfurl shows under a console link: headline, spec and ids, one Watch button. */
+/**
+ * The compact card chat.unfurl shows under a console link: headline (a failure's reason included), spec and ids,
+ * one button: Watch while the run can change, Logs once it ended.
+ */
 export function renderUnfurl(run: JobRun, ctx: RenderContext): Message {
-  const watch = watchButton(run.ref);
-  const blocks: KnownBlock[] = [section(headline(run, ctx), { max: 1200, ...(watch ? { accessory: watch } : {}) })];
+  const accessory = canWatch(run) ? watchButton(run.ref) : logsButton(run);
+  const blocks: KnownBlock[] = [section(headline(run, ctx), { max: 1200, ...(accessory ? { accessory } : {}) })];
   const quiet = context([
     totalMetricsLine(run.modelMetrics),
     `${idWords(run.ref)} · project ${escapeInline(ctx.projectId, 60)}`,

@@ -9,6 +9,7 @@ import { CATEGORY_EMOJI, type StatusCategory } from '../../modelarts/statuses.js
 import { ACTION } from '../ids.js';
 import { escapeInline } from '../mrkdwn.js';
 import { jobsPageValue, shareValue } from './action-values.js';
+import { reasonLine } from './failure.js';
 import { formatInteger, formatRelative, formatTook, plural } from './format.js';
 import { acceleratorText, detailsButton, elapsed, listedIdWords, runTime } from './job-parts.js';
 import {
@@ -107,7 +108,9 @@ function rowText(row: Row, ctx: RenderContext): string {
     listedIdWords(run),
     row.note,
   ]);
-  return line2 === '' ? line1 : `${line1}\n${line2}`;
+  // A failed run says why before anything else about it.
+  const why = reasonLine(run, 160);
+  return joinParts([line1, why, line2 === '' ? null : line2], '\n');
 }
 
 /** GPUs and NPUs held by the running rows. */

@@ -6,23 +6,22 @@
 import type { KnownBlock, MessageMetadata } from '@slack/types';
 import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { type JobAlert, parseJobAlert } from '../../alerts/index.js';
+import { FLOOD_CARD, type JobAlert, parseJobAlert } from '../../alerts/index.js';
 import type { CreatorNoticePayload, OpsNoticePayload } from '../../alerts/rows.js';
 import { type ConsoleLinks, refParts } from '../../modelarts/index.js';
 import type { OutboxRow, Store } from '../../store/types.js';
 import {
-  isBroadcastReply,
   type Message,
   type RenderContext,
   renderAlertCard,
   renderOpsNotice,
-  renderProjectFailure,
   renderTerminalReply,
 } from '../blocks/index.js';
 import { describeWatchTarget } from '../blocks/watches.js';
 import { slackPlatformSentence } from '../errors.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
 import { slackErrorKind, slackPlatformCode } from '../slack-errors.js';
+import { deliverProjectFailure } from './flood.js';
 import { findPosted, withDeliveryKey } from './look-before-repost.js';
 
 export interface DeliveryDeps {
@@ -54,6 +53,8 @@ export interface Attempt {
 export interface Delivered {
   ts: string | null;
   card: boolean;
+  /** A card kept under another key than the row's run, with its own ts (a flood summary: see alerts/flood.ts). */
+  cardKey?: { jobId: string; versionId: string | null; ts: string };
 }
 
 /** A row this code cannot turn into a message (corrupt payload, renderer bug): retrying cannot help. */
@@ -117,8 +118,26 @@ export async function deliverRow(deps: DeliveryDeps, attempt: Attempt, row: Outb
     case 'terminal_reply':
       return { ts: await deliverThreadReply(deps, attempt, row, alert), card: false };
     case 'project_failure': {
-      const message = render(() => renderProjectFailure(alert, renderContext(deps, alert.projectId)));
-      return { ts: await post(deps, attempt, postArgs(row, message)), card: false };
+      const sent = await deliverProjectFailure(
+        {
+          store: deps.store,
+          now: deps.now(),
+          ctx: renderContext(deps, alert.projectId),
+          render,
+          post: (message, threadTs) =>
+            post(deps, attempt, { ...postArgs(row, message), ...(threadTs ? { thread_ts: threadTs } : {}) }),
+          update: async (ts, message) => {
+            await call(deps, attempt, () =>
+              deps.slack.chat.update({ channel: row.channelId, ts, text: message.text, blocks: message.blocks }),
+            );
+          },
+        },
+        row,
+        alert,
+      );
+      return sent.summaryTs === null
+        ? { ts: sent.ts, card: false }
+        : { ts: sent.ts, card: true, cardKey: { ...FLOOD_CARD, ts: sent.summaryTs } };
     }
   }
 }
@@ -161,7 +180,7 @@ async function deliverThreadReply(
   // Without a card (it was never posted, or its row died) the outcome still reaches the channel, on its own.
   return post(deps, attempt, {
     ...postArgs(row, message),
-    ...(card ? { thread_ts: card.ts, ...(isBroadcastReply(alert) ? { reply_broadcast: true } : {}) } : {}),
+    ...(card ? { thread_ts: card.ts } : {}),
   });
 }
 

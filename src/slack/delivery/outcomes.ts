@@ -28,18 +28,21 @@ export interface OutcomeDeps {
 export async function recordSent(deps: OutcomeDeps, row: OutboxRow, delivered: Delivered): Promise<void> {
   const { ts, card } = delivered;
   const now = deps.now();
-  // The row names the run its card is for (a v2 job has no version id).
+  // The row names the run its card is for (a v2 job has no version id), unless the card is kept under its own key.
+  const key =
+    delivered.cardKey ??
+    (ts !== null && row.jobId !== null ? { jobId: row.jobId, versionId: row.versionId, ts } : null);
   const result =
-    card && ts !== null && row.jobId !== null
+    card && key !== null
       ? {
           ts,
           now,
           card: {
             teamId: row.teamId,
             channelId: row.channelId,
-            jobId: row.jobId,
-            versionId: row.versionId,
-            ts,
+            jobId: key.jobId,
+            versionId: key.versionId,
+            ts: key.ts,
             updatedAt: now,
           },
         }

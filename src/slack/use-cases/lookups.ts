@@ -5,11 +5,13 @@
 import {
   ANY_RUN,
   type JobRun,
+  type ListedRun,
   type RunFilter,
   refForIds,
   type VisualizationJob,
   v1Status,
   v2PhasesOf,
+  withLogFailure,
 } from '../../modelarts/index.js';
 import {
   CONFIGS_PAGE_SIZE,
@@ -111,10 +113,29 @@ export function matchTensorboard(jobs: readonly VisualizationJob[], trainUrl: st
 
 /**
  * The run a (job, version) names, as the product sees it, with its console link: a UUID is a v2 job, digits a v1 job
- * version (the job's newest when `versionId` is null). Every surface gets its runs here, so all link the same way.
+ * version (the job's newest when `versionId` is null). Every surface gets its runs here, so all link the same way;
+ * a failed run comes with the reason its log gives.
  */
-export function fetchRun(deps: AppDeps, jobId: string, versionId: string | null, call: CallOptions): Promise<JobRun> {
-  return deps.training.getRun(refForIds(jobId, versionId), call);
+export async function fetchRun(
+  deps: AppDeps,
+  jobId: string,
+  versionId: string | null,
+  call: CallOptions,
+): Promise<JobRun> {
+  return withFailureReason(deps, await deps.training.getRun(refForIds(jobId, versionId), call), call);
+}
+
+/**
+ * The log lines a lookup reads for a failed run: the card's reason and the Logs modal read the same page, so the read
+ * cache answers the second from the first.
+ */
+export const LOOKUP_LOG_LINES = 300;
+
+/** The run with the reason its log gives when it failed (others are returned as they are, with no log read). */
+export function withFailureReason(deps: AppDeps, run: JobRun, call: CallOptions): Promise<JobRun> {
+  return withLogFailure(deps.modelarts, run, LOOKUP_LOG_LINES, call, (err) =>
+    deps.logger.debug({ err }, 'no log for this failed run; the card shows what its status says'),
+  );
 }
 
 /**
@@ -161,9 +182,30 @@ export async function jobCard(
   const ref = refForIds(jobId, versionId);
   // v1 runs find their TensorBoard among the visualization jobs (asked alongside); v2 jobs carry their own.
   const tensorboards = ref.api === 'v1' ? listTensorboards(deps, call) : Promise.resolve([]);
-  const run = await deps.training.getRun(ref, call);
+  const run = await withFailureReason(deps, await deps.training.getRun(ref, call), call);
   const tensorboardUrl = run.tensorboardUrl ?? matchTensorboard(await tensorboards, outputPath(run));
   return renderCard(run, await ctx, { tensorboardUrl, ephemeral: options.ephemeral });
+}
+
+/**
+ * The listed runs with the reason of each failed run on the page shown, read from its log (in parallel, through the
+ * read cache; a log that cannot be read leaves the row as it is). Rows on other pages are not read.
+ */
+async function withPageFailureReasons(
+  deps: AppDeps,
+  runs: ListedRun[],
+  page: number,
+  pageSize: number,
+  call: CallOptions,
+): Promise<ListedRun[]> {
+  const start = (Math.max(1, Math.floor(page)) - 1) * pageSize;
+  const shown = runs.slice(start, start + pageSize);
+  const read = await Promise.all(
+    shown.map((run) =>
+      run.ref !== null && run.status.category === 'failed' ? withFailureReason(deps, run, call) : run,
+    ),
+  );
+  return [...runs.slice(0, start), ...read, ...runs.slice(start + pageSize)];
 }
 
 /**
@@ -196,7 +238,9 @@ export async function jobsOverview(
     { filter: runFilterFor(cmd.statuses, cmd.statusWords), limit: Math.max(OVERVIEW_MIN_ROWS, cmd.page * pageSize) },
     call,
   );
-  return renderJobsOverview(list.runs, await ctx, {
+  // Only the failed rows of the page shown read their logs for a reason.
+  const runs = await withPageFailureReasons(deps, list.runs, cmd.page, pageSize, call);
+  return renderJobsOverview(runs, await ctx, {
     page: cmd.page,
     pageSize,
     total: list.total,

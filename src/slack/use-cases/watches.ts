@@ -147,7 +147,10 @@ export function watchStartedMessage(
     );
   }
   const head = `👀 Watching ${what} in this channel ${describeFilter(target, watch.filter)}.`;
-  if (target.kind === 'project') return notice(`${head} Each failure gets its own message here.`);
+  if (target.kind === 'project')
+    return notice(
+      `${head} Each failure gets a message here; more than 3 within 10 minutes become one summary, details in its thread.`,
+    );
   if (run?.status.terminal) {
     const posted = outcomeDue(watch, run) ? 'its card and outcome are posted here' : 'its card is posted here';
     return notice(`${head} Its newest version already ${endedPhrase(run, ctx)}: ${posted}. New versions follow.`);

@@ -9,7 +9,6 @@ import { parseJobAlert } from '../../../src/alerts/index.js';
 import type { ProcessorTask, TrainingJobConfig } from '../../../src/modelarts/index.js';
 import {
   alertMetadata,
-  isBroadcastReply,
   JOBS_MAX_PAGE_SIZE,
   jobsPageValue,
   renderAlertCard,
@@ -95,9 +94,10 @@ describe('job version card', () => {
     expect(text).toContain('*CPU*\\n`▁▅█▁▁▁▁` peak 5.76%');
     expect(text).toContain('`learning_rate = 0.01`');
     expect(text).toContain('output `/usr/train/` · logs `/usr/log/`');
+    // A completed run: its logs, not a watch.
     expect(buttons(m).map((b) => b.text)).toEqual([
       '↻ Refresh',
-      '👁 Watch',
+      '📄 Logs',
       'Open TensorBoard',
       'Console',
       'Share in channel',
@@ -109,9 +109,9 @@ describe('job version card', () => {
 
   it('leaves out Share when not ephemeral, TensorBoard without a URL and Console without a link', () => {
     const m = expectSafe(renderRunCard({ ...asRun(docVersion), consoleUrl: null }, CTX));
-    expect(buttons(m).map((b) => b.text)).toEqual(['↻ Refresh', '👁 Watch']);
+    expect(buttons(m).map((b) => b.text)).toEqual(['↻ Refresh', '📄 Logs']);
     const bad = expectSafe(renderRunCard(asRun(docVersion), CTX, { tensorboardUrl: 'javascript:alert(1)' }));
-    expect(buttons(bad).map((b) => b.text)).toEqual(['↻ Refresh', '👁 Watch', 'Console']);
+    expect(buttons(bad).map((b) => b.text)).toEqual(['↻ Refresh', '📄 Logs', 'Console']);
   });
 
   it('says how long a running version has been running', () => {
@@ -662,8 +662,6 @@ describe('alerts', () => {
     expect(allText(failed)).toContain('failed after 2 h 4 min (`JOBSTAT_FAILED`) · <@UALICE01>');
     expect(allText(failed)).toContain('RuntimeError: CUDA out of memory');
     expect(failed.text).toContain('<@UALICE01>');
-    expect(isBroadcastReply(alertFor(11))).toBe(true);
-    expect(isBroadcastReply(alertFor(10))).toBe(false);
     const cancelled = expectSafe(renderTerminalReply(alertFor(12), CTX));
     const noLog = expectSafe(renderTerminalReply(alertFor(11, { logTail: [] }), CTX));
     const other = expectSafe(renderTerminalReply(alertFor(8), CTX));
@@ -715,7 +713,6 @@ describe('alerts', () => {
     const failed = v2AlertFor('Abnormal', 'CreateFailed');
     const reply = expectSafe(renderTerminalReply(failed, CTX));
     expect(allText(reply)).toContain('*bert-finetune* creation failed after 50 min (`Abnormal`)');
-    expect(isBroadcastReply(failed)).toBe(true);
     const project = expectSafe(renderProjectFailure(failed, CTX));
     expect(allText(project)).toContain(`job ${V2_JOB} · PyTorch 1.11.0 · 16 × ascend-snt9`);
     expect([card, reply, project].map((m) => compactText(m)).join('\n\n')).toMatchSnapshot();

@@ -69,14 +69,16 @@ describe('/modelarts subcommands end to end', () => {
     expect(allText(body)).toContain('/modelarts job JOB_ID [VERSION_ID]');
   });
 
-  it('`job JOB_ID VERSION_ID` renders the version card with Refresh, Watch, TensorBoard, Console and Share', async () => {
+  it('`job JOB_ID VERSION_ID` renders the version card with Refresh, Logs, TensorBoard, Console and Share', async () => {
     const body = ackOf(await send(`job ${SEEDED.docJobId} ${SEEDED.docVersionId}`));
     expect(body.text).toContain('TestModelArtsJob');
     expect(allText(body)).toContain('Accuracy');
     const ids = actionIds(body);
+    // The doc version has completed: its logs, not a watch.
     expect(ids).toEqual(
-      expect.arrayContaining(['job_refresh', 'job_watch', 'open_link:tensorboard', 'open_link:console', 'share']),
+      expect.arrayContaining(['job_refresh', 'job_logs', 'open_link:tensorboard', 'open_link:console', 'share']),
     );
+    expect(ids).not.toContain('job_watch');
     const tb = JSON.stringify(body.blocks).match(/"url":"([^"]*tensorboard[^"]*)"/)?.[1];
     expect(tb).toContain(h.sim.url);
     expect(JSON.stringify(body.blocks)).toContain('trainingJobs/details/10?versionId=10');

@@ -6,6 +6,7 @@ import { ACTION } from '../../ids.js';
 import { makeCardOverflowHandler } from './card-overflow.js';
 import { makeConfigsPageHandler } from './configs-page.js';
 import { makeHomeRefreshHandler } from './home-refresh.js';
+import { makeJobLogsHandler } from './job-logs.js';
 import { makeJobRefreshHandler } from './job-refresh.js';
 import { makeJobWatchHandler } from './job-watch.js';
 import { makeJobsPageHandler } from './jobs-page.js';
@@ -37,6 +38,7 @@ export function register(app: App, deps: AppDeps): void {
     [actionMatcher(ACTION.taskDetails), makeTaskDetailsHandler(deps) as AnyActionHandler],
     [actionMatcher(ACTION.jobRefresh), makeJobRefreshHandler(deps) as AnyActionHandler],
     [actionMatcher(ACTION.jobWatch), makeJobWatchHandler(deps) as AnyActionHandler],
+    [actionMatcher(ACTION.jobLogs), makeJobLogsHandler(deps) as AnyActionHandler],
     [actionMatcher(ACTION.share), makeShareHandler(deps) as AnyActionHandler],
     [actionMatcher(ACTION.unwatch), makeUnwatchHandler(deps) as AnyActionHandler],
     [actionMatcher(ACTION.homeRefresh), makeHomeRefreshHandler(deps) as AnyActionHandler],
