@@ -87,7 +87,7 @@ describe('look before repost', () => {
     await drain();
 
     const top = slack.messages(CHANNEL);
-    expect(top).toHaveLength(2); // the card and the broadcast failure reply
+    expect(top).toHaveLength(1); // the card; the failure reply is in its thread, not broadcast
     const card = top.find((m) => !m.thread_ts || m.thread_ts === m.ts)!;
     expect(card.replies ?? []).toHaveLength(1);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(2);

@@ -71,7 +71,7 @@ describe('failed runs end to end', () => {
   it('`jobs failed` rows say why each run on the page failed, read from their logs', async () => {
     const list = await ask('jobs failed');
     expect(checkLimits({ text: list.text, blocks: list.blocks })).toEqual([]);
-    const rows = (list.blocks as Block[]).filter((b) => b.accessory?.action_id === 'job_refresh');
+    const rows = (list.blocks as Block[]).filter((b) => b.accessory?.action_id === 'job_refresh:details');
     expect(rows.length).toBeGreaterThan(0);
     const withLog = rows.filter((b) => /\*Why:\* `[\w.]*(Error|Exception|Killed)/.test(b.text?.text ?? ''));
     expect(withLog.length).toBeGreaterThan(0);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLimits } from '../../../src/slack/blocks/index.js';
-import { BLOCK } from '../../../src/slack/ids.js';
+import { BLOCK, INPUT } from '../../../src/slack/ids.js';
 import type { DeliveryResult } from '../../../tools/fake-slack/index.js';
 import { SEEDED, SEEDED_V2 } from '../../../tools/simulator/index.js';
 import { type AppHarness, eventually, startAppHarness } from '../../support/app-harness.js';
@@ -68,23 +68,25 @@ describe('v2 training jobs in Slack end to end', () => {
     });
     expect(refreshed.status).toBe(200);
     await eventually(() => h.slack.ephemerals(USER, CHANNEL).find((e) => e.text.includes('wav2vec2-abandoned')));
-    await h.slack.sendBlockAction({ actionId: 'job_watch', value, channelId: CHANNEL, userId: USER });
+    // Watch is offered while a run can still change: the running v2 job's button.
+    const running = JSON.stringify({ j: SEEDED_V2.runningGpuJobId });
+    await h.slack.sendBlockAction({ actionId: 'job_watch', value: running, channelId: CHANNEL, userId: USER });
     await eventually(() =>
       h.slack
         .ephemerals(USER, CHANNEL)
-        .find((e) => e.text.includes(`Watching training job ${SEEDED_V2.terminatedJobId}`)),
+        .find((e) => e.text.includes(`Watching training job ${SEEDED_V2.runningGpuJobId}`)),
     );
     const watches = await h.store.listChannelWatches(h.slack.identity.teamId, CHANNEL);
     expect(watches.map((w) => w.target)).toContainEqual({
       kind: 'run',
-      jobId: SEEDED_V2.terminatedJobId,
+      jobId: SEEDED_V2.runningGpuJobId,
       versionId: null,
     });
   });
 
   it('`job UUID` of a failed job says why it failed', async () => {
     const all = textOf(await send(`job ${SEEDED_V2.failedJobId}`));
-    expect(all).toContain('Why it failed');
+    expect(all).toContain('*Why:*');
     expect(all).toMatch(/CUDA out of memory|exit code 1/);
   });
 
@@ -155,18 +157,22 @@ describe('v2 training jobs in Slack end to end', () => {
     await h.slack.sendViewSubmission({
       userId: USER,
       values: {
-        [BLOCK.lookupJobId]: SEEDED_V2.completedJobId,
+        [BLOCK.lookupJobId]: {
+          [INPUT.jobId]: {
+            type: 'external_select',
+            selected_option: {
+              text: { type: 'plain_text', text: 'llama-lora-support' },
+              value: SEEDED_V2.completedJobId,
+            },
+          },
+        },
         [BLOCK.lookupVersionId]: '',
         [BLOCK.lookupConversation]: CHANNEL,
       },
     });
+    // The card arrives privately, with Share, like every other answer.
     const card = await eventually(() =>
-      h.slack
-        .messages(CHANNEL)
-        .find(
-          (m) =>
-            JSON.stringify(m.blocks ?? []).includes('Looked up by') && (m.text ?? '').includes('llama-lora-support'),
-        ),
+      h.slack.ephemerals(USER, CHANNEL).find((e) => (e.text ?? '').includes('llama-lora-support')),
     );
     expect(JSON.stringify(card.blocks)).toContain(`#/training/detail/${SEEDED_V2.completedJobId}`);
   });

@@ -101,7 +101,14 @@ describe('watching a run that already ended', () => {
     expect(lookup.outcome).toBe('ok');
     const card = h.slack.ephemerals(USER, channelId).at(-1);
     if (!card) throw new Error('no card');
-    await h.slack.sendBlockAction({ actionId: 'job_watch', message: card, userId: USER });
+    // A finished run's card no longer offers Watch; cards posted before still carry the button, and it must answer.
+    expect(JSON.stringify(card.blocks)).not.toContain('"job_watch"');
+    await h.slack.sendBlockAction({
+      actionId: 'job_watch',
+      value: JSON.stringify({ j: Number(failed.jobId), v: Number(versionId) }),
+      channelId,
+      userId: USER,
+    });
     const viaButton = await eventually(() =>
       h.slack.ephemerals(USER, channelId).find((e) => e.text.includes(`version ${versionId} already failed`)),
     );
