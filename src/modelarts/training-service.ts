@@ -17,6 +17,7 @@ import { isV2JobId, type JobRun, type ListedRun, type RunRef, V2_PHASES } from '
 import { paginateSearch } from './pagination.js';
 import type { TrainingJobSummary, TrainingJobVersion } from './resources/training-jobs.js';
 import { MAX_SEARCH_LIMIT, type TrainingJobV2 } from './resources/training-jobs-v2.js';
+import { logTask, readLogTail } from './run-log.js';
 import type { StatusCategory } from './statuses.js';
 
 /** The operator pinned the API an id belongs to off (MODELARTS_TRAINING_API): asking it would be refused anyway. */
@@ -292,26 +293,10 @@ export function createTrainingService(options: TrainingServiceOptions): Training
   }
 
   async function logTail(ref: RunRef, lines: number, call?: CallOptions): Promise<string[] | null> {
-    const last = (text: string) => {
-      const all = text.split(/\r?\n/);
-      while (all.length > 0 && all[all.length - 1] === '') all.pop();
-      return all.length === 0 ? null : all.slice(-lines);
-    };
     requireEnabled(ref.api);
-    if (ref.api === 'v2') {
-      const run = await getRun(ref, call);
-      const task = run.tasks[0];
-      if (!task) return null;
-      const preview = await ask('v2', () => api.getTaskLogPreview(ref.jobId, task, call));
-      return preview.ready && preview.content ? last(preview.content) : null;
-    }
-    const files = await ask('v1', () => api.getLogFileNames(ref.jobId, ref.versionId, call));
-    const file = files[0];
-    if (!file) return null;
-    const log = await ask('v1', () =>
-      api.getAomLog(ref.jobId, ref.versionId, { log_file: file, lines: Math.min(500, lines), order: 'desc' }, call),
-    );
-    return last(log.content);
+    // The one log reader the cards and the Logs modal use; a v2 job is read on the task its record blames.
+    const task = ref.api === 'v2' ? logTask(await getRun(ref, call)) : null;
+    return ask(ref.api, () => readLogTail(api, ref, lines, call, task));
   }
 
   return {

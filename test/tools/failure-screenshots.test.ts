@@ -9,13 +9,12 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebClient } from '@slack/web-api';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPoller, type Poller } from '../../src/poller/poller.js';
-import { createOutboxSender, type OutboxSender } from '../../src/slack/delivery/index.js';
+import type { Poller } from '../../src/poller/poller.js';
+import type { OutboxSender } from '../../src/slack/delivery/index.js';
 import type { SlackMessage } from '../../tools/fake-slack/index.js';
-import { TEST_BOT_TOKEN } from '../support/app-fakes.js';
+import { alertWorkers } from '../support/alert-workers.js';
 import { type AppHarness, startAppHarness } from '../support/app-harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -52,25 +51,7 @@ describe.skipIf(!haveChromium)('failure screenshots', () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     h = await startAppHarness({ simulator: { generatedJobs: 0 } });
-    poller = createPoller({
-      modelarts: h.modelarts,
-      store: h.store,
-      logger: h.logs.logger,
-      now: () => new Date(),
-      projectId: h.sim.projectId,
-      intervalSeconds: 60,
-      alertAfterMinutes: 10,
-      teamId: h.slack.identity.teamId,
-      instanceId: 'screenshots',
-    });
-    sender = createOutboxSender({
-      store: h.store,
-      slack: new WebClient(TEST_BOT_TOKEN, { slackApiUrl: h.slack.apiUrl, retryConfig: { retries: 0 } }),
-      logger: h.logs.logger,
-      now: () => new Date(),
-      instanceId: 'screenshots',
-      channelSpacingMs: 0,
-    });
+    ({ poller, sender } = alertWorkers(h, 'screenshots'));
     profile = mkdtempSync(join(tmpdir(), 'mac-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,

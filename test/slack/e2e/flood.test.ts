@@ -3,11 +3,10 @@
  * the simulator, the real poller queueing project failures, the real outbox sender posting them to the fake Slack.
  * A few failures get a message each; a burst becomes one summary message, edited in place, details in its thread.
  */
-import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPoller, type Poller } from '../../../src/poller/poller.js';
-import { createOutboxSender, type OutboxSender } from '../../../src/slack/delivery/index.js';
-import { TEST_BOT_TOKEN } from '../../support/app-fakes.js';
+import type { Poller } from '../../../src/poller/poller.js';
+import type { OutboxSender } from '../../../src/slack/delivery/index.js';
+import { alertWorkers } from '../../support/alert-workers.js';
 import { type AppHarness, startAppHarness } from '../../support/app-harness.js';
 
 const CHANNEL = 'C0MLOPS001';
@@ -21,25 +20,7 @@ describe('project-wide failure flood', () => {
 
   beforeAll(async () => {
     h = await startAppHarness({ simulator: { generatedJobs: 0 } });
-    poller = createPoller({
-      modelarts: h.modelarts,
-      store: h.store,
-      logger: h.logs.logger,
-      now: () => new Date(),
-      projectId: h.sim.projectId,
-      intervalSeconds: 60,
-      alertAfterMinutes: 10,
-      teamId: h.slack.identity.teamId,
-      instanceId: 'flood-test',
-    });
-    sender = createOutboxSender({
-      store: h.store,
-      slack: new WebClient(TEST_BOT_TOKEN, { slackApiUrl: h.slack.apiUrl, retryConfig: { retries: 0 } }),
-      logger: h.logs.logger,
-      now: () => new Date(),
-      instanceId: 'flood-test',
-      channelSpacingMs: 0,
-    });
+    ({ poller, sender } = alertWorkers(h, 'flood-test'));
     const res = await h.slack.sendSlashCommand({ text: 'watch failures', channelId: CHANNEL, userId: USER });
     expect(res.outcome).toBe('ok');
   });
