@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1
 # modelarts-chatops: multi-stage image. Build with `docker build -t modelarts-chatops .`
-# Runtime: Node 22 slim, production dependencies only, non-root, SQLite file on the /data volume by default.
+# Runtime: Node 22 slim, the bundled bot (dist/main.js) plus its two run-time packages (better-sqlite3, pg), non-root,
+# SQLite file on the /data volume by default.
 
 ARG NODE_IMAGE=node:22-slim
 
-# ---- build: compile TypeScript (needs the dev dependencies) ----
+# ---- build: bundle src/ into dist/ (needs the dev dependencies: the libraries go into the bundle) ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # better-sqlite3 falls back to compiling its addon when no prebuilt binary matches.
@@ -13,11 +14,12 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 
-# ---- prod-deps: production dependencies only, native addons built against this Node ----
+# ---- prod-deps: package.json's dependencies, the packages the bundle leaves outside (better-sqlite3, a native addon
+# built against this Node, and pg); every other library is inside dist/main.js ----
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 RUN apt-get update \
@@ -49,4 +51,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM
 # The flags are RUNTIME_NODE_FLAGS in tools/demo/bot-process.ts (test/main/entry.test.ts keeps the two equal).
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "dist/main.js"]

@@ -10,7 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BotProcess, PROJECT_ROOT, type SpawnBotOptions, spawnBot } from '../tools/demo/bot-process.js';
+import {
+  type BotProcess,
+  PROJECT_ROOT,
+  RUNTIME_NODE_FLAGS,
+  type SpawnBotOptions,
+  spawnBot,
+} from '../tools/demo/bot-process.js';
 import { botEnvironment } from '../tools/demo/demo.js';
 import { startFakeSlack } from '../tools/fake-slack/index.js';
 import { DEFAULT_CREDENTIALS } from '../tools/simulator/index.js';
@@ -53,8 +59,19 @@ const bareEnv = { SLACK_SIGNING_SECRET: secret, PORT: '0' };
 type Variant = { name: string; options: () => SpawnBotOptions; load: boolean };
 const variants: Variant[] = [
   {
+    // The reference of issue 9's targets: a bare Bolt app as anyone would start it, with Node's default flags.
     name: 'bare Bolt app: node bare-bolt.mjs',
-    options: () => ({ script: join(PROJECT_ROOT, 'bench/support/bare-bolt.mjs'), env: bareEnv }),
+    options: () => ({ script: join(PROJECT_ROOT, 'bench/support/bare-bolt.mjs'), execArgv: [], env: bareEnv }),
+    load: true,
+  },
+  {
+    // Like for like: the same app under the bot's memory flags, to show what the flags alone are worth.
+    name: "bare Bolt app: node <bot's flags> bare-bolt.mjs",
+    options: () => ({
+      script: join(PROJECT_ROOT, 'bench/support/bare-bolt.mjs'),
+      execArgv: [...RUNTIME_NODE_FLAGS],
+      env: bareEnv,
+    }),
     load: true,
   },
   {
@@ -63,7 +80,13 @@ const variants: Variant[] = [
     load: false,
   },
   ...(distMain
-    ? [{ name: 'bot: node dist/main.js', options: () => ({ script: distMain, env: botEnv() }), load: true }]
+    ? [
+        {
+          name: `bot: node ${RUNTIME_NODE_FLAGS.join(' ')} dist/main.js`,
+          options: () => ({ script: distMain, env: botEnv() }),
+          load: true,
+        },
+      ]
     : []),
   {
     name: 'bot: npm start',
@@ -184,14 +207,31 @@ process.stdout.write(
   `${table(['process', 'cold start ms', 'RSS idle MB (whole tree)', 'RSS idle MB (app process)', 'RSS peak under load MB', 'RSS after load MB', 'load req/s'], rows)}\n`,
 );
 const bare = rows.find((r) => r[0] === 'bare Bolt app: node bare-bolt.mjs');
+const bareFlags = rows.find((r) => String(r[0]).startsWith("bare Bolt app: node <bot's flags>"));
+const dist = rows.find((r) => String(r[0]).endsWith('dist/main.js'));
 const npmStart = rows.find((r) => r[0] === 'bot: npm start');
 const bareNpm = rows.find((r) => r[0] === 'bare Bolt app: npm start');
-if (bare && npmStart && bareNpm) {
+if (bare && bareFlags && dist && npmStart && bareNpm) {
   const ratio = (a: unknown, b: unknown) => (Number(a) / Number(b)).toFixed(2);
+  const check = (ok: boolean, text: string) => process.stdout.write(`${ok ? 'PASS' : 'FAIL'}  ${text}\n`);
   process.stdout.write(
-    `\nIdle RSS, bot over bare Bolt: npm start tree ${ratio(npmStart[2], bare[2])}× the bare process, ` +
-      `${ratio(npmStart[2], bareNpm[2])}× bare Bolt under npm start; the bot's own process ${ratio(npmStart[3], bare[3])}×.\n`,
+    `\nIdle RSS over a bare Bolt app (default flags): the bot process ${ratio(dist[3], bare[3])}× ` +
+      `(${ratio(dist[3], bareFlags[3])}× the bare app under the same flags); npm start, whole tree, ` +
+      `${ratio(npmStart[2], bare[2])}× (${ratio(npmStart[2], bareNpm[2])}× bare Bolt under npm start; npm's own process ` +
+      `holds ${(Number(npmStart[2]) - Number(npmStart[3])).toFixed(0)} MB of it).\n\n`,
   );
+  check(Number(dist[3]) <= 1.7 * Number(bare[3]), `bot process idle RSS ≤ 1.7× bare Bolt: ${ratio(dist[3], bare[3])}×`);
+  check(
+    Number(npmStart[2]) <= 1.7 * Number(bareNpm[2]),
+    `npm start idle RSS (whole tree) ≤ 1.7× bare Bolt under npm start: ${ratio(npmStart[2], bareNpm[2])}×`,
+  );
+  check(
+    Number(npmStart[2]) <= 1.7 * Number(bare[2]),
+    `npm start idle RSS (whole tree) ≤ 1.7× the bare Bolt process: ${ratio(npmStart[2], bare[2])}× ` +
+      `(the bare app itself under npm start: ${ratio(bareNpm[2], bare[2])}×)`,
+  );
+  check(Number(dist[1]) <= 1000, `node dist/main.js ready ≤ 1 s: ${Number(dist[1]).toFixed(0)} ms`);
+  check(Number(npmStart[1]) <= 1000, `npm start ready ≤ 1 s: ${Number(npmStart[1]).toFixed(0)} ms`);
 }
 process.stdout.write(
   '\nCold start includes opening and migrating a new SQLite file and auth.test against the stand-in; for npm start also\n' +

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm start` and `npm run cli` run the compiled bot (one Node process, as the Docker image does), so they compile
-// first when dist/ is missing or older than any source file. A fresh build costs a few milliseconds of stat calls;
-// a stale one runs the same `tsc` as `npm run build`.
+// `npm start` and `npm run cli` run the bundled bot (one Node process, as the Docker image does), so they build
+// first when dist/ is missing or older than what goes into it: src/, the build script, and the installed libraries
+// (npm rewrites node_modules/.package-lock.json on every install). A current build costs a few milliseconds of stat
+// calls; a stale one runs `npm run build`'s script, under a second.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -28,12 +29,13 @@ function mtime(path) {
 
 const inputs = Math.max(
   newest(join(root, 'src')),
-  mtime(join(root, 'tsconfig.json')),
-  mtime(join(root, 'tsconfig.build.json')),
+  mtime(join(root, 'scripts', 'build.mjs')),
+  mtime(join(root, 'package.json')),
+  mtime(join(root, 'node_modules', '.package-lock.json')),
 );
-if (mtime(join(root, 'dist', 'main.js')) >= inputs) process.exit(0);
+const outputs = Math.min(mtime(join(root, 'dist', 'main.js')), mtime(join(root, 'dist', 'cli', 'index.js')));
+if (outputs >= inputs) process.exit(0);
 
-process.stderr.write('modelarts-chatops: compiling src/ to dist/ (npm run build)…\n');
-const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+process.stderr.write('modelarts-chatops: building dist/ from src/ (npm run build)…\n');
+const result = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -3,7 +3,7 @@
  * in this process does not steal their CPU), an undici load generator for signed slash commands, and statistics.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -204,28 +204,17 @@ export async function load(options: {
 }
 
 /**
- * The compiled entry (`node dist/main.js`, as the Docker image runs it): dist/main.js when `npm run build` output is
- * newer than every source file, otherwise a fresh build like `npm run build` into test-artifacts/<scratch> (inside the
- * project, so node_modules resolves). Returns null, with the compiler's output, when the build fails.
+ * The bundled entry (`node dist/main.js`, as `npm start` and the Docker image run it), built fresh by `npm run build`'s
+ * script into test-artifacts/<scratch> (inside the project, so the external packages resolve from node_modules). A
+ * build takes under a second, so no staleness check can let a benchmark measure yesterday's code. Returns null, with
+ * the builder's output, when the build fails.
  */
 export function compiledMain(scratch = 'dist-bench'): { main: string | null; output: string } {
-  const newestSource = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const path = join(dir, e.name);
-      return Math.max(max, e.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-    }, 0);
-  const newest = newestSource(join(PROJECT_ROOT, 'src'));
-  const fresh = (main: string) => existsSync(main) && statSync(main).mtimeMs > newest;
   const outDir = join(PROJECT_ROOT, 'test-artifacts', scratch);
-  for (const main of [join(PROJECT_ROOT, 'dist', 'main.js'), join(outDir, 'main.js')]) {
-    if (fresh(main)) return { main, output: '' };
-  }
-  rmSync(outDir, { recursive: true, force: true });
-  const build = spawnSync(
-    process.execPath,
-    [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir],
-    { cwd: PROJECT_ROOT, encoding: 'utf8' },
-  );
+  const build = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build.mjs'), outDir], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
   const output = `${build.stdout}${build.stderr}`;
   return { main: build.status === 0 ? join(outDir, 'main.js') : null, output };
 }
@@ -233,7 +222,7 @@ export function compiledMain(scratch = 'dist-bench'): { main: string | null; out
 /** The compiled entry for a benchmark, or null (the caller falls back to tsx). */
 export function buildForBench(): string | null {
   const { main, output } = compiledMain();
-  if (!main) process.stderr.write(`bench: the TypeScript build failed; using tsx instead\n${output}\n`);
+  if (!main) process.stderr.write(`bench: the build failed; using tsx instead\n${output}\n`);
   return main;
 }
 

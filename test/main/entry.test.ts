@@ -4,9 +4,11 @@
  * answers a signed slash command, and on SIGTERM stops cleanly (exit 0, poll lease released). The compiled entry the
  * Docker image runs (`node dist/main.js`) is built and started the same way.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiledMain } from '../../bench/support/ops-procs.js';
 import { openStore } from '../../src/store/index.js';
@@ -144,15 +146,118 @@ describe('runtime flags', () => {
   });
 });
 
-describe('compiled entry (node dist/main.js, as in the Docker image)', () => {
-  it('builds with tsconfig.build.json and the compiled entry becomes ready', async () => {
-    // `npm run check` builds dist/ before the tests; otherwise (or when sources changed since) build a scratch copy.
-    const { main, output } = compiledMain('dist-entry');
-    expect(output).toBe('');
-    expect(main).not.toBeNull();
+describe('bundled entry (node dist/main.js, as npm start and the Docker image run it)', () => {
+  let main: string;
+  beforeAll(() => {
+    // The same build as `npm run build`, into a scratch directory so a stale dist/ cannot pass for this code.
+    const build = compiledMain('dist-entry');
+    expect(build.output).toBe('');
+    expect(build.main).not.toBeNull();
+    main = build.main!;
+  }, 60_000);
 
+  it('takes from node_modules only the packages package.json lists as dependencies (what the image installs)', () => {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    for (const file of [main, join(main, '..', 'cli', 'index.js')]) {
+      const code = readFileSync(file, 'utf8');
+      // esbuild writes an external package as a static import at the top or as a dynamic import() at its use.
+      const specifiers = [
+        ...code.matchAll(/\bimport\s*[\w$]*\s*,?\s*(?:\{[^{}]*\}|\*\s*as\s+[\w$]+)?\s*from\s*["']([^"']+)["']/g),
+        ...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
+      ].map((m) => m[1]!);
+      expect(specifiers.length).toBeGreaterThan(0);
+      const packages = new Set(
+        specifiers
+          .filter((s) => !s.startsWith('node:') && !s.startsWith('.') && !builtinModules.includes(s.split('/')[0]!))
+          .map((s) =>
+            s
+              .split('/')
+              .slice(0, s.startsWith('@') ? 2 : 1)
+              .join('/'),
+          ),
+      );
+      for (const name of packages) expect(Object.keys(pkg.dependencies), `${file} imports ${name}`).toContain(name);
+    }
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['better-sqlite3', 'pg']);
+  });
+
+  it("runs from a folder holding only dist/, package.json and the production dependencies, like the image's /app", async () => {
+    const app = mkdtempSync(join(tmpdir(), 'mac-image-app-'));
+    try {
+      cpSync(dirname(main), join(app, 'dist'), { recursive: true });
+      cpSync(join(PROJECT_ROOT, 'package.json'), join(app, 'package.json'));
+      const production = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      });
+      const packages = production.stdout
+        .split('\n')
+        .map((path) => relative(PROJECT_ROOT, path))
+        .filter((path) => path.split('node_modules').length === 2);
+      expect(packages).toContain(join('node_modules', 'better-sqlite3'));
+      for (const path of packages) cpSync(join(PROJECT_ROOT, path), join(app, path), { recursive: true });
+
+      const db = join(dir, 'image.db');
+      const bot = await spawnBot({ script: join(app, 'dist', 'main.js'), cwd: app, env: env(db, 'entry-image') });
+      try {
+        await expectServing(bot, 'entry-image');
+        await expectCleanStop(bot, db, 'entry-image');
+      } finally {
+        await bot.stop('SIGKILL');
+      }
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('the bundled CLI answers from its own file', () => {
+    const cli = spawnSync(process.execPath, [join(main, '..', 'cli', 'index.js'), '--help'], { encoding: 'utf8' });
+    expect(`${cli.stdout}${cli.stderr}`).toMatch(/modelarts-chatops/);
+  });
+
+  it('serves Slack over Socket Mode', async () => {
+    const appToken = 'xapp-1-A0ENTRY001-1-entrysocketmode';
+    const socketSlack = await startFakeSlack({ signingSecret, botToken, appToken, chatWritePublic: true });
+    const db = join(dir, 'dist-socket.db');
+    const bot = await spawnBot({
+      script: main,
+      env: { ...env(db, 'entry-socket'), SLACK_API_URL: socketSlack.apiUrl, SLACK_APP_TOKEN: appToken },
+    });
+    try {
+      expect(bot.ready).toMatchObject({ msg: 'ready', mode: 'socket' });
+      await socketSlack.waitUntil(() => socketSlack.socketConnections().some((c) => c.state === 'open'), 10_000);
+      const answer = await socketSlack.sendSlashCommand({ text: 'job 10 10' });
+      expect(answer.transport).toBe('socket');
+      expect(JSON.stringify(answer.body)).toContain('TestModelArtsJob');
+      expect(await bot.stop('SIGTERM', 10_000)).toMatchObject({ code: 0 });
+    } finally {
+      await bot.stop('SIGKILL');
+      await socketSlack.close();
+    }
+  }, 60_000);
+
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'opens PostgreSQL through the pg package outside the bundle',
+    async () => {
+      const bot = await spawnBot({
+        script: main,
+        env: { ...env(join(dir, 'unused.db'), 'entry-pg'), DATABASE_URL: process.env.TEST_DATABASE_URL! },
+      });
+      try {
+        expect(bot.ready).toMatchObject({ msg: 'ready' });
+        expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
+      } finally {
+        await bot.stop('SIGTERM', 10_000);
+      }
+    },
+    60_000,
+  );
+
+  it('becomes ready, serves and stops cleanly', async () => {
     const db = join(dir, 'dist.db');
-    const bot = await spawnBot({ script: main!, env: env(db, 'entry-dist') });
+    const bot = await spawnBot({ script: main, env: env(db, 'entry-dist') });
     try {
       await expectServing(bot, 'entry-dist');
       await expectCleanStop(bot, db, 'entry-dist');
