@@ -23,13 +23,14 @@ import {
   type ModelArtsApi,
   NotFoundError,
   type RunRef,
+  readLogTail,
   runFromV2Job,
   statusFromKey,
   type TrainingJobV2,
   V2_ACTIVE_PHASES,
 } from '../modelarts/index.js';
 import type { RunState, Watch } from '../store/types.js';
-import { type Observation, type RunObserver, tailLines } from './observer.js';
+import type { Observation, RunObserver } from './observer.js';
 
 export interface V2ObserverOptions {
   api: ModelArtsApi;
@@ -158,9 +159,7 @@ export class V2Observer implements RunObserver {
   /** The last `lines` lines of the failed task's log preview (worker-0 when the job names none). */
   async logTail(ref: RunRef, lines: number, call: CallOptions): Promise<string[] | null> {
     if (ref.api !== 'v2') throw new Error('the v2 observer cannot read a v1 job version');
-    const task = this.failedTask.get(ref.jobId) ?? 'worker-0';
-    const preview = await this.options.api.getTaskLogPreview(ref.jobId, task, call);
-    return tailLines(preview.content, lines);
+    return readLogTail(this.options.api, ref, lines, call, this.failedTask.get(ref.jobId) ?? 'worker-0');
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -15,12 +15,11 @@
  */
 
 import { stateKey } from '../alerts/diff.js';
-import { endedAfterWatch, FIRST_SIGHT_MARGIN_MS, filterMatches } from '../alerts/plan.js';
+import { FIRST_SIGHT_MARGIN_MS, filterMatches } from '../alerts/plan.js';
 import {
   type CallOptions,
   collect,
   EndpointNotFoundError,
-  fillRun,
   InvalidIdError,
   iterateTrainingJobs,
   iterateTrainingJobVersions,
@@ -29,8 +28,8 @@ import {
   type ModelArtsApi,
   NotFoundError,
   type RunRef,
+  readLogTail,
   runFromV1JobSummary,
-  runFromV1StatusRow,
   runFromV1Version,
   runKey,
   statusFromKey,
@@ -38,7 +37,16 @@ import {
   v1Status,
 } from '../modelarts/index.js';
 import type { RunState, Watch } from '../store/types.js';
-import { type Observation, type ObserveMode, type RunObserver, tailLines } from './observer.js';
+import {
+  compareIds,
+  fromStatusRow,
+  isRelevant,
+  lowerBoundEnd,
+  needsLook,
+  projectWantsUnmapped,
+  splitWatches,
+} from './observe-v1-rows.js';
+import type { Observation, ObserveMode, RunObserver } from './observer.js';
 
 export interface ObserverOptions {
   api: ModelArtsApi;
@@ -114,12 +122,7 @@ export class V1Observer implements RunObserver {
   /** The last `lines` lines of the version's first log file; null when it has none yet. */
   async logTail(ref: RunRef, lines: number, call: CallOptions): Promise<string[] | null> {
     if (ref.api !== 'v1') throw new Error('the v1 observer cannot read a v2 job');
-    const api = this.options.api;
-    const files = await api.getLogFileNames(ref.jobId, ref.versionId, call);
-    const file = files[0];
-    if (!file) return null;
-    const log = await api.getAomLog(ref.jobId, ref.versionId, { log_file: file, lines }, call);
-    return tailLines(log.content, lines);
+    return readLogTail(this.options.api, ref, lines, call);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -405,69 +408,4 @@ export class V1Observer implements RunObserver {
     }
     return out;
   }
-}
-
-// -------------------------------------------------------------------------------------------------------------------
-
-interface SplitWatches {
-  /** Watched v1 job versions, as [job id, version id] (v2 runs are another observer's). */
-  runTargets: Array<[string, string]>;
-  job: Watch[];
-  project: Watch[];
-  jobIds: Set<string>;
-  /** Watched version keys → the status their watches last recorded (NaN-like '\u0000' when several disagree). */
-  versionKeys: Map<string, string | null>;
-}
-
-const DISAGREE = '\u0000';
-
-function splitWatches(watches: readonly Watch[]): SplitWatches {
-  const out: SplitWatches = { runTargets: [], job: [], project: [], jobIds: new Set(), versionKeys: new Map() };
-  for (const w of watches) {
-    const t = w.target;
-    if (t.kind === 'run') {
-      if (t.versionId === null) continue;
-      out.runTargets.push([t.jobId, t.versionId]);
-      const key = stateKey(t);
-      const seen = out.versionKeys.get(key);
-      out.versionKeys.set(key, seen === undefined || seen === w.lastStatus ? w.lastStatus : DISAGREE);
-    } else if (t.kind === 'job') {
-      out.job.push(w);
-      out.jobIds.add(t.jobId);
-    } else out.project.push(w);
-  }
-  return out;
-}
-
-function isRelevant(w: SplitWatches, jobId: string, key: string, states: ReadonlyMap<string, unknown>): boolean {
-  return w.project.length > 0 || w.jobIds.has(jobId) || w.versionKeys.has(key) || states.has(key);
-}
-
-/** Whether the poller must look at this observation (see Observation.runs). */
-function needsLook(w: SplitWatches, key: string, status: string, states: ReadonlyMap<string, RunState>): boolean {
-  if (states.get(key)?.status !== status) return true;
-  const last = w.versionKeys.get(key);
-  return last !== undefined && last !== status;
-}
-
-/** An unmapped all-versions row a project watch would report once its job is known. */
-function projectWantsUnmapped(project: readonly Watch[], row: JobVersionStatus, marginMs: number): boolean {
-  const v = fromStatusRow(row, '0', null);
-  return project.some((w) => filterMatches(w, v.status) && endedAfterWatch(w, v, false, marginMs));
-}
-
-function lowerBoundEnd(jobs: ReadonlyMap<string, TrainingJobSummary>, v: JobRun): number {
-  const job = jobs.get(v.ref.jobId);
-  return (job?.create_time ?? 0) + (job?.duration ?? 0);
-}
-
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/** An all-versions row of a known job, completed by the version's record when one was fetched on the way. */
-export function fromStatusRow(row: JobVersionStatus, jobId: string, detail: JobRun | null): JobRun {
-  const run = runFromV1StatusRow(row, jobId);
-  // The listing's end time is the only one there is; the record fills names, times and resources it lacks.
-  return detail ? fillRun(run, detail) : run;
 }

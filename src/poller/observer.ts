@@ -36,12 +36,3 @@ export interface RunObserver {
   /** The last lines of the run's log; null when it has none. */
   logTail(ref: RunRef, lines: number, call: CallOptions): Promise<string[] | null>;
 }
-
-/** The last `lines` non-empty lines of a log text, each cut at 500 characters; null when there are none. */
-export function tailLines(content: string, lines: number): string[] | null {
-  const kept = content
-    .split(/\r?\n/)
-    .map((l) => l.trimEnd())
-    .filter((l) => l !== '');
-  return kept.length > 0 ? kept.slice(-lines).map((l) => l.slice(0, 500)) : null;
-}
