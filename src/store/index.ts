@@ -100,8 +100,13 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}
     // A peer that vanished without a FIN or RST (a failover behind a load balancer) is noticed by the kernel.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
-    // A process stopped mid-transaction (SIGSTOP, a hung event loop) must not hold row locks for ever.
-    idle_in_transaction_session_timeout: 60_000,
+    // A session whose client went silent mid-transaction (a frozen link, SIGSTOP, a hung event loop) must not hold
+    // its row locks longer than the client itself waits for an answer: the client has dropped that connection after
+    // queryMs and retries on a new one, which would otherwise block on the old locks. Every transaction of the store
+    // is database work only, so no healthy one idles between statements for that long. At 60 s, a frozen link kept
+    // the bot's poll cycles failing on statement timeouts for a minute after the network came back
+    // (test/integration/pg-faults.test.ts).
+    idle_in_transaction_session_timeout: timeouts.queryMs,
     ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
   });
   // An idle client can lose its connection (server restart); without a listener that error would crash the
