@@ -39,7 +39,6 @@ import {
   renderAlertCard,
   renderConfigs,
   renderHome,
-  renderJobsFromJobList,
   renderJobsOverview,
   renderProcessorTasks,
   renderProjectFailure,
@@ -214,16 +213,13 @@ describe('wire data → parsers → renderers', () => {
           const parsedJobs = jobs.parse(jobsWire);
           if (parsedJobs) {
             expectSafePayload(
-              renderJobsFromJobList(
-                parsedJobs.jobs.map((job) => ({ run: runFromV1JobSummary(job), versionCount: job.version_count })),
-                c,
-                {
-                  page: p,
-                  pageSize: size,
-                  total: parsedJobs.job_total_count,
-                  statusFilter,
-                },
-              ),
+              renderJobsOverview(parsedJobs.jobs.map(runFromV1JobSummary), c, {
+                page: p,
+                pageSize: size,
+                total: parsedJobs.job_total_count,
+                statusFilter,
+                source: 'jobs',
+              }),
             );
           }
         },

@@ -45,12 +45,11 @@ export type { HomeModel } from './home.js';
 export { renderHome } from './home.js';
 export type { JobCardOptions } from './job-card.js';
 export { renderRunCard, renderUnfurl } from './job-card.js';
-export type { JobListRow, JobsOverviewOptions } from './jobs-overview.js';
+export type { JobsOverviewOptions } from './jobs-overview.js';
 export {
   acceleratorsInUse,
   JOBS_MAX_PAGE_SIZE,
   JOBS_PAGE_SIZE,
-  renderJobsFromJobList,
   renderJobsOverview,
 } from './jobs-overview.js';
 export { actionMatcher, runButton } from './kit.js';

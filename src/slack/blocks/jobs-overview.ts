@@ -45,12 +45,6 @@ export interface JobsOverviewOptions {
 export const JOBS_PAGE_SIZE = 10;
 export const JOBS_MAX_PAGE_SIZE = 20;
 
-/** A job-list row: the job's newest version, and how many versions the job has. */
-export interface JobListRow {
-  run: ListedRun;
-  versionCount: number | null;
-}
-
 interface Row {
   run: ListedRun;
   /** Extra quiet words (e.g. "3 versions"), already escaped. */
@@ -231,24 +225,6 @@ export function renderJobsOverview(runs: ListedRun[], ctx: RenderContext, opts: 
     ctx,
     { ...opts, mode: opts.source === 'jobs' ? 'job-list' : 'versions' },
   );
-}
-
-/** The fallback list from the job list endpoint: one row per job with its latest version. */
-export function renderJobsFromJobList(
-  rows: JobListRow[],
-  ctx: RenderContext,
-  opts: Omit<JobsOverviewOptions, 'source'>,
-): Message {
-  const shown = rows.map(({ run, versionCount }) => ({
-    run,
-    note:
-      joinParts([
-        versionCount !== null && versionCount > 0 ? plural(versionCount, 'version') : null,
-        description(run),
-      ]) || null,
-    latest: true,
-  }));
-  return renderOverview(shown, ctx, { ...opts, mode: 'job-list' });
 }
 
 /** One listed run as two lines of mrkdwn (the App Home lists running versions with it). */

@@ -14,7 +14,6 @@ import {
   type ProcessorTask,
   type ProcessorTaskList,
   type RunRef,
-  runFromV1JobSummary,
   runFromV1Version,
   statusFromKey,
   type TrainingJobConfigList,
@@ -30,7 +29,7 @@ import {
   TrainingJobVersionSchema,
 } from '../../../src/modelarts/resources/training-jobs.js';
 import { VisualizationJobSchema } from '../../../src/modelarts/resources/visualization-jobs.js';
-import type { JobListRow, RenderContext } from '../../../src/slack/blocks/index.js';
+import type { RenderContext } from '../../../src/slack/blocks/index.js';
 import type { Watch } from '../../../src/store/types.js';
 
 export const CONSOLE = 'https://console.example.com/modelarts/';
@@ -56,11 +55,6 @@ export function asRun(version: TrainingJobVersion): JobRun {
 /** All-versions rows as lists get them. */
 export function listed(rows: readonly JobVersionStatus[]): ListedRun[] {
   return rows.map(listedFromV1StatusRow);
-}
-
-/** Job-list rows as the fallback list gets them. */
-export function jobListRows(jobs: readonly TrainingJobSummary[]): JobListRow[] {
-  return jobs.map((job) => ({ run: runFromV1JobSummary(job), versionCount: job.version_count }));
 }
 
 export const V2_JOB = '6f1c2a3e-8b4d-4e5f-9a7b-1c2d3e4f5a6b';

@@ -26,7 +26,6 @@ import {
   renderErrorMessage,
   renderHelp,
   renderHome,
-  renderJobsFromJobList,
   renderJobsOverview,
   renderLookupModal,
   renderOpsNotice,
@@ -260,13 +259,8 @@ describe('renderers never throw and stay within limits', () => {
             job_desc: v.job_desc,
             version_count: v.gpu_num,
           }));
-          expectSafe(
-            renderJobsFromJobList(
-              jobs.map((job) => ({ run: runFromV1JobSummary(job), versionCount: job.version_count })),
-              ctx,
-              opts,
-            ),
-          );
+          // The job-list fallback: one row per job, its newest version.
+          expectSafe(renderJobsOverview(jobs.map(runFromV1JobSummary), ctx, { ...opts, source: 'jobs' }));
         },
       ),
       RUNS,

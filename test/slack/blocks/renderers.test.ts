@@ -6,17 +6,17 @@
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { parseJobAlert } from '../../../src/alerts/index.js';
-import type { ProcessorTask, TrainingJobConfig } from '../../../src/modelarts/index.js';
+import { type ProcessorTask, runFromV1JobSummary, type TrainingJobConfig } from '../../../src/modelarts/index.js';
 import {
   alertMetadata,
   JOBS_MAX_PAGE_SIZE,
+  type JobsOverviewOptions,
   jobsPageValue,
   renderAlertCard,
   renderConfigs,
   renderErrorMessage,
   renderHelp,
   renderHome,
-  renderJobsFromJobList,
   renderJobsOverview,
   renderLookupModal,
   renderOpsNotice,
@@ -50,7 +50,6 @@ import {
   hostileStatusRow,
   hostileVersion,
   hostileWatch,
-  jobListRows,
   listed,
   nullVersion,
   sampleWatches,
@@ -309,10 +308,10 @@ describe('jobs overview', () => {
     expect(compactText(m)).toMatchSnapshot();
   });
 
-  it('falls back to the job list (snapshot)', () => {
-    const m = expectSafe(
-      renderJobsFromJobList(jobListRows(docJobSummaries), CTX, { page: 1, pageSize: 10, total: 1, statusFilter: [] }),
-    );
+  it('falls back to the job list: one row per job, its newest version (snapshot)', () => {
+    const rows = (jobs: typeof docJobSummaries) => jobs.map(runFromV1JobSummary);
+    const opts: JobsOverviewOptions = { page: 1, pageSize: 10, total: 1, statusFilter: [], source: 'jobs' };
+    const m = expectSafe(renderJobsOverview(rows(docJobSummaries), CTX, opts));
     expect(allText(m)).toContain('latest version 10');
     expect(compactText(m)).toMatchSnapshot();
     const many = Array.from({ length: 1000 }, (_, i) => ({
@@ -322,9 +321,9 @@ describe('jobs overview', () => {
       status: i % 25,
     }));
     expectSafe(
-      renderJobsFromJobList(jobListRows(many), CTX, { page: 7, pageSize: 20, total: 1000, statusFilter: ['failed'] }),
+      renderJobsOverview(rows(many), CTX, { ...opts, page: 7, pageSize: 20, total: 1000, statusFilter: ['failed'] }),
     );
-    expectSafe(renderJobsFromJobList([], CTX, { page: 1, pageSize: 20, total: 0, statusFilter: [] }));
+    expectSafe(renderJobsOverview([], CTX, { ...opts, total: 0 }));
   });
 });
 
