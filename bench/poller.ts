@@ -21,7 +21,12 @@ import type { Store } from '../src/store/types.js';
 import { RUNTIME_NODE_FLAGS, spawnBot } from '../tools/demo/bot-process.js';
 import { startFakeSlack } from '../tools/fake-slack/index.js';
 import { naivePollCycle } from './support/naive-poller.js';
-import { buildForBench, percentile as percentileOfSorted, spawnSimulator } from './support/ops-procs.js';
+import {
+  buildForBench,
+  percentile as percentileOfSorted,
+  pollerBenchBotEnv,
+  spawnSimulator,
+} from './support/ops-procs.js';
 import { runV2Scale, type V2ScaleResult } from './support/poller-v2.js';
 import { settleStartCards } from './support/settle-outbox.js';
 
@@ -157,18 +162,13 @@ async function runScale(n: number, compiledMain: string | null): Promise<ScaleRe
     // Latency and RSS from the product itself: `src/main.ts` as a process on the same database, polling every
     // INTERVAL_S, its sender posting to the fake Slack. Changes are spread over three intervals, one per channel.
     const env = {
-      SLACK_BOT_TOKEN: 'xoxb-bench',
-      SLACK_SIGNING_SECRET: 'bench-secret',
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      METRICS_PORT: '0',
-      MODELARTS_ENDPOINT: sim.url,
-      MODELARTS_PROJECT_ID: sim.projectId,
-      MODELARTS_AUTH_TOKEN: sim.token,
-      DATABASE_URL: databaseUrl,
-      POLL_INTERVAL_SECONDS: String(INTERVAL_S),
-      INSTANCE_ID: 'bench-bot',
-      LOG_LEVEL: 'info',
+      ...pollerBenchBotEnv({
+        slackApiUrl: slack.apiUrl,
+        sim,
+        databaseUrl,
+        intervalS: INTERVAL_S,
+        instanceId: 'bench-bot',
+      }),
       ...(BOT_NODE_OPTIONS ? { NODE_OPTIONS: BOT_NODE_OPTIONS } : {}),
     };
     const bot = await spawnBot({

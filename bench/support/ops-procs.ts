@@ -298,3 +298,30 @@ export function fmt(n: number): string {
   if (Math.abs(n) >= 10) return n.toFixed(1);
   return n.toFixed(2);
 }
+
+/**
+ * The environment of the bot process the poller benchmarks start: the simulator's project with a fixed token, the
+ * Slack stand-in's Web API, the benchmark's database, polling every `intervalS`.
+ */
+export function pollerBenchBotEnv(p: {
+  slackApiUrl: string;
+  sim: { url: string; projectId: string; token: string };
+  databaseUrl: string;
+  intervalS: number;
+  instanceId: string;
+}): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: 'bench-secret',
+    SLACK_API_URL: p.slackApiUrl,
+    PORT: '0',
+    METRICS_PORT: '0',
+    MODELARTS_ENDPOINT: p.sim.url,
+    MODELARTS_PROJECT_ID: p.sim.projectId,
+    MODELARTS_AUTH_TOKEN: p.sim.token,
+    DATABASE_URL: p.databaseUrl,
+    POLL_INTERVAL_SECONDS: String(p.intervalS),
+    INSTANCE_ID: p.instanceId,
+    LOG_LEVEL: 'info',
+  };
+}

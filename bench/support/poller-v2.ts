@@ -14,7 +14,7 @@ import { createPoller } from '../../src/poller/poller.js';
 import { openStore } from '../../src/store/index.js';
 import { spawnBot } from '../../tools/demo/bot-process.js';
 import { startFakeSlack } from '../../tools/fake-slack/index.js';
-import { spawnSimulator } from './ops-procs.js';
+import { pollerBenchBotEnv, spawnSimulator } from './ops-procs.js';
 import { settleStartCards } from './settle-outbox.js';
 
 const logger = pino({ level: 'silent' });
@@ -171,20 +171,13 @@ export async function runV2Scale(
     );
 
     // Latency from the product: src/main.ts on the same database, its sender posting to the fake Slack.
-    const env = {
-      SLACK_BOT_TOKEN: 'xoxb-bench',
-      SLACK_SIGNING_SECRET: 'bench-secret',
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      METRICS_PORT: '0',
-      MODELARTS_ENDPOINT: sim.url,
-      MODELARTS_PROJECT_ID: sim.projectId,
-      MODELARTS_AUTH_TOKEN: sim.token,
-      DATABASE_URL: databaseUrl,
-      POLL_INTERVAL_SECONDS: String(options.intervalS),
-      INSTANCE_ID: 'bench-bot-v2',
-      LOG_LEVEL: 'info',
-    };
+    const env = pollerBenchBotEnv({
+      slackApiUrl: slack.apiUrl,
+      sim,
+      databaseUrl,
+      intervalS: options.intervalS,
+      instanceId: 'bench-bot-v2',
+    });
     const bot = await spawnBot({
       env,
       readyTimeoutMs: 120_000,
